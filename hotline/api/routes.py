@@ -1,0 +1,19 @@
+"""Registers every /api/v1 blueprint with the flask-smorest Api (one line per domain)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+# "module:attribute" of each flask-smorest Blueprint, registered under /api/v1.
+API_BLUEPRINTS: list[str] = [
+]
+
+
+def register_api(app: Flask) -> None:
+    from hotline.extensions import api
+
+    for spec in API_BLUEPRINTS:
+        module, attr = spec.split(":")
+        api.register_blueprint(getattr(import_module(module), attr), url_prefix="/api/v1")

@@ -1,0 +1,1 @@
+"""The dispatch catalogue (派单目录): categories and routing rules."""

@@ -1,0 +1,130 @@
+"""Escalations, interview (约谈) cases and the unit credit record (信用档案)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.dbtypes import UTCDateTime
+from hotline.extensions import db
+from hotline.units.models import Unit
+
+
+class Level(StrEnum):
+    warning = "warning"
+    overdue = "overdue"
+    supervision = "supervision"
+    interview = "interview"
+
+
+LADDER = (Level.warning, Level.overdue, Level.supervision, Level.interview)
+
+
+class Escalation(db.Model):
+    """A ladder level reached by a ticket against one deadline; at most once per level."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "deadline", "level", name="uq_escalations_ticket_deadline"),
+        Index("ix_escalations_unit_at", "unit_id", "created_at"),
+        Index("ix_escalations_level_at", "level", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    level: Mapped[str] = mapped_column(String(15))
+    # accept or resolve: which clock ran out.
+    clock: Mapped[str] = mapped_column(String(10), default="resolve")
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+
+
+class InterviewStatus(StrEnum):
+    proposed = "proposed"
+    scheduled = "scheduled"
+    held = "held"
+    rectified = "rectified"
+    rectification_overdue = "rectification_overdue"
+
+
+interview_tickets = Table(
+    "interview_tickets",
+    db.metadata,
+    Column(
+        "interview_id",
+        ForeignKey("interview_cases.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class InterviewCase(db.Model):
+    """A mandatory interview of a unit head (约谈) and the rectification it leads to."""
+
+    __tablename__ = "interview_cases"
+    __table_args__ = (
+        Index("ix_interview_cases_unit_status", "unit_id", "status"),
+        Index("ix_interview_cases_commitment_due", "commitment_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[str] = mapped_column(String(25), default=InterviewStatus.proposed)
+    # ticket_overdue, supervision_count, ranking_last, on_time_rate, commitment_overdue
+    trigger: Mapped[str] = mapped_column(String(30))
+    # Stable key of the rule firing (e.g. "on_time_rate:2026-10") so a rule opens one case.
+    trigger_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    place: Mapped[str | None] = mapped_column(String(200))
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    minutes: Mapped[str | None] = mapped_column(Text)
+    commitment: Mapped[str | None] = mapped_column(Text)
+    commitment_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evidence: Mapped[str | None] = mapped_column(Text)
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("interview_cases.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class CreditRecord(db.Model):
+    """One entry of a unit's standing history (信用档案); append-only."""
+
+    __tablename__ = "credit_records"
+    __table_args__ = (Index("ix_credit_records_unit_at", "unit_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # escalation, interview_opened, interview_scheduled, interview_held, rectified, …
+    type: Mapped[str] = mapped_column(String(30))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    interview_id: Mapped[int | None] = mapped_column(ForeignKey("interview_cases.id"))
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""Channels complaints arrive by: phone, SMS, the web form and Open311."""

@@ -1,0 +1,1 @@
+"""Figures (考核): the three rates, composite score and ranking per unit and period."""

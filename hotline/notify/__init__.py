@@ -1,0 +1,1 @@
+"""Notifications: the outbox, SMS templates and delivery backends."""

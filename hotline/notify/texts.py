@@ -1,0 +1,79 @@
+"""SMS texts, zh-CN first with an English version, as format templates."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "ack": {
+        "zh_CN": "【12345热线】您的诉求已受理，工单号{number}，将于{due}前办理答复。"
+        "查询进度请回复：CX {number}",
+        "en": "[12345 Hotline] Your request is registered as {number}; expect an answer by {due}. "
+        "Reply CX {number} for its status.",
+    },
+    "dispatch_unit": {
+        "zh_CN": "【12345热线派单】工单{number}（{category}）已派至贵单位，请于{accept_due}前签收、"
+        "{resolve_due}前办结。{summary}",
+        "en": "[Hotline dispatch] Ticket {number} ({category}) was sent to your unit: accept by "
+        "{accept_due}, resolve by {resolve_due}. {summary}",
+    },
+    "rating_request": {
+        "zh_CN": "【12345热线】工单{number}已办理答复：{reply}。请回复数字评价："
+        "5非常满意 4满意 3基本满意 2不满意 1非常不满意",
+        "en": "[12345 Hotline] Ticket {number} was answered: {reply}. Rate it by replying 5 (very "
+        "satisfied) to 1 (very dissatisfied).",
+    },
+    "extension_granted": {
+        "zh_CN": "【12345热线】工单{number}办理期限已延长至{due}，原因：{reason}。",
+        "en": "[12345 Hotline] The deadline of ticket {number} moved to {due}: {reason}.",
+    },
+    "reopened": {
+        "zh_CN": "【12345热线】工单{number}已发回重办，新的办理期限为{due}。",
+        "en": "[12345 Hotline] Ticket {number} was sent back for rework; new deadline {due}.",
+    },
+    "warning": {
+        "zh_CN": "【12345热线预警】工单{number}将于{due}到期，请抓紧办理。",
+        "en": "[Hotline warning] Ticket {number} is due at {due}; please act.",
+    },
+    "overdue": {
+        "zh_CN": "【12345热线催办】工单{number}已超期（期限{due}），请立即办理。",
+        "en": "[Hotline reminder] Ticket {number} is overdue (due {due}); act now.",
+    },
+    "supervision": {
+        "zh_CN": "【12345热线督办】{unit}负责同志：工单{number}已超期{days}个工作日，"
+        "请督促办理并反馈。",
+        "en": "[Hotline supervision] Head of {unit}: ticket {number} is {days} working days "
+        "overdue.",
+    },
+    "interview": {
+        "zh_CN": "【12345热线约谈】{unit}负责同志：因{reason}，营商环境监督部门将对您进行约谈，"
+        "请留意约谈通知。",
+        "en": "[Hotline interview] Head of {unit}: you will be interviewed by the oversight office "
+        "because {reason}.",
+    },
+    "status": {
+        "zh_CN": "【12345热线】工单{number}当前状态：{status}。{detail}",
+        "en": "[12345 Hotline] Ticket {number} status: {status}. {detail}",
+    },
+}
+
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "new": {"zh_CN": "已受理", "en": "received"},
+    "triage": {"zh_CN": "待派单", "en": "awaiting dispatch"},
+    "dispatched": {"zh_CN": "已派单", "en": "dispatched"},
+    "accepted": {"zh_CN": "办理中", "en": "in progress"},
+    "replied": {"zh_CN": "已答复", "en": "answered"},
+    "closed": {"zh_CN": "已办结", "en": "closed"},
+    "rejected": {"zh_CN": "不予受理", "en": "rejected"},
+    "merged": {"zh_CN": "已并单", "en": "merged"},
+}
+
+
+def render(template: str, locale: str = "zh_CN", **params: object) -> str:
+    """The text of `template` in `locale` (zh_CN when the locale has no version)."""
+    versions = TEXTS[template]
+    text = versions.get(locale) or versions["zh_CN"]
+    return text.format(**params)
+
+
+def status_name(status: str, locale: str = "zh_CN") -> str:
+    names = STATUS_NAMES.get(status, {})
+    return names.get(locale) or names.get("zh_CN") or status

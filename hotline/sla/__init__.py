@@ -1,0 +1,1 @@
+"""The clock: working-day calendar, deadline arithmetic and the escalation ladder."""

@@ -1,0 +1,1 @@
+"""Tickets (工单): the life-cycle, its events and its API."""

@@ -1,0 +1,193 @@
+"""The ticket, its append-only event log, pending requests and the per-day number sequence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.catalogue.models import Category
+from hotline.dbtypes import UTCDateTime
+from hotline.extensions import db
+from hotline.units.models import Unit
+
+
+class Status(StrEnum):
+    new = "new"
+    triage = "triage"
+    dispatched = "dispatched"
+    accepted = "accepted"
+    replied = "replied"
+    closed = "closed"
+    rejected = "rejected"
+    merged = "merged"
+
+
+OPEN_STATUSES = frozenset({Status.new, Status.triage, Status.dispatched, Status.accepted})
+WITH_UNIT = frozenset({Status.dispatched, Status.accepted})
+FINAL_STATUSES = frozenset({Status.closed, Status.rejected, Status.merged})
+
+
+class Channel(StrEnum):
+    phone = "phone"
+    sms = "sms"
+    web = "web"
+    open311 = "open311"
+    api = "api"
+    walk_in = "walk_in"
+
+
+class Kind(StrEnum):
+    consultation = "consultation"
+    help = "help"
+    complaint = "complaint"
+    report = "report"
+    suggestion = "suggestion"
+
+
+class Priority(StrEnum):
+    normal = "normal"
+    urgent = "urgent"
+
+
+ticket_assisting_units = Table(
+    "ticket_assisting_units",
+    db.metadata,
+    Column("ticket_id", ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # The sweep reads only due rows: partial indexes on the deadline columns it scans.
+        Index(
+            "ix_tickets_sla_check_at",
+            "sla_check_at",
+            postgresql_where=text("sla_check_at IS NOT NULL"),
+            sqlite_where=text("sla_check_at IS NOT NULL"),
+        ),
+        Index("ix_tickets_unit_status", "unit_id", "status"),
+        Index("ix_tickets_phone_created", "complainant_phone", "created_at"),
+        Index("ix_tickets_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(15), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(15))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.normal)
+    status: Mapped[str] = mapped_column(String(12), default=Status.new)
+
+    complainant_phone: Mapped[str | None] = mapped_column(String(20))
+    complainant_name: Mapped[str | None] = mapped_column(String(60))
+    disclose_identity: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    district: Mapped[str | None] = mapped_column(String(60))
+    lat: Mapped[float | None]
+    long: Mapped[float | None]
+    media: Mapped[list | None] = mapped_column(JSON)
+    # Open311 attribute answers and other channel-specific extras.
+    extra: Mapped[dict | None] = mapped_column(JSON)
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    escalation_level: Mapped[str | None] = mapped_column(String(15))
+    overdue: Mapped[bool] = mapped_column(default=False)
+    rating: Mapped[int | None]
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Deadlines of the current window (set at dispatch, reopen, extension).
+    accept_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    return_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    rating_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the resolve window opened; the 80 % warning is measured from here.
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The next instant the escalation ladder must look at this ticket (NULL: nothing pending).
+    sla_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __mapper_args__ = {"version_id_col": version}
+
+    category: Mapped[Category | None] = relationship(lazy="joined")
+    unit: Mapped[Unit | None] = relationship(lazy="joined", foreign_keys=[unit_id])
+    assisting_units: Mapped[list[Unit]] = relationship(
+        secondary=ticket_assisting_units, lazy="selectin"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.number} {self.status}>"
+
+
+class TicketEvent(db.Model):
+    """One recorded fact about a ticket; never updated or deleted."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (
+        Index("ix_ticket_events_ticket_at", "ticket_id", "at"),
+        Index("ix_ticket_events_type_at", "type", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who acted when there is no user: system, complainant, twilio, open311 client…
+    actor_label: Mapped[str | None] = mapped_column(String(60))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict | None] = mapped_column(JSON)
+
+
+class TicketRequest(db.Model):
+    """A unit's pending or decided request on a ticket: a return (退单) or an extension (延期)."""
+
+    __tablename__ = "ticket_requests"
+    __table_args__ = (Index("ix_ticket_requests_status_type", "status", "type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(10))  # return | extension
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    suggested_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    days: Mapped[int | None]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship()
+    suggested_unit: Mapped[Unit | None] = relationship(foreign_keys=[suggested_unit_id])
+
+
+class TicketSequence(db.Model):
+    """The last number handed out on a local day, for YYYYMMDD-NNNNNN."""
+
+    __tablename__ = "ticket_sequences"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

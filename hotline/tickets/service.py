@@ -1,0 +1,221 @@
+"""Creating, numbering, finding and recording tickets; transitions live in transitions.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hotline.auth.actor import Actor
+from hotline.catalogue.models import Category
+from hotline.clock import to_local, utcnow
+from hotline.errors import NotFound, ValidationFailed
+from hotline.extensions import db
+from hotline.queue import wake_after_commit
+from hotline.tickets.models import (
+    Channel,
+    Kind,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
+
+MAX_DESCRIPTION = 4000
+
+
+def normalize_phone(raw: str | None, *, field: str = "phone", required: bool = True) -> str | None:
+    """A phone number in E.164 (Chinese numbers may omit +86); ValidationFailed names the field."""
+    if not raw or not raw.strip():
+        if required:
+            raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
+        return None
+    try:
+        parsed = phonenumbers.parse(raw.strip(), "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed(
+            f"{field} is not a phone number", fields={field: [str(exc)]}
+        ) from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValidationFailed(f"{field} is not a phone number", fields={field: ["not a number"]})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678 style: the national number with its middle hidden."""
+    if not phone:
+        return phone
+    digits = phone.removeprefix("+86") if phone.startswith("+86") else phone.lstrip("+")
+    if len(digits) <= 7:
+        return digits[:2] + "*" * max(len(digits) - 4, 1) + digits[-2:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def next_number(now: datetime) -> str:
+    """YYYYMMDD-NNNNNN on the local date of receipt, from an atomic per-day counter."""
+    day = to_local(now).date()
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(TicketSequence)
+        .values(day=day, last=1)
+        .on_conflict_do_update(
+            index_elements=[TicketSequence.day], set_={"last": TicketSequence.last + 1}
+        )
+        .returning(TicketSequence.last)
+    )
+    seq = db.session.execute(stmt).scalar_one()
+    return f"{day:%Y%m%d}-{seq:06d}"
+
+
+def record(
+    ticket: Ticket,
+    type_: str,
+    actor: Actor,
+    *,
+    now: datetime,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """Append an event to the ticket's timeline."""
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        type=type_,
+        at=now,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        unit_id=ticket.unit_id,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def _choice(value: str | None, enum: type, field: str, default: str | None = None) -> str:
+    if value in (None, "") and default is not None:
+        return default
+    allowed = [m.value for m in enum]
+    if value not in allowed:
+        raise ValidationFailed(
+            f"{field} must be one of {', '.join(allowed)}",
+            fields={field: [f"one of {allowed}"]},
+        )
+    return value
+
+
+def category_by_code(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = db.session.scalar(select(Category).where(Category.code == code))
+    if category is None or not category.active:
+        raise ValidationFailed(f"unknown category {code!r}", fields={"category": ["unknown"]})
+    return category
+
+
+def create(
+    *,
+    actor: Actor,
+    channel: str,
+    description: str,
+    phone: str | None,
+    kind: str | None = None,
+    category: str | None = None,
+    priority: str | None = None,
+    name: str | None = None,
+    disclose_identity: bool = False,
+    confidential: bool = False,
+    address: str | None = None,
+    district: str | None = None,
+    lat: float | None = None,
+    long: float | None = None,
+    media: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
+    locale: str = "zh_CN",
+    now: datetime | None = None,
+) -> Ticket:
+    """Register a complaint as a `new` ticket; routing happens in a worker after commit."""
+    now = now or utcnow()
+    channel = _choice(channel, Channel, "channel")
+    priority = _choice(priority, Priority, "priority", default="normal")
+    cat = category_by_code(category)
+    kind = _choice(kind, Kind, "kind", default=cat.kind if cat else "complaint")
+    description = (description or "").strip()
+    if not description:
+        raise ValidationFailed("description is required", fields={"description": ["required"]})
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed(
+            f"description is longer than {MAX_DESCRIPTION} characters",
+            fields={"description": [f"at most {MAX_DESCRIPTION} characters"]},
+        )
+    if lat is not None and not -90 <= lat <= 90:
+        raise ValidationFailed("lat out of range", fields={"lat": ["between -90 and 90"]})
+    if long is not None and not -180 <= long <= 180:
+        raise ValidationFailed("long out of range", fields={"long": ["between -180 and 180"]})
+    ticket = Ticket(
+        number=next_number(now),
+        channel=channel,
+        kind=kind,
+        category_id=cat.id if cat else None,
+        priority=priority,
+        status=Status.new,
+        complainant_phone=normalize_phone(phone, required=channel != "open311"),
+        complainant_name=(name or "").strip() or None,
+        disclose_identity=bool(disclose_identity),
+        confidential=bool(confidential),
+        description=description,
+        address=address,
+        district=district,
+        lat=lat,
+        long=long,
+        media=list(media or []) or None,
+        extra=extra or None,
+        locale=locale if locale in ("zh_CN", "en") else "zh_CN",
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    record(
+        ticket,
+        "created",
+        actor,
+        now=now,
+        to_status=Status.new,
+        data={"channel": channel},
+    )
+    wake_after_commit("route")
+    return ticket
+
+
+def get_by_number(number: str, *, actor: Actor | None = None) -> Ticket:
+    """The ticket with this number; a unit's staff get NotFound for other units' tickets."""
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None or (actor is not None and not can_see(actor, ticket)):
+        raise NotFound(f"no ticket {number}")
+    return ticket
+
+
+def can_see(actor: Actor, ticket: Ticket) -> bool:
+    if actor.is_unit:
+        return ticket.unit_id == actor.unit_id or any(
+            u.id == actor.unit_id for u in ticket.assisting_units
+        )
+    return actor.is_staff or actor.is_system
+
+
+def events(ticket: Ticket) -> list[TicketEvent]:
+    return list(
+        db.session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+        )
+    )

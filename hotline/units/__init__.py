@@ -1,0 +1,1 @@
+"""Responsible units (承办单位)."""

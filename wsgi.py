@@ -1,0 +1,5 @@
+"""WSGI entry point: only creates the app."""
+
+from hotline import create_app
+
+app = create_app()
