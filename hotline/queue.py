@@ -20,8 +20,8 @@ QUEUES = ("routing", "notify", "sla", "default")
 # Wake-up jobs: one job drains everything pending of its kind, so intake enqueues at most one
 # per burst instead of one per ticket (RQ caps near 100 jobs/s per worker whatever a job does).
 WAKE_JOBS: dict[str, tuple[str, str]] = {
-    "route": ("routing", "workers.jobs.route_pending"),
-    "outbox": ("notify", "workers.jobs.send_outbox"),
+    "route": ("routing", "workers.routing.route_pending"),
+    "outbox": ("notify", "workers.outbox.send_outbox"),
 }
 WAKE_TTL_SECONDS = 30
 

@@ -1,0 +1,1 @@
+"""The RQ side: job entry points, the worker and scheduler bootstrap, the periodic-job registry."""

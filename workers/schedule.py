@@ -1,0 +1,28 @@
+"""The one registry of periodic jobs: stable ids, intervals, queues; the scheduler enqueues them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job the scheduler enqueues every `every_seconds`, never overlapping itself."""
+
+    id: str
+    func: str  # dotted path of a job function that runs inside the app context
+    every_seconds: int
+    queue: str  # purpose: routing, notify, sla, default
+    timeout: int = 300
+
+
+PERIODIC: tuple[Periodic, ...] = (
+    # Tickets left in `new` (Redis was down at intake) get routed.
+    Periodic("route-stragglers", "workers.routing.requeue_stragglers", 60, "routing"),
+    # Outbox rows unsent or due for a retry get sent.
+    Periodic("outbox-retry", "workers.outbox.retry_due", 30, "notify"),
+    # The escalation ladder (DESIGN §4), one sweep as of now.
+    Periodic("sla-sweep", "workers.sla.sweep", 60, "sla"),
+    # Incremental roll-up of the figures from the event log.
+    Periodic("figures-rollup", "workers.sla.rollup_figures", 300, "default"),
+)
