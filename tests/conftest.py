@@ -118,7 +118,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201 - FlaskCliRunner
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -147,7 +147,7 @@ def clock(app: Flask) -> Iterator[FrozenClock]:
 
 
 @pytest.fixture
-def redis(app: Flask):  # noqa: ANN201 - redis.Redis
+def redis(app: Flask):
     from hotline.queue import redis_conn
 
     with app.app_context():

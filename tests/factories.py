@@ -51,7 +51,7 @@ class UserFactory(_Base):
     password_hash = "unset"
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         obj.set_password(extracted or PASSWORD)
 
 
@@ -87,8 +87,9 @@ def unit_actor(unit: Unit, role: str = "unit_agent") -> Actor:
     return Actor(user_id=None, role=role, unit_id=unit.id, label=f"{unit.code}-{role}")
 
 
-def new_ticket(*, category: Category | None = None, now: datetime | None = None,
-               **fields: object) -> Ticket:
+def new_ticket(
+    *, category: Category | None = None, now: datetime | None = None, **fields: object
+) -> Ticket:
     """A ticket freshly created through the service (status new)."""
     values: dict = {
         "channel": "api",

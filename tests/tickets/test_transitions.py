@@ -111,17 +111,20 @@ def test_stale_version_is_a_conflict(session, clock):
 def test_return_approved_goes_back_to_triage_and_stops_the_clock(session, clock):
     unit, other = UnitFactory(), UnitFactory()
     ticket = ticket_in("dispatched", unit=unit)
-    tx.request_return(ticket, actor=unit_actor(unit), reason="不属于本单位职责",
-                      suggested_unit=other.code)
+    tx.request_return(
+        ticket, actor=unit_actor(unit), reason="不属于本单位职责", suggested_unit=other.code
+    )
     with pytest.raises(Conflict):
         tx.request_return(ticket, actor=unit_actor(unit), reason="again")
     with pytest.raises(Forbidden):
         tx.approve_return(ticket, actor=OPERATOR)
     tx.approve_return(ticket, actor=SUPERVISOR, reason="同意")
     assert ticket.status == "triage"
-    assert ticket.unit_id is None and ticket.resolve_due_at is None
+    assert ticket.unit_id is None
+    assert ticket.resolve_due_at is None
     tx.dispatch(ticket, actor=OPERATOR, unit=other.code)
-    assert ticket.status == "dispatched" and ticket.unit_id == other.id
+    assert ticket.status == "dispatched"
+    assert ticket.unit_id == other.id
     assert "redispatched" not in event_types(ticket)
 
 
@@ -197,7 +200,8 @@ def test_merge_folds_duplicate_into_open_ticket(session, clock):
     target = ticket_in("dispatched", unit=unit)
     dup = new_ticket()
     tx.merge(dup, actor=OPERATOR, into=target.number)
-    assert dup.status == "merged" and dup.merged_into_id == target.id
+    assert dup.status == "merged"
+    assert dup.merged_into_id == target.id
     with pytest.raises(ValidationFailed):
         tx.merge(new_ticket(), actor=OPERATOR, into="20990101-000001")
 
@@ -221,7 +225,8 @@ def test_reply_queues_a_rating_request_sms(session, clock):
     bodies = session.scalars(
         select(OutboxMessage.template).where(OutboxMessage.ticket_id == ticket.id)
     ).all()
-    assert "rating_request" in bodies and "dispatch_unit" in bodies
+    assert "rating_request" in bodies
+    assert "dispatch_unit" in bodies
 
 
 def test_events_record_actor_and_status_change(session, clock):
