@@ -67,6 +67,10 @@ class Config:
     SMS_BACKEND: str = "console"
     # Lets tests point the real Twilio SDK at a local stub instead of api.twilio.com.
     TWILIO_API_BASE: str = ""
+    # Voice: the operators' <Enqueue> queue, how long a caller waits, when operators answer.
+    VOICE_QUEUE_NAME: str = "operators"
+    VOICE_MAX_WAIT_SECONDS: int = 120
+    VOICE_OPEN_HOURS: str = "08:00-20:00"
     API_TOKEN_TTL_SECONDS: int = 12 * 3600
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     WTF_CSRF_ENABLED: bool = True
@@ -77,6 +81,8 @@ class Config:
     RATELIMIT_ENABLED: bool = True
     # Enqueue straight into Redis after commit (False lets a test inspect the pending list).
     JOBS_ENABLED: bool = True
+    # "json" writes JSON-lines logs carrying the ticket number (hotline/ops/logs.py).
+    LOG_FORMAT: str = "text"
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -121,6 +127,10 @@ def load() -> Config:
         SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", env_name == "production"),
         API_TOKEN_TTL_SECONDS=_int("API_TOKEN_TTL_SECONDS", 12 * 3600),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        VOICE_QUEUE_NAME=os.environ.get("VOICE_QUEUE_NAME") or "operators",
+        VOICE_MAX_WAIT_SECONDS=_int("VOICE_MAX_WAIT_SECONDS", 120),
+        VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
+        LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}

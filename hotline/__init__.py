@@ -29,6 +29,9 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui/")
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(config_module.BASE_DIR / "translations")
+    )
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     register_extensions(app)
@@ -37,6 +40,10 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     register_cli(app)
     register_security_headers(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if app.config.get("LOG_FORMAT") == "json":
+        from hotline.ops.logs import configure_json_logging
+
+        configure_json_logging()
     return app
 
 
@@ -68,6 +75,18 @@ def select_locale() -> str:
 
 # "module:attribute" of each page and webhook blueprint (non-API), one line per domain.
 BLUEPRINTS: list[str] = [
+    "hotline.ops.health:bp",
+    "hotline.ops.views:bp",
+    "hotline.intake.sms:bp",
+    "hotline.intake.voice:bp",
+    "hotline.intake.web:bp",
+    "hotline.intake.open311.views:bp",
+    "hotline.pages.views:bp",
+    "hotline.auth.views:bp",
+    "hotline.console.views:bp",
+    "hotline.workbench.views:bp",
+    "hotline.dashboard.views:bp",
+    "hotline.admin.views:bp",
 ]
 
 
@@ -87,6 +106,12 @@ def register_errors(app: Flask) -> None:
 
     app.register_error_handler(HotlineError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    from sqlalchemy import exc as sa_exc
+
+    from hotline.ops.outage import handle_database_error
+
+    app.register_error_handler(sa_exc.DBAPIError, handle_database_error)  # 503 when the DB is gone
+    app.register_error_handler(sa_exc.TimeoutError, handle_database_error)
 
 
 def register_cli(app: Flask) -> None:

@@ -8,6 +8,12 @@ from flask import Flask
 
 # "module:attribute" of each click command or group added to `flask`.
 COMMANDS: list[str] = [
+    "hotline.sla.cli:sla_cli",
+    "hotline.sla.cli:calendar_cli",
+    "hotline.auth.cli:users_group",
+    "hotline.seed.cli:seed_command",
+    "workers.cli:worker_command",
+    "workers.cli:scheduler_command",
 ]
 
 

@@ -101,6 +101,18 @@ _CODES = {
 }
 
 
+def _field_paths(fields: dict, prefix: str = "") -> list[str]:
+    """Dotted paths of the bad leaves (`complainant.phone`), so the message names the field."""
+    paths: list[str] = []
+    for name, value in fields.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, dict) and value:
+            paths.extend(_field_paths(value, f"{path}."))
+        else:
+            paths.append(path)
+    return paths
+
+
 def handle_http_error(exc: HTTPException) -> Response:
     """werkzeug/webargs errors in the API's error shape; 422 names each bad field."""
     status = exc.code or 500
@@ -114,7 +126,7 @@ def handle_http_error(exc: HTTPException) -> Response:
                 fields.update(location_errors)
     message = exc.description or exc.name
     if status == 422 and fields:
-        message = "invalid fields: " + ", ".join(sorted(map(str, fields)))
+        message = "invalid fields: " + ", ".join(sorted(_field_paths(fields)))
     response = _respond(status, _CODES.get(status, "error"), message, fields, {})
     if exc.response is not None:  # keep headers such as Retry-After
         for key, value in exc.get_headers():

@@ -13,6 +13,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from hotline.api.schemas import ErrorSchema
+
 # Stable constraint names keep Alembic migrations identical on PostgreSQL and SQLite.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +39,9 @@ limiter = Limiter(key_func=get_remote_address)
 
 class HotlineApi(Api):
     """flask-smorest Api whose error responses use the DESIGN §5 error shape."""
+
+    # Documents that shape in the OpenAPI document too (flask-smorest's own is different).
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         from hotline.errors import handle_http_error

@@ -72,10 +72,29 @@ def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFact
     )
     application = create_app(cfg)
     with application.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_real_transactions(db.engine)
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"), revision="heads")
     return application
+
+
+def _sqlite_real_transactions(engine: sa.Engine) -> None:
+    """Let SQLAlchemy emit BEGIN itself (its documented pysqlite recipe).
+
+    pysqlite defers BEGIN to the first write, so a test's first SAVEPOINT opened the real
+    transaction and releasing it (a "commit" inside a test) wrote to disk: rows leaked into
+    later tests. With BEGIN at the start, the per-test outer transaction really holds them.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_connection, connection_record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,12 @@ from flask import Flask
 
 # "module:attribute" of each flask-smorest Blueprint, registered under /api/v1.
 API_BLUEPRINTS: list[str] = [
+    "hotline.escalations.views:blp",
+    "hotline.metrics.views:blp",
+    "hotline.api.auth:blp",
+    "hotline.tickets.api:blp",
+    "hotline.units.api:blp",
+    "hotline.catalogue.api:blp",
 ]
 
 

@@ -20,6 +20,13 @@ class OutboxMessage(db.Model):
             postgresql_where=text("status IN ('pending', 'retry')"),
             sqlite_where=text("status IN ('pending', 'retry')"),
         ),
+        # The periodic check for sends interrupted mid-way reads only these (workers/outbox.py).
+        Index(
+            "ix_outbox_sending",
+            "next_attempt_at",
+            postgresql_where=text("status = 'sending'"),
+            sqlite_where=text("status = 'sending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +40,8 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # Makes a notification for one cause unique (e.g. "escalation:42:sms:head").
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
-    # pending, retry, sending, sent, delivered, undelivered, failed, read
+    # pending, retry, sending, sent, delivered, undelivered, failed, read; review: a send was
+    # interrupted (maybe delivered), never resent automatically (workers/outbox.py)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

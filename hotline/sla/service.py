@@ -130,3 +130,7 @@ def rating_due(replied_at: datetime) -> datetime:
     """Until when a complainant may rate a reply before it closes as not rated."""
     days = int(current_app.config.get("RATING_WINDOW_WD", 3))
     return add_working_days(replied_at, days, get_calendar(), local_tz())
+
+
+# Registers the session hooks that queue a recompute when a policy or the calendar changes.
+from hotline.sla import watch as _watch  # noqa: E402, F401

@@ -168,6 +168,7 @@ def route(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
         reason=decision.reason,
         data=_deadlines(ticket) | {"unit": unit.code},
     )
+    ticket.sla_check_at = sla_next_check(ticket)  # now that the status says dispatched
     _notify_unit_of_dispatch(ticket, unit, now)
     return ticket
 
@@ -205,6 +206,7 @@ def dispatch(
         reason=reason,
         data=_deadlines(ticket) | {"unit": target.code, "from_unit": previous},
     )
+    ticket.sla_check_at = sla_next_check(ticket)  # now that the status says dispatched
     _notify_unit_of_dispatch(ticket, target, now)
     return ticket
 
@@ -486,7 +488,8 @@ def reply(
         actor,
         Status.replied,
         now,
-        data={"on_time": on_time, "media": media or []},
+        # was_overdue: the figures counted this window as due at its 催办 already.
+        data={"on_time": on_time, "was_overdue": ticket.overdue, "media": media or []},
     )
     queue_sms(
         to=ticket.complainant_phone,

@@ -1,0 +1,261 @@
+"""Load generators: Debian's `wrk` for peak rate, a paced asyncio client for a fixed rate.
+
+Both talk HTTP/1.1 to 127.0.0.1 only. wrk runs closed-loop (as fast as the server answers); the
+paced client is open-loop: request i is due at start + i/rate and its latency is measured from
+that instant, so a stalled server cannot hide its queueing (no coordinated omission).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+WRK_TIMEOUT_SLACK = 30
+
+# Each wrk thread walks its own slice of the bodies file (one request body per line, so each
+# SMS carries a unique MessageSid and its own signature), or repeats a single body.
+WRK_SCRIPT = r"""
+local bodies = {}
+local idx, step = 0, 1
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("tid", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  wrk.method = "POST"
+  for k, v in pairs(HEADERS) do wrk.headers[k] = v end
+  if BODIES_FILE ~= "" then
+    for line in io.lines(BODIES_FILE) do table.insert(bodies, line) end
+  end
+  idx = tid - 1
+  step = NTHREADS
+end
+
+function request()
+  if #bodies == 0 then
+    return wrk.format(nil, nil, nil, BODY)
+  end
+  local line = bodies[(idx % #bodies) + 1]
+  idx = idx + step
+  -- "body<TAB>signature": the signature goes in X-Twilio-Signature
+  local tab = string.find(line, "\t", 1, true)
+  if not tab then
+    return wrk.format(nil, nil, nil, line)
+  end
+  local headers = {}
+  for k, v in pairs(wrk.headers) do headers[k] = v end
+  headers["X-Twilio-Signature"] = string.sub(line, tab + 1)
+  return wrk.format(nil, nil, headers, string.sub(line, 1, tab - 1))
+end
+
+function done(summary, latency, requests)
+  local non2xx = summary.errors.status
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "non2xx": %d, "connect_errors": %d, ' ..
+    '"read_errors": %d, "write_errors": %d, "timeouts": %d, ' ..
+    '"p50_us": %d, "p90_us": %d, "p99_us": %d, "max_us": %d}\n',
+    summary.requests, summary.duration, non2xx, summary.errors.connect,
+    summary.errors.read, summary.errors.write, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+@dataclass
+class LoadResult:
+    generator: str
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    target_rps: float | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def ensure_wrk() -> str:
+    """Path of `wrk`, installed from Debian if missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "wrk"], check=False, capture_output=True, timeout=300
+    )
+    found = shutil.which("wrk")
+    if not found:
+        raise RuntimeError("wrk is not installed and `apt-get install -y wrk` failed")
+    return found
+
+
+def _lua_str(value: str) -> str:
+    """A Lua long-bracket literal (no escapes to get wrong; UTF-8 passes through)."""
+    level = 1
+    while f"]{'=' * level}]" in value:
+        level += 1
+    return f"[{'=' * level}[{value}]{'=' * level}]"
+
+
+def wrk(
+    url: str,
+    *,
+    headers: dict[str, str],
+    body: str = "",
+    bodies: list[str] | None = None,
+    seconds: int = 10,
+    connections: int = 16,
+    threads: int = 2,
+) -> LoadResult:
+    """Closed-loop peak: `connections` keep-alive connections for `seconds`."""
+    binary = ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="hotline-wrk-") as tmp:
+        bodies_file = ""
+        if bodies:
+            bodies_file = str(Path(tmp) / "bodies.txt")
+            Path(bodies_file).write_text("\n".join(bodies) + "\n")
+        header_lua = ", ".join(f"[ {_lua_str(k)} ] = {_lua_str(v)}" for k, v in headers.items())
+        script = Path(tmp) / "post.lua"
+        script.write_text(
+            f"HEADERS = {{{header_lua}}}\nBODY = {_lua_str(body)}\n"
+            f"BODIES_FILE = {_lua_str(bodies_file)}\nNTHREADS = {threads}\n" + WRK_SCRIPT
+        )
+        proc = subprocess.run(
+            [
+                binary,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "5s",
+                "-s",
+                str(script),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + WRK_TIMEOUT_SLACK,
+            check=False,
+        )
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+    data = json.loads(line.removeprefix("WRKJSON "))
+    secs = data["duration_us"] / 1e6
+    errors = sum(
+        data[k] for k in ("non2xx", "connect_errors", "read_errors", "write_errors", "timeouts")
+    )
+    return LoadResult(
+        "wrk",
+        data["requests"],
+        secs,
+        data["requests"] / secs,
+        data["p50_us"] / 1000,
+        data["p99_us"] / 1000,
+        errors,
+    )
+
+
+async def _paced(
+    host: str,
+    port: int,
+    make_request: Callable[[int], bytes],
+    rate: float,
+    seconds: float,
+    max_connections: int,
+) -> tuple[list[float], int, float]:
+    total = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    idle: asyncio.Queue = asyncio.Queue()
+    opened = 0
+    sem = asyncio.Semaphore(max_connections)
+    start = time.perf_counter() + 0.05
+
+    async def connection():
+        nonlocal opened
+        if not idle.empty():
+            return idle.get_nowait()
+        opened += 1
+        return await asyncio.open_connection(host, port)
+
+    async def one(i: int) -> None:
+        nonlocal errors
+        due = start + i / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        async with sem:
+            try:
+                reader, writer = await connection()
+                writer.write(make_request(i))
+                await writer.drain()
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+                status = int(head.split(b" ", 2)[1])
+                length, close = 0, False
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.lower() == b"content-length":
+                        length = int(value)
+                    elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                        close = True
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - due)
+                if status >= 400:
+                    errors += 1
+                if close:
+                    writer.close()
+                else:
+                    idle.put_nowait((reader, writer))
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+
+    await asyncio.gather(*(one(i) for i in range(total)))
+    elapsed = time.perf_counter() - start
+    while not idle.empty():
+        idle.get_nowait()[1].close()
+    return latencies, errors, elapsed
+
+
+def paced(
+    host: str,
+    port: int,
+    make_request: Callable[[int], bytes],
+    *,
+    rate: float,
+    seconds: float = 10,
+    max_connections: int = 32,
+) -> LoadResult:
+    """Open-loop load at `rate` requests/s for `seconds` (bounded: rate × seconds requests)."""
+    latencies, errors, elapsed = asyncio.run(
+        _paced(host, port, make_request, rate, seconds, max_connections)
+    )
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        if not latencies:
+            return float("nan")
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    done = len(latencies)
+    return LoadResult(
+        "paced-asyncio", done, elapsed, done / elapsed, pct(50), pct(99), errors, target_rps=rate
+    )
+
+
+def http_request(path: str, body: bytes, headers: dict[str, str], host: str = "127.0.0.1") -> bytes:
+    """An HTTP/1.1 POST with keep-alive, as bytes."""
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body

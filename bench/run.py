@@ -1,0 +1,185 @@
+"""`make bench`: every benchmark in one run on PostgreSQL + Redis, written to
+docs/PERFORMANCE.md and bench/results/latest.json.
+
+    python -m bench.run               # the full run (about 15 minutes on 2 cores)
+    python -m bench.run --quick       # small sizes, to check the harness
+    python -m bench.run --only intake,sweep
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import report
+from bench.stack import ROOT, Stack, machine
+
+log = logging.getLogger("bench")
+
+SECTIONS = ("intake", "routing", "sweep", "figures", "memory", "peer")
+
+FULL = {
+    "seconds": 15,
+    "half_seconds": 15,
+    "connections": 16,
+    "routing_tickets": 5000,
+    "noop_jobs": 3000,
+    "scale_tickets": 1_000_000,
+    "small_tickets": 10_000,
+    "due_tickets": 10_000,
+    "memory_jobs": 100_000,
+    "peer_tickets": 100_000,
+}
+QUICK = {
+    "seconds": 3,
+    "half_seconds": 3,
+    "connections": 8,
+    "routing_tickets": 300,
+    "noop_jobs": 300,
+    "scale_tickets": 20_000,
+    "small_tickets": 2_000,
+    "due_tickets": 500,
+    "memory_jobs": 2_000,
+    "peer_tickets": 2_000,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (harness check)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "PERFORMANCE.md"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sizes = QUICK if args.quick else FULL
+    only = [s for s in args.only.split(",") if s]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+
+    command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    results: dict[str, Any] = {
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": command.strip(),
+        "quick": args.quick,
+        "sizes": sizes,
+        "sections": {},
+    }
+    stack = Stack()
+    try:
+        stack.create()
+        stack.seed()
+        results["machine"] = machine(stack.url)
+        # 100,000 jobs take RQ 15-20 minutes whatever the job does, so the memory worker runs
+        # alongside the database-bound sections after the throughput ones (noted in the table).
+        memory_run = None
+        background = [n for n in only if n in BACKGROUND_WITH]
+        for name in [n for n in SECTIONS if n in only and n != "memory"]:
+            if "memory" in only and memory_run is None and name in background:
+                memory_run = _start_memory(stack, sizes, results, concurrent=background)
+            _timed(name, stack, sizes, results)
+        if "memory" in only:
+            if memory_run is None:
+                memory_run = _start_memory(stack, sizes, results, concurrent=[])
+            _timed("memory", stack, sizes, results, memory_run=memory_run)
+    finally:
+        stack.drop()
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    previous = None
+    if out.exists():  # keep the run before, so the table shows the noise between two runs
+        previous_path = out.with_name("previous.json")
+        out.replace(previous_path)
+        previous = json.loads(previous_path.read_text())
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    Path(args.doc).write_text(report.markdown(results, previous))
+    log.info("wrote %s and %s", out, args.doc)
+    return 0
+
+
+BACKGROUND_WITH = ("sweep", "figures", "peer")
+
+
+def _start_memory(stack: Stack, sizes: dict[str, int], results: dict, *, concurrent: list):
+    from bench import memory
+
+    log.info("== memory (started; runs alongside %s)", ", ".join(concurrent) or "nothing")
+    results["memory_concurrent_with"] = concurrent
+    try:
+        return memory.start(stack, jobs=sizes["memory_jobs"])
+    except Exception as exc:  # noqa: BLE001
+        return exc
+
+
+def _timed(name: str, stack: Stack, sizes: dict[str, int], results: dict, **extra: Any) -> None:
+    started = time.perf_counter()
+    log.info("== %s", name)
+    try:
+        if name == "memory":
+            from bench import memory
+
+            handle = extra["memory_run"]
+            if isinstance(handle, Exception):
+                raise handle
+            out = memory.finish(handle)
+            out["concurrent_with"] = results.get("memory_concurrent_with", [])
+        else:
+            out = run_section(name, stack, sizes, results["sections"])
+    except Exception as exc:
+        log.exception("section %s failed", name)
+        out = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-2000:]}
+    out["section_seconds"] = round(time.perf_counter() - started, 1)
+    results["sections"][name] = out
+
+
+def run_section(
+    name: str, stack: Stack, sizes: dict[str, int], done: dict[str, Any]
+) -> dict[str, Any]:
+    if name == "intake":
+        from bench import intake
+
+        return intake.run(
+            stack,
+            seconds=sizes["seconds"],
+            connections=sizes["connections"],
+            half_seconds=sizes["half_seconds"],
+        )
+    if name == "routing":
+        from bench import routing
+
+        return routing.run(stack, tickets=sizes["routing_tickets"], noop_jobs=sizes["noop_jobs"])
+    if name == "sweep":
+        from bench import scale
+
+        return scale.run(
+            stack,
+            big=sizes["scale_tickets"],
+            small=sizes["small_tickets"],
+            due=sizes["due_tickets"],
+            peer_size=sizes["peer_tickets"],
+        )
+    if name == "figures":
+        from bench import figures
+
+        return figures.run(stack, tickets_n=sizes["scale_tickets"])
+    if name == "peer":
+        from bench import scale
+
+        hotline = done.get("sweep", {}).get("peer_hotline")
+        return scale.peer(
+            stack, tickets_n=sizes["peer_tickets"], due=sizes["due_tickets"], hotline=hotline
+        )
+    raise ValueError(name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

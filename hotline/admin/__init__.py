@@ -1,0 +1,1 @@
+"""Admin pages: units, users, catalogue, rules, SLA policies, calendar, API keys."""

@@ -1,0 +1,165 @@
+"""Bearer tokens for the JSON API: issue at POST /api/v1/auth/token, check on every call.
+
+A token is signed (itsdangerous, SECRET_KEY) and carries the user's id, role and unit, so a
+request is authorised without a database round trip (DESIGN §10). The price: deactivating a
+user or changing their role takes effect when their tokens expire (API_TOKEN_TTL_SECONDS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hotline.auth.actor import Actor
+from hotline.auth.models import User
+from hotline.clock import utcnow
+from hotline.errors import Forbidden, Unauthorized
+from hotline.extensions import api, csrf, db, limiter
+
+SECURITY_SCHEME = "bearerAuth"
+# Marks an operation as needing a bearer token in the OpenAPI document.
+BEARER = [{SECURITY_SCHEME: []}]
+_SALT = "hotline-api-token"
+_EXTENSION_KEY = "hotline_token_serializer"
+
+blp = Blueprint("auth", __name__, description="Bearer tokens (POST a username and password).")
+csrf.exempt(blp)  # bearer-token calls carry no cookie, so there is nothing to forge
+
+
+class TokenRequestSchema(Schema):
+    username = fields.Str(required=True, validate=validate.Length(min=1, max=60))
+    password = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+
+
+class TokenSchema(Schema):
+    token = fields.Str(required=True, metadata={"description": "send as `Authorization: Bearer …`"})
+    token_type = fields.Str(metadata={"example": "Bearer"})
+    expires_in = fields.Int(metadata={"description": "seconds"})
+
+
+class _ClockSigner(TimestampSigner):
+    """Timestamps from the injectable clock, so tests expire tokens without sleeping."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    app = current_app
+    serializer = app.extensions.get(_EXTENSION_KEY)
+    if serializer is None:
+        serializer = URLSafeTimedSerializer(
+            app.config["SECRET_KEY"], salt=_SALT, signer=_ClockSigner
+        )
+        app.extensions[_EXTENSION_KEY] = serializer
+    return serializer
+
+
+def issue_token(user: User) -> str:
+    """A signed token naming the user, their role and unit."""
+    payload = {"u": user.id, "r": user.role, "n": user.unit_id, "l": user.username}
+    return _serializer().dumps(payload)
+
+
+def actor_from_token(token: str) -> Actor:
+    """The Actor a token stands for; Unauthorized when forged, malformed or expired."""
+    try:
+        payload = _serializer().loads(token, max_age=current_app.config["API_TOKEN_TTL_SECONDS"])
+    except SignatureExpired as exc:
+        raise Unauthorized("token expired") from exc
+    except BadSignature as exc:
+        raise Unauthorized("invalid token") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        raise Unauthorized("invalid token")
+    return Actor(
+        user_id=payload["u"],
+        role=payload.get("r"),
+        unit_id=payload.get("n"),
+        label=payload.get("l"),
+    )
+
+
+def bearer_actor() -> Actor:
+    """The Actor of the current request's `Authorization: Bearer` header."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("a bearer token is required (POST /api/v1/auth/token)")
+    return actor_from_token(token.strip())
+
+
+def token_required(roles: Iterable[str] | None = None) -> Callable:
+    """Pass the caller as `actor=`; 401 without a valid token, 403 for a role not in `roles`."""
+    allowed = frozenset(roles) if roles is not None else None
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            actor = bearer_actor()
+            if not actor.is_staff or (allowed is not None and actor.role not in allowed):
+                raise Forbidden(f"role {actor.role} may not do this")
+            return view(*args, actor=actor, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# Checked when the username is unknown, so both failures take as long (no user enumeration).
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def authenticate(*, username: str, password: str, now: datetime) -> User:
+    """The active, unlocked user with these credentials; Unauthorized otherwise."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise Unauthorized("wrong username or password")
+    if not user.check_password(password):
+        raise Unauthorized("wrong username or password")
+    if not user.active or (user.locked_until is not None and user.locked_until > now):
+        raise Unauthorized("this account is disabled or locked")
+    return user
+
+
+@blp.route("/auth/token", methods=["POST"])
+@limiter.limit("20 per minute")
+@blp.arguments(TokenRequestSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="wrong credentials, or the user is inactive")
+@blp.doc(security=[])
+def create_token(body: dict) -> dict:
+    """Exchange a username and password for a bearer token."""
+    user = authenticate(username=body["username"], password=body["password"], now=utcnow())
+    return {
+        "token": issue_token(user),
+        "token_type": "Bearer",
+        "expires_in": current_app.config["API_TOKEN_TTL_SECONDS"],
+    }
+
+
+@blp.record_once
+def _register_security_scheme(state: Any) -> None:
+    """Declare the bearer scheme once per app and require it by default on every operation."""
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {"type": "http", "scheme": "bearer", "description": "from POST /api/v1/auth/token"},
+    )
+    api.spec.options["security"] = BEARER
+
+
+@blp.after_app_request
+def _www_authenticate(response: Response) -> Response:
+    """RFC 6750: a 401 from the API names the scheme the client should use."""
+    if response.status_code == 401 and request.path.startswith("/api/"):
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="hotline"')
+    return response

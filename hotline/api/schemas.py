@@ -1,0 +1,35 @@
+"""Schemas shared by every /api/v1 blueprint: the error body and the page envelope."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.Str(metadata={"example": "validation_failed"})
+    message = fields.Str()
+    # data_key: a class attribute named `fields` would hide the marshmallow module below.
+    bad_fields = fields.Dict(
+        data_key="fields", metadata={"description": "bad field → list of messages (422)"}
+    )
+    current_status = fields.Str(metadata={"description": "409 on a ticket: its status now"})
+
+
+class ErrorSchema(Schema):
+    """Every API error: `{"error": {"code", "message", "fields"}}` (DESIGN §5)."""
+
+    error = fields.Nested(ErrorDetailSchema)
+
+
+class PageArgsSchema(Schema):
+    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageSchema(Schema):
+    """The envelope of a paged list; `items` is set by each list's subclass."""
+
+    page = fields.Int()
+    per_page = fields.Int()
+    total = fields.Int(metadata={"description": "items matching the filters"})
+    pages = fields.Int(metadata={"description": "number of pages"})

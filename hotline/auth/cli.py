@@ -1,0 +1,39 @@
+"""`flask users …`: staff accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from hotline.auth.models import Role
+from hotline.errors import HotlineError
+from hotline.extensions import db
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage staff users."""
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, help="One of: " + ", ".join(r.value for r in Role))
+@click.option("--unit", "unit", default=None, help="Unit code (unit_agent and unit_head only).")
+@click.option("--name", "display_name", default=None, help="Display name.")
+@with_appcontext
+def create_command(
+    username: str, password: str, role: str, unit: str | None, display_name: str | None
+) -> None:
+    """Create a staff user."""
+    from hotline.auth.users import create_user
+
+    try:
+        user = create_user(
+            username=username, password=password, role=role, unit=unit, display_name=display_name
+        )
+        db.session.commit()
+    except HotlineError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created user {user.username} ({user.role}{', ' + unit if unit else ''})")

@@ -1,0 +1,1 @@
+"""The inspector dashboard (督查): figures, rankings, overdue, escalations, interviews, exports."""

@@ -1,0 +1,50 @@
+"""The unit credit record (信用档案): an append-only history written beside its cause."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from hotline.escalations.models import CreditRecord
+from hotline.extensions import db
+
+
+def add(
+    *,
+    unit_id: int,
+    type_: str,
+    summary: str,
+    now: datetime,
+    ticket_id: int | None = None,
+    interview_id: int | None = None,
+    escalation_id: int | None = None,
+    actor_id: int | None = None,
+    data: dict | None = None,
+) -> CreditRecord:
+    """Append one entry to a unit's credit record."""
+    entry = CreditRecord(
+        unit_id=unit_id,
+        at=now,
+        type=type_,
+        summary=summary,
+        ticket_id=ticket_id,
+        interview_id=interview_id,
+        escalation_id=escalation_id,
+        actor_id=actor_id,
+        data=data,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def list_for_unit(*, unit_id: int, limit: int = 500) -> list[CreditRecord]:
+    """A unit's credit record, newest first."""
+    return list(
+        db.session.scalars(
+            select(CreditRecord)
+            .where(CreditRecord.unit_id == unit_id)
+            .order_by(CreditRecord.at.desc(), CreditRecord.id.desc())
+            .limit(limit)
+        )
+    )

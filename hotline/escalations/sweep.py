@@ -1,0 +1,362 @@
+"""The escalation sweep: due tickets through the indexed sla_check_at, at most once per level."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import Select, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hotline.clock import local_tz, to_local
+from hotline.escalations import interviews, record
+from hotline.escalations.models import Escalation
+from hotline.extensions import db
+from hotline.notify.service import queue_inapp, queue_sms
+from hotline.sla.deadlines import working_days_overdue
+from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at, overdue_from
+from hotline.sla.schedule import clock_of, thresholds
+from hotline.sla.service import get_calendar
+from hotline.tickets.models import Status, Ticket, TicketEvent
+from hotline.units.models import Unit
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+_RANK = {level.value: i for i, level in enumerate(LADDER)}
+LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办", "interview": "约谈"}
+
+
+@dataclass
+class SweepSummary:
+    """What one sweep did, for the CLI and the job log."""
+
+    checked: int = 0
+    levels: Counter = field(default_factory=Counter)
+    closed_unrated: int = 0
+    rectification_overdue: int = 0
+    deadlines: list[datetime] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one fact a line."""
+        out = [f"checked {self.checked} tickets"]
+        out += [f"{level}: {self.levels.get(level.value, 0)}" for level in LADDER]
+        out.append(f"closed unrated: {self.closed_unrated}")
+        out.append(f"rectification overdue: {self.rectification_overdue}")
+        return out
+
+
+def _for_update(query: Select) -> Select:
+    # PostgreSQL: concurrent sweeps take disjoint rows. SQLite serializes writers anyway and
+    # SQLAlchemy renders no FOR UPDATE there.
+    return query.with_for_update(skip_locked=True)
+
+
+def _take_write_lock() -> None:
+    """SQLite: take the database write lock before reading, not on the first write.
+
+    A transaction that read first and then writes cannot wait for a concurrent writer (SQLite
+    answers "database is locked" at once to avoid a deadlock); one that starts by writing just
+    waits its turn. PostgreSQL needs nothing: FOR UPDATE SKIP LOCKED splits the rows.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE tickets SET sla_check_at = sla_check_at WHERE 0"))
+
+
+def due_tickets_query(now: datetime, limit: int) -> Select:
+    """The sweep's claim: only rows whose sla_check_at has come, via ix_tickets_sla_check_at."""
+    return _for_update(
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.status,
+            Ticket.unit_id,
+            Ticket.window_started_at,
+            Ticket.accept_due_at,
+            Ticket.resolve_due_at,
+            Ticket.accepted_at,
+            Ticket.replied_at,
+            Ticket.escalation_level,
+            Ticket.overdue,
+        )
+        .where(Ticket.sla_check_at.is_not(None), Ticket.sla_check_at <= now)
+        .order_by(Ticket.sla_check_at)
+        .limit(limit)
+    )
+
+
+def unrated_query(now: datetime, limit: int) -> Select:
+    """Replied tickets whose rating window passed, via the index on rating_due_at."""
+    return _for_update(
+        select(Ticket.id)
+        .where(Ticket.rating_due_at <= now, Ticket.status == Status.replied)
+        .order_by(Ticket.rating_due_at)
+        .limit(limit)
+    )
+
+
+def _insert_escalation(values: dict) -> int | None:
+    """INSERT … ON CONFLICT DO NOTHING: the id when this call recorded the level, else None."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Escalation)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["ticket_id", "deadline", "level"])
+        .returning(Escalation.id)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _which_clock(clock: TicketClock) -> str:
+    start = overdue_from(clock)
+    if start is not None and clock.accepted_at is None and start == clock.accept_due_at:
+        return "accept"
+    return "resolve"
+
+
+def _effects(
+    *, level: Level, esc_id: int, row, unit: Unit | None, clock: TicketClock, now: datetime
+) -> None:
+    """The event, notifications and credit entry of one level this sweep recorded."""
+    cal, tz = get_calendar(), local_tz()
+    start = overdue_from(clock)
+    days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
+    which = "resolve" if level == Level.WARNING else _which_clock(clock)
+    due_text = to_local(row.resolve_due_at).strftime("%Y-%m-%d %H:%M")
+    db.session.add(
+        TicketEvent(
+            ticket_id=row.id,
+            type="escalated",
+            at=now,
+            actor_label="sla-sweep",
+            unit_id=row.unit_id,
+            from_status=row.status,
+            to_status=row.status,
+            data={
+                "level": level.value,
+                "clock": which,
+                "deadline": row.resolve_due_at.isoformat(),
+                "escalation": esc_id,
+                "overdue_working_days": days,
+            },
+        )
+    )
+    if unit is None:
+        return
+    key = f"escalation:{esc_id}"
+    params = {"number": row.number, "due": due_text}
+    if level == Level.WARNING:
+        queue_inapp(
+            unit_id=unit.id,
+            template="warning",
+            ticket_id=row.id,
+            dedupe_key=f"{key}:inapp",
+            now=now,
+            **params,
+        )
+    elif level == Level.OVERDUE:
+        queue_sms(
+            to=unit.duty_phone,
+            template="overdue",
+            ticket_id=row.id,
+            unit_id=unit.id,
+            dedupe_key=f"{key}:sms",
+            now=now,
+            **params,
+        )
+        queue_inapp(
+            unit_id=unit.id,
+            template="overdue",
+            ticket_id=row.id,
+            dedupe_key=f"{key}:inapp",
+            now=now,
+            **params,
+        )
+    elif level == Level.SUPERVISION:
+        queue_sms(
+            to=unit.head_phone,
+            template="supervision",
+            ticket_id=row.id,
+            unit_id=unit.id,
+            dedupe_key=f"{key}:sms",
+            now=now,
+            unit=unit.name,
+            number=row.number,
+            days=days,
+        )
+    else:
+        interviews.open_for_ticket(
+            unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
+        )
+        queue_sms(
+            to=unit.head_phone,
+            template="interview",
+            ticket_id=row.id,
+            unit_id=unit.id,
+            dedupe_key=f"{key}:sms",
+            now=now,
+            unit=unit.name,
+            reason=f"工单{row.number}超期{days}个工作日未办结",
+        )
+    record.add(
+        unit_id=unit.id,
+        type_="escalation",
+        summary=f"工单{row.number}{LEVEL_NAMES[level.value]}（期限{due_text}）",
+        now=now,
+        ticket_id=row.id,
+        escalation_id=esc_id,
+        data={"level": level.value, "clock": which},
+    )
+
+
+def _lock_units(unit_ids: set[int]) -> None:
+    """Lock, in id order, the units whose interview case this batch may open or extend.
+
+    All at once and ordered, so two sweeps never wait on each other in a cycle; FOR NO KEY
+    UPDATE does not block the foreign-key checks of concurrent inserts.
+    """
+    if unit_ids:
+        db.session.execute(
+            select(Unit.id)
+            .where(Unit.id.in_(sorted(unit_ids)))
+            .order_by(Unit.id)
+            .with_for_update(key_share=True)
+        )
+
+
+def _escalate(
+    *,
+    row,
+    clock: TicketClock,
+    due: list[Level],
+    unit: Unit | None,
+    now: datetime,
+    summary: SweepSummary,
+) -> TicketClock:
+    """Record each due level once (the unique key decides), with its effects when ours."""
+    for level in due:
+        esc_id = _insert_escalation(
+            {
+                "ticket_id": row.id,
+                "unit_id": row.unit_id,
+                "level": level.value,
+                "clock": "resolve" if level == Level.WARNING else _which_clock(clock),
+                "deadline": row.resolve_due_at,
+                "created_at": now,
+            }
+        )
+        clock = replace(clock, reached=clock.reached | {level.value})
+        if esc_id is None:
+            continue  # another sweep recorded it first: its effects are its own
+        summary.levels[level.value] += 1
+        _effects(level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now)
+        log.info("ticket %s reached %s (escalation %s)", row.id, level.value, esc_id)
+    return clock
+
+
+def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary) -> int:
+    """Escalate one batch of due tickets; returns how many were claimed (0: nothing left)."""
+    _take_write_lock()
+    rows = db.session.execute(due_tickets_query(now, limit)).all()
+    if not rows:
+        return 0
+    reached: dict[tuple[int, datetime], set[str]] = {}
+    for tid, deadline, level in db.session.execute(
+        select(Escalation.ticket_id, Escalation.deadline, Escalation.level).where(
+            Escalation.ticket_id.in_([r.id for r in rows])
+        )
+    ):
+        reached.setdefault((tid, deadline), set()).add(level)
+    unit_ids = {r.unit_id for r in rows if r.unit_id is not None}
+    units = (
+        {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+        if unit_ids
+        else {}
+    )
+    cal, tz, th = get_calendar(), local_tz(), thresholds()
+    plans = []
+    for row in rows:
+        clock = clock_of(
+            status=row.status,
+            window_started_at=row.window_started_at,
+            accept_due_at=row.accept_due_at,
+            resolve_due_at=row.resolve_due_at,
+            accepted_at=row.accepted_at,
+            replied_at=row.replied_at,
+            reached=reached.get((row.id, row.resolve_due_at), set()),
+        )
+        # Escalations are keyed by the resolve deadline: without one there is nothing to key.
+        due = levels_due(clock, now, cal, tz, th) if row.resolve_due_at is not None else []
+        plans.append((row, clock, due))
+    _lock_units({row.unit_id for row, _, due in plans if Level.INTERVIEW in due and row.unit_id})
+    for row, clock, due in plans:
+        clock = _escalate(
+            row=row, clock=clock, due=due, unit=units.get(row.unit_id), now=now, summary=summary
+        )
+        top = max(clock.reached, key=_RANK.__getitem__, default=None) if clock.reached else None
+        db.session.execute(
+            update(Ticket)
+            .where(Ticket.id == row.id)
+            .values(
+                escalation_level=top or row.escalation_level,
+                overdue=row.overdue or bool(clock.reached - {Level.WARNING.value}),
+                sla_check_at=next_level_at(clock, cal, tz, th) if row.resolve_due_at else None,
+            )
+        )
+        if row.resolve_due_at is not None:
+            summary.deadlines.append(row.resolve_due_at)
+    summary.checked += len(rows)
+    db.session.flush()
+    return len(rows)
+
+
+def close_unrated_batch(*, now: datetime, limit: int = BATCH_SIZE) -> int:
+    """Close replied tickets whose rating window passed without a rating."""
+    from hotline.tickets import transitions
+
+    _take_write_lock()
+    ids = list(db.session.scalars(unrated_query(now, limit)))
+    if not ids:
+        return 0
+    tickets = db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id))
+    tickets = list(tickets.unique())
+    for ticket in tickets:
+        transitions.close_unrated(ticket, now=now)
+    db.session.flush()
+    return len(tickets)
+
+
+def sweep(
+    *,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    commit: Callable[[], None] | None = None,
+) -> SweepSummary:
+    """One sweep as of `now`: the ladder, unrated replies, overdue commitments.
+
+    `commit` (the job's or CLI's) runs after every batch so row locks are held briefly; without
+    it everything stays in the caller's transaction.
+    """
+    summary = SweepSummary()
+    seen_batches = 0
+    while sweep_batch(now=now, limit=batch_size, summary=summary):
+        seen_batches += 1
+        if commit:
+            commit()
+        if seen_batches > 10_000:  # a bug must not spin forever
+            log.error("sweep stopped after %s batches", seen_batches)
+            break
+    while count := close_unrated_batch(now=now, limit=batch_size):
+        summary.closed_unrated += count
+        if commit:
+            commit()
+    _take_write_lock()
+    summary.rectification_overdue = interviews.mark_overdue_commitments(now=now)
+    if commit:
+        commit()
+    return summary

@@ -1,0 +1,179 @@
+"""Twilio Messaging webhooks: a text opens a ticket, CX/查询 asks status, 1–5 rates, TD/STOP
+opts out; plus the delivery-status callback of the SMS we send."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+from flask import Blueprint, Response, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from hotline.auth.actor import Actor
+from hotline.clock import utcnow
+from hotline.extensions import csrf, db
+from hotline.intake import deliveries, delivery_status
+from hotline.intake import service as intake
+from hotline.intake.texts import rating_name, text
+from hotline.intake.twilio_security import twilio_signed
+from hotline.notify.texts import status_name
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Status, Ticket
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("twilio_sms", __name__, url_prefix="/twilio/sms")
+csrf.exempt(bp)  # Twilio cannot send a CSRF token; the signature check protects these views
+
+STATUS_RE = re.compile(r"^(?:CX|查询)\s*[:：]?\s*(?:(\d{8})-?(\d{6}))?$", re.IGNORECASE)
+RATING_RE = re.compile(r"^[1-5]$")
+OPT_OUT_WORDS = {"TD": "zh_CN", "退订": "zh_CN", "STOP": "en", "UNSUBSCRIBE": "en"}
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+LATIN_RE = re.compile(r"[A-Za-z]{2,}")
+MAX_MEDIA = 10
+
+
+def twiml(body: str | None) -> str:
+    """A MessagingResponse with one <Message> (or none)."""
+    response = MessagingResponse()
+    if body:
+        response.message(body)
+    return str(response)
+
+
+def xml_response(answer: str) -> Response:
+    return Response(answer, mimetype="application/xml")
+
+
+def locale_of(message: str) -> str:
+    """English when the text is written in Latin letters with no Chinese in it."""
+    if CJK_RE.search(message):
+        return "zh_CN"
+    return "en" if LATIN_RE.search(message) else "zh_CN"
+
+
+def media_urls(form: dict) -> list[str]:
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        count = 0
+    return [form[f"MediaUrl{i}"] for i in range(count) if form.get(f"MediaUrl{i}")]
+
+
+def status_detail(ticket: Ticket, locale: str) -> str:
+    parts = []
+    if ticket.unit is not None and ticket.status != Status.merged:
+        parts.append(text("detail_unit", locale, unit=ticket.unit.name))
+    if ticket.status in (Status.dispatched, Status.accepted):
+        parts.append(text("detail_due", locale, due=intake.fmt_local(ticket.resolve_due_at)))
+    if ticket.status in (Status.replied, Status.closed) and ticket.reply_text:
+        parts.append(text("detail_reply", locale, reply=ticket.reply_text[:120]))
+    return "".join(parts) if locale == "zh_CN" else " ".join(parts)
+
+
+def answer_status(phone: str, number: str | None) -> str:
+    """CX <number>: the status of a ticket this phone filed (its latest without a number)."""
+    if number:
+        ticket = intake.find_for_complainant(number=number, phone=phone)
+        if ticket is None:
+            return text("sms_not_found", "zh_CN", number=number)
+    else:
+        ticket = intake.latest_for_phone(phone=phone)
+        if ticket is None:
+            return text("sms_none_for_phone", "zh_CN")
+    locale = ticket.locale
+    return text(
+        "sms_status",
+        locale,
+        number=ticket.number,
+        status=status_name(ticket.status, locale),
+        detail=status_detail(ticket, locale),
+    )
+
+
+def answer_rating(phone: str, rating: int) -> tuple[str, int | None]:
+    """A bare 1–5: the 好差评 of this phone's answered ticket, if one is waiting."""
+    ticket = intake.awaiting_rating(phone=phone)
+    if ticket is None:
+        return text("sms_nothing_to_rate", "zh_CN"), None
+    intake.rate(ticket, rating=rating)
+    locale = ticket.locale
+    name = rating_name(rating, locale)
+    if ticket.status == Status.closed:
+        return text("sms_rated_closed", locale, number=ticket.number, rating=name), ticket.id
+    due = intake.fmt_local(ticket.resolve_due_at)
+    return (
+        text("sms_rated_reopened", locale, number=ticket.number, rating=name, due=due),
+        ticket.id,
+    )
+
+
+def answer_new(form: dict, phone: str, message: str) -> tuple[str, int | None]:
+    """Any other text opens a ticket; the answer gives its number and the policy's deadline."""
+    locale = locale_of(message)
+    media = media_urls(form)
+    if not message and not media:
+        return text("sms_empty", locale), None
+    if len(message) > tickets.MAX_DESCRIPTION:
+        return text("sms_too_long", locale, limit=tickets.MAX_DESCRIPTION), None
+    now = utcnow()
+    ticket = tickets.create(
+        actor=Actor.complainant(phone),
+        channel="sms",
+        description=message or ("（彩信，无文字）" if locale == "zh_CN" else "(MMS, no text)"),
+        phone=phone,
+        media=media,
+        extra={"sms": {"message_sid": form.get("MessageSid"), "to": form.get("To")}},
+        locale=locale,
+        now=now,
+    )
+    due = intake.fmt_local(intake.expected_due(ticket, now=now))
+    return text("sms_ack", locale, number=ticket.number, due=due), ticket.id
+
+
+def handle(form: dict) -> tuple[str, int | None]:
+    """Decide what an incoming text asks for; returns the TwiML and the ticket it concerned."""
+    phone = tickets.normalize_phone(form.get("From"), field="From")
+    message = (form.get("Body") or "").strip()
+    command = unicodedata.normalize("NFKC", message).strip()
+    if command.upper() in OPT_OUT_WORDS:
+        intake.opt_out(phone=phone)
+        return twiml(text("sms_opted_out", OPT_OUT_WORDS[command.upper()])), None
+    match = STATUS_RE.match(command)
+    if match:
+        number = f"{match[1]}-{match[2]}" if match[1] else None
+        return twiml(answer_status(phone, number)), None
+    if RATING_RE.match(command):
+        body, ticket_id = answer_rating(phone, int(command))
+        return twiml(body), ticket_id
+    body, ticket_id = answer_new(form, phone, message)
+    return twiml(body), ticket_id
+
+
+@bp.post("")
+@twilio_signed
+def incoming() -> Response:
+    """POST /twilio/sms — answered once per MessageSid; a retry gets the same TwiML."""
+    form = request.form.to_dict()
+    sid = form.get("MessageSid") or form.get("SmsSid")
+    if not sid:
+        return xml_response(twiml(None)), 400
+    return xml_response(deliveries.once(f"sms:{sid}", lambda: handle(form)))
+
+
+@bp.post("/status")
+@twilio_signed
+def status_callback() -> tuple[str, int]:
+    """POST /twilio/sms/status — delivery status of a message we sent."""
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid")
+    status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
+    if not sid:
+        return "", 400
+    message = delivery_status.record(
+        provider_sid=sid, status=status, error_code=request.form.get("ErrorCode")
+    )
+    if message is None:
+        log.info("delivery status %s for unknown message %s", status, sid)
+    db.session.commit()
+    return "", 204

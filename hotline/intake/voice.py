@@ -1,0 +1,295 @@
+"""Twilio Voice webhooks: greeting, the operators' queue, and when nobody answers (or out of
+hours) a spoken complaint plus a recording, a ticket and a missed-call callback task."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import select
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.auth.actor import Actor
+from hotline.clock import to_local, utcnow
+from hotline.errors import ValidationFailed
+from hotline.extensions import csrf, db
+from hotline.intake import deliveries
+from hotline.intake import service as intake
+from hotline.intake.models import CallbackTask, WebhookDelivery
+from hotline.intake.texts import text
+from hotline.intake.twilio_security import twilio_signed
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Ticket
+
+bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
+csrf.exempt(bp)  # Twilio cannot send a CSRF token; the signature check protects these views
+
+log = logging.getLogger(__name__)
+
+SAY = {"language": "zh-CN"}
+SPEECH_LANGUAGE = "cmn-Hans-CN"
+ANSWERED = frozenset({"bridged", "bridging-in-process"})
+HOLD_PAUSE_SECONDS = 20
+MAX_RECORDING_SECONDS = 180
+
+
+def _xml(response: VoiceResponse | str) -> Response:
+    return Response(str(response), mimetype="application/xml")
+
+
+def is_open(now: datetime) -> bool:
+    """Whether operators take calls now (VOICE_OPEN_HOURS "HH:MM-HH:MM" in local time)."""
+    spec = current_app.config.get("VOICE_OPEN_HOURS") or "00:00-24:00"
+    start_s, _, end_s = spec.partition("-")
+    try:
+        start = time.fromisoformat(start_s.strip())
+        end = time.max if end_s.strip() == "24:00" else time.fromisoformat(end_s.strip())
+    except ValueError:
+        # A typo in the setting must not drop calls: queue them as if always open.
+        log.error("VOICE_OPEN_HOURS %r is not HH:MM-HH:MM; treating as always open", spec)
+        return True
+    local = to_local(now).time()
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # overnight hours such as 20:00-08:00
+
+
+def leave_message(response: VoiceResponse) -> VoiceResponse:
+    """Ask for the complaint by speech; with no speech, fall through to a recorded message."""
+    gather = response.gather(
+        input="speech",
+        language=SPEECH_LANGUAGE,
+        action="/twilio/voice/speech",
+        method="POST",
+        speech_timeout="auto",
+        timeout=6,
+    )
+    gather.say(text("voice_leave_message"), **SAY)
+    return record_message(response)
+
+
+def record_message(response: VoiceResponse) -> VoiceResponse:
+    response.say(text("voice_record_prompt"), **SAY)
+    response.record(
+        action="/twilio/voice/done",
+        method="POST",
+        max_length=MAX_RECORDING_SECONDS,
+        finish_on_key="#",
+        play_beep=True,
+        recording_status_callback="/twilio/voice/recording",
+        recording_status_callback_method="POST",
+        recording_status_callback_event="completed",
+    )
+    return response
+
+
+def missed_call(*, call_sid: str, phone: str | None, reason: str) -> CallbackTask:
+    """The 漏接回拨 task of this call (one per call)."""
+    task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_sid == call_sid))
+    if task is None:
+        task = CallbackTask(
+            phone=phone or "unknown",
+            call_sid=call_sid,
+            status="open",
+            note=reason,
+            created_at=utcnow(),
+        )
+        db.session.add(task)
+        db.session.flush()
+    return task
+
+
+def _call_form() -> dict:
+    """The webhook's form; every voice callback names its call."""
+    form = request.form.to_dict()
+    if not form.get("CallSid"):
+        abort(400, description="CallSid is required")
+    return form
+
+
+def _caller(form: dict) -> str | None:
+    try:
+        return tickets.normalize_phone(form.get("From"), field="From")
+    except ValidationFailed:
+        return None  # withheld caller ID: the task still shows the call
+
+
+@bp.post("")
+@twilio_signed
+def incoming() -> Response:
+    """POST /twilio/voice — greeting, then the operators' queue (or a message out of hours)."""
+    form = _call_form()
+
+    def handle() -> tuple[str, int | None]:
+        response = VoiceResponse()
+        if is_open(utcnow()):
+            response.say(text("voice_greeting"), **SAY)
+            response.enqueue(
+                current_app.config.get("VOICE_QUEUE_NAME") or "operators",
+                action="/twilio/voice/queue-result",
+                method="POST",
+                wait_url="/twilio/voice/wait",
+                wait_url_method="POST",
+            )
+        else:
+            response.say(text("voice_closed"), **SAY)
+            missed_call(call_sid=form["CallSid"], phone=_caller(form), reason="out of hours")
+            leave_message(response)
+        return str(response), None
+
+    return _xml(deliveries.once(f"voice:{form['CallSid']}", handle))
+
+
+@bp.post("/wait")
+@twilio_signed
+def wait() -> Response:
+    """POST /twilio/voice/wait — hold message; leave the queue after VOICE_MAX_WAIT_SECONDS."""
+    max_wait = int(current_app.config.get("VOICE_MAX_WAIT_SECONDS") or 120)
+    try:
+        waited = int(request.form.get("QueueTime") or 0)
+    except ValueError:
+        waited = 0
+    response = VoiceResponse()
+    if waited >= max_wait:
+        response.leave()
+    else:
+        response.say(text("voice_hold"), **SAY)
+        response.pause(length=max(1, min(HOLD_PAUSE_SECONDS, max_wait - waited)))
+    return _xml(response)
+
+
+@bp.post("/queue-result")
+@twilio_signed
+def queue_result() -> Response:
+    """POST /twilio/voice/queue-result — the caller left the queue; unanswered means a message
+    and a callback task."""
+    form = _call_form()
+
+    def handle() -> tuple[str, int | None]:
+        response = VoiceResponse()
+        result = form.get("QueueResult", "")
+        if result in ANSWERED:
+            response.hangup()
+            return str(response), None
+        missed_call(call_sid=form["CallSid"], phone=_caller(form), reason=f"queue: {result}")
+        leave_message(response)
+        return str(response), None
+
+    return _xml(deliveries.once(f"voice-queue:{form['CallSid']}", handle))
+
+
+def _spoken(number: str) -> str:
+    return " ".join(number.replace("-", ""))
+
+
+def spoken_due(due: datetime) -> str:
+    """A deadline as said aloud: one ending at midnight is "24时" of the day before (the
+    working-day limit ends at 24:00 of its last day), so nobody hears the wrong date."""
+    local = to_local(due)
+    if local.time() == time(0, 0):
+        day = local - timedelta(days=1)
+        return f"{day.month}月{day.day}日24时"
+    return f"{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
+
+
+def _attach(ticket: Ticket, url: str, sid: str) -> None:
+    ticket.media = [*(ticket.media or []), url]
+    tickets.record(
+        ticket,
+        "recording_attached",
+        Actor.system("twilio-voice"),
+        now=utcnow(),
+        data={"url": url, "recording_sid": sid},
+    )
+
+
+def _pending_recordings(call_sid: str) -> list[WebhookDelivery]:
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.key.startswith(f"recording:{call_sid}:", autoescape=True),
+                WebhookDelivery.ticket_id.is_(None),
+            )
+            .order_by(WebhookDelivery.id)
+        )
+    )
+
+
+@bp.post("/speech")
+@twilio_signed
+def speech() -> Response:
+    """POST /twilio/voice/speech — the spoken complaint becomes a ticket (once per CallSid)."""
+    form = _call_form()
+    call_sid = form["CallSid"]
+
+    def handle() -> tuple[str, int | None]:
+        response = VoiceResponse()
+        said = (form.get("SpeechResult") or "").strip()
+        if not said:
+            return str(record_message(response)), None
+        phone = _caller(form)
+        if phone is None:
+            # A ticket needs a number to answer on; keep the words for the operators instead.
+            task = missed_call(call_sid=call_sid, phone=None, reason="caller ID withheld")
+            task.note = f"{task.note or ''}\n语音：{said}".strip()
+            response.say(text("voice_no_caller_id"), **SAY)
+            response.hangup()
+            return str(response), None
+        ticket = tickets.create(
+            actor=Actor.complainant(phone),
+            channel="phone",
+            description=said[: tickets.MAX_DESCRIPTION],
+            phone=phone,
+            extra={"voice": {"call_sid": call_sid, "confidence": form.get("Confidence")}},
+        )
+        task = missed_call(call_sid=call_sid, phone=phone, reason="speech")
+        task.ticket_id = ticket.id
+        for pending in _pending_recordings(call_sid):
+            _attach(ticket, pending.response or "", pending.key.rsplit(":", 1)[-1])
+            pending.ticket_id = ticket.id
+        due = spoken_due(intake.expected_due(ticket))
+        response.say(text("voice_ticket", spoken=_spoken(ticket.number), due=due), **SAY)
+        return str(record_message(response)), ticket.id
+
+    return _xml(deliveries.once(f"voice-speech:{call_sid}", handle))
+
+
+@bp.post("/recording")
+@twilio_signed
+def recording() -> tuple[str, int]:
+    """POST /twilio/voice/recording — attach the recording to the call's ticket, or keep it
+    until the ticket exists (once per RecordingSid)."""
+    form = _call_form()
+    call_sid, sid, url = form["CallSid"], form.get("RecordingSid"), form.get("RecordingUrl")
+    if not sid or not url:
+        return "", 400
+    if form.get("RecordingStatus", "completed") != "completed":
+        return "", 204
+
+    def handle() -> tuple[str, int | None]:
+        speech_delivery = deliveries.find(f"voice-speech:{call_sid}")
+        ticket_id = speech_delivery.ticket_id if speech_delivery else None
+        ticket = db.session.get(Ticket, ticket_id) if ticket_id else None
+        if ticket is not None:
+            _attach(ticket, url, sid)
+        else:
+            # No ticket (yet): keep the URL here and show it on the call's callback task.
+            task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_sid == call_sid))
+            if task is not None:
+                task.note = f"{task.note or ''}\n录音 {url}".strip()
+        return url, ticket.id if ticket else None
+
+    deliveries.once(f"recording:{call_sid}:{sid}", handle)
+    return "", 204
+
+
+@bp.post("/done")
+@twilio_signed
+def done() -> Response:
+    """POST /twilio/voice/done — after the recorded message: thank and hang up."""
+    response = VoiceResponse()
+    response.say(text("voice_goodbye"), **SAY)
+    response.hangup()
+    return _xml(response)

@@ -1,0 +1,156 @@
+"""The figures (考核) of DESIGN §7: sums of day rows, rates, composite score and ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import extract, func, select
+
+from hotline.errors import ValidationFailed
+from hotline.extensions import db
+from hotline.metrics.models import UnitDayFigures
+from hotline.metrics.rollup import COUNTERS
+from hotline.units.models import Unit
+
+PERIODS = ("day", "month", "year")
+DEFAULT_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How counters become rates (app config FIGURES_*)."""
+
+    satisfied_min: int = 3
+    unrated_as_satisfied: bool = False
+    weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
+
+
+def settings() -> Settings:
+    """The figures settings from app config, with the DESIGN defaults."""
+    cfg = current_app.config
+    weights = cfg.get("FIGURES_WEIGHTS") or DEFAULT_WEIGHTS
+    return Settings(
+        satisfied_min=int(cfg.get("FIGURES_SATISFIED_MIN", 3)),
+        unrated_as_satisfied=bool(cfg.get("FIGURES_UNRATED_AS_SATISFIED", False)),
+        weights=tuple((k, float(v)) for k, v in weights.items()),
+    )
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def rates(counts: dict[str, int], cfg: Settings) -> dict[str, float | None]:
+    """The named rates of one unit and period; None where the denominator is zero."""
+    satisfied = sum(counts.get(f"rating_{k}", 0) for k in range(cfg.satisfied_min, 6))
+    rated = counts.get("rated", 0)
+    if cfg.unrated_as_satisfied:
+        satisfied += counts.get("closed_unrated", 0)
+        rated += counts.get("closed_unrated", 0)
+    return {
+        "response": _ratio(counts.get("accepted_in_time", 0), counts.get("dispatched", 0)),
+        "on_time": _ratio(counts.get("replied_on_time", 0), counts.get("due", 0)),
+        "resolution": _ratio(counts.get("callbacks_resolved", 0), counts.get("callbacks", 0)),
+        "satisfaction": _ratio(satisfied, rated),
+        "return": _ratio(counts.get("returns", 0), counts.get("dispatched", 0)),
+        "reopen": _ratio(counts.get("reopens", 0), counts.get("replied", 0)),
+    }
+
+
+def score(unit_rates: dict[str, float | None], cfg: Settings) -> float | None:
+    """Weighted mean of the weighted rates on a 0–100 scale, over the rates that exist."""
+    parts = [(w, unit_rates.get(name)) for name, w in cfg.weights]
+    present = [(w, r) for w, r in parts if r is not None and w > 0]
+    total = sum(w for w, _ in present)
+    if not total:
+        return None
+    return round(100 * sum(w * r for w, r in present) / total, 2)
+
+
+def _bucket_columns(period: str | None) -> list:
+    if period == "day":
+        return [UnitDayFigures.day]
+    if period == "month":
+        return [extract("year", UnitDayFigures.day), extract("month", UnitDayFigures.day)]
+    if period == "year":
+        return [extract("year", UnitDayFigures.day)]
+    return []
+
+
+def _label(period: str | None, parts: tuple, start: date, end: date) -> str:
+    if period == "day":
+        return parts[0].isoformat() if isinstance(parts[0], date) else str(parts[0])
+    if period == "month":
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+    if period == "year":
+        return f"{int(parts[0]):04d}"
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
+def figures(
+    *, start: date, end: date, unit_id: int | None = None, period: str | None = None
+) -> list[dict]:
+    """Counters, rates, score and rank per unit and period over [start, end] (local days).
+
+    Every unit is ranked among all units of the same period; `unit_id` only filters the output.
+    """
+    if end < start:
+        raise ValidationFailed("to is before from", fields={"to": ["before from"]})
+    if (end - start).days > MAX_DAYS:
+        raise ValidationFailed("at most 3 years at once", fields={"from": ["range too long"]})
+    if period is not None and period not in PERIODS:
+        raise ValidationFailed("unknown period", fields={"period": [f"one of {PERIODS}"]})
+    cfg = settings()
+    buckets = _bucket_columns(period)
+    sums = [func.coalesce(func.sum(getattr(UnitDayFigures, c)), 0) for c in COUNTERS]
+    query = (
+        select(UnitDayFigures.unit_id, *buckets, *sums)
+        .where(UnitDayFigures.day >= start, UnitDayFigures.day <= end)
+        .group_by(UnitDayFigures.unit_id, *buckets)
+    )
+    rows = db.session.execute(query).all()
+    unit_ids = {r[0] for r in rows}
+    units = (
+        {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+        if unit_ids
+        else {}
+    )
+    out: list[dict] = []
+    for row in rows:
+        parts = tuple(row[1 : 1 + len(buckets)])
+        counts = {c: int(v) for c, v in zip(COUNTERS, row[1 + len(buckets) :], strict=True)}
+        unit_rates = rates(counts, cfg)
+        unit = units[row[0]]
+        out.append(
+            {
+                "period": _label(period, parts, start, end),
+                "unit_id": unit.id,
+                "unit": {"code": unit.code, "name": unit.name},
+                "counts": counts,
+                "rates": unit_rates,
+                "score": score(unit_rates, cfg),
+            }
+        )
+    _rank(out)
+    out.sort(key=lambda r: (r["period"], r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
+    if unit_id is not None:
+        out = [r for r in out if r["unit_id"] == unit_id]
+    return out
+
+
+def _rank(rows: list[dict]) -> None:
+    """Competition ranking (1, 2, 2, 4) by score within each period; no score, no rank."""
+    by_period: dict[str, list[dict]] = {}
+    for row in rows:
+        by_period.setdefault(row["period"], []).append(row)
+    for group in by_period.values():
+        scored = sorted((r for r in group if r["score"] is not None), key=lambda r: -r["score"])
+        for i, row in enumerate(scored):
+            same = i > 0 and scored[i - 1]["score"] == row["score"]
+            row["rank"] = scored[i - 1]["rank"] if same else i + 1
+        for row in group:
+            row.setdefault("rank", None)
+            row["ranked"] = len(scored)

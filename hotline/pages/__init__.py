@@ -1,0 +1,1 @@
+"""Pages shared by every staff role: the home redirect, the ticket page, the action forms."""

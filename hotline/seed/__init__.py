@@ -1,0 +1,1 @@
+"""Demo data to explore Hotline: `flask seed --demo`."""

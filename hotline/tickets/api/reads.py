@@ -1,0 +1,169 @@
+"""Creating, listing and reading tickets and their timeline."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Response, jsonify, make_response, request, url_for
+from sqlalchemy import func, or_, select
+
+from hotline.api.auth import token_required
+from hotline.api.idempotency import idempotent
+from hotline.audit.service import record_personal_data_reads
+from hotline.auth.actor import Actor
+from hotline.auth.models import HOTLINE_ROLES
+from hotline.catalogue.models import Category
+from hotline.clock import utcnow
+from hotline.errors import Forbidden
+from hotline.extensions import db
+from hotline.tickets import service as tickets
+from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
+from hotline.tickets.models import Ticket, TicketEvent, ticket_assisting_units
+from hotline.tickets.schemas import (
+    EventSchema,
+    TicketCreateSchema,
+    TicketListArgsSchema,
+    TicketPageSchema,
+    TicketSchema,
+    create_arguments,
+    schema_for,
+    shows_personal_data,
+)
+from hotline.tickets.service import normalize_phone
+from hotline.units.models import Unit
+
+# ---- create, list, read ---------------------------------------------------------------------
+
+
+@blp.route("/tickets", methods=["POST"])
+@token_required(roles=HOTLINE_ROLES)
+@idempotent
+@blp.arguments(
+    TicketCreateSchema,
+    example={
+        "kind": "complaint",
+        "category": "C001",
+        "priority": "normal",
+        "description": "小区门口占道经营，噪音扰民",
+        "complainant": {
+            "phone": "13812345678",
+            "name": "王先生",
+            "disclose_identity": False,
+            "confidential": False,
+        },
+        "location": {"address": "人民路 1 号", "district": "鼓楼区", "lat": 26.08, "long": 119.3},
+    },
+)
+@blp.response(201, TicketSchema, headers={"Location": {"schema": {"type": "string"}}})
+@document_errors(401, 403)
+def create_ticket(body: dict, *, actor: Actor) -> Response:
+    """Register a complaint (operators and supervisors); routing follows in a worker."""
+    ticket = tickets.create(actor=actor, **create_arguments(body))
+    db.session.flush()
+    response = make_response(jsonify(schema_for(actor).dump(ticket)), 201)
+    response.set_etag(str(ticket.version))
+    response.headers["Location"] = url_for("tickets.get_ticket", number=ticket.number)
+    return response
+
+
+def _scoped(stmt: Any, actor: Actor) -> Any:
+    """A unit's staff see their unit's tickets (lead or assisting), nobody else's."""
+    if not actor.is_unit:
+        return stmt
+    assisting = select(ticket_assisting_units.c.ticket_id).where(
+        ticket_assisting_units.c.unit_id == actor.unit_id
+    )
+    return stmt.where(or_(Ticket.unit_id == actor.unit_id, Ticket.id.in_(assisting)))
+
+
+def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
+    if args.get("status"):
+        stmt = stmt.where(Ticket.status.in_(args["status"]))
+    if args.get("unit"):
+        stmt = stmt.where(
+            Ticket.unit_id == select(Unit.id).where(Unit.code == args["unit"]).scalar_subquery()
+        )
+    for name in ("channel", "kind", "priority"):
+        if args.get(name):
+            stmt = stmt.where(getattr(Ticket, name) == args[name])
+    if args.get("category"):
+        stmt = stmt.where(
+            Ticket.category_id
+            == select(Category.id).where(Category.code == args["category"]).scalar_subquery()
+        )
+    if args.get("phone"):
+        if not actor.sees_full_personal_data:
+            # Matching on a number the caller may only see masked would reveal it.
+            raise Forbidden("only hotline staff may search by phone")
+        stmt = stmt.where(Ticket.complainant_phone == normalize_phone(args["phone"]))
+    if args.get("overdue") is not None:
+        stmt = stmt.where(Ticket.overdue.is_(args["overdue"]))
+    return stmt
+
+
+@blp.route("/tickets", methods=["GET"])
+@token_required()
+@blp.arguments(TicketListArgsSchema, location="query")
+@blp.response(200, TicketPageSchema)
+@document_errors(401, 403)
+def list_tickets(args: dict, *, actor: Actor) -> Response:
+    """Tickets newest first, filtered, paged: `{"items", "page", "per_page", "total", "pages"}`."""
+    stmt = _filtered(_scoped(select(Ticket), actor), args, actor)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page, per_page = args["page"], args["per_page"]
+    rows = list(
+        db.session.scalars(
+            stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).unique()
+    )
+    targets = [t.merged_into_id for t in rows if t.merged_into_id is not None]
+    if targets:  # one query, so dumping `merged_into` reads the identity map
+        list(db.session.scalars(select(Ticket).where(Ticket.id.in_(targets))))
+    audited = [t.id for t in rows if shows_personal_data(actor, t)]
+    if audited:
+        record_personal_data_reads(
+            actor=actor, ticket_ids=audited, now=utcnow(), via=f"api {request.path}"
+        )
+    body = {
+        "items": schema_for(actor).dump(rows, many=True),
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": math.ceil(total / per_page) if total else 0,
+    }
+    db.session.commit()
+    return jsonify(body)
+
+
+@blp.route("/tickets/<string:number>", methods=["GET"])
+@token_required()
+@blp.response(200, TicketSchema)
+@document_errors(401, 404)
+def get_ticket(*, number: str, actor: Actor) -> Response:
+    """One ticket; the ETag is its version (send it back as If-Match)."""
+    response = ticket_response(tickets.get_by_number(number, actor=actor), actor)
+    db.session.commit()
+    return response
+
+
+@blp.route("/tickets/<string:number>/events", methods=["GET"])
+@token_required()
+@blp.response(200, EventSchema(many=True))
+@document_errors(401, 404)
+def list_events(*, number: str, actor: Actor) -> Response:
+    """The ticket's timeline, oldest first: every transition with actor, time and reason."""
+    ticket = tickets.get_by_number(number, actor=actor)
+    rows = db.session.execute(
+        select(TicketEvent, Unit.code)
+        .outerjoin(Unit, Unit.id == TicketEvent.unit_id)
+        .where(TicketEvent.ticket_id == ticket.id)
+        .order_by(TicketEvent.id)
+    ).all()
+    events = []
+    for event, unit_code in rows:
+        event.unit_code = unit_code  # a plain attribute for the schema, not a column
+        events.append(event)
+    return jsonify(EventSchema(many=True).dump(events))

@@ -1,0 +1,35 @@
+"""/api/v1/units: the responsible units (承办单位), readable by any signed-in staff."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from hotline.api.auth import token_required
+from hotline.auth.actor import Actor
+from hotline.errors import NotFound
+from hotline.extensions import db
+from hotline.units.models import Unit
+from hotline.units.schemas import UnitSchema
+
+blp = Blueprint("units", __name__, description="Responsible units (承办单位).")
+
+
+@blp.route("/units", methods=["GET"])
+@token_required()
+@blp.response(200, UnitSchema(many=True))
+def list_units(*, actor: Actor) -> list[Unit]:
+    """Active units, by code."""
+    return list(db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)))
+
+
+@blp.route("/units/<string:code>", methods=["GET"])
+@token_required()
+@blp.response(200, UnitSchema)
+@blp.alt_response(404, description="no such unit")
+def get_unit(*, code: str, actor: Actor) -> Unit:
+    """One unit by code."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise NotFound(f"no unit {code}")
+    return unit

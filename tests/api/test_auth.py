@@ -1,0 +1,117 @@
+"""POST /api/v1/auth/token and bearer checks on every API call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hotline.api.auth import issue_token
+from tests.api.conftest import error_fields, sign_in
+from tests.factories import PASSWORD, UserFactory
+
+
+def test_good_credentials_give_a_token_that_opens_the_api(client, session, clock):
+    user = UserFactory(role="operator")
+    caller = sign_in(client, user)
+    response = caller.get("/api/v1/units")
+    assert response.status_code == 200
+
+
+def test_wrong_password_is_401_in_the_error_shape(client, session):
+    user = UserFactory(role="operator")
+    session.commit()
+    response = client.post(
+        "/api/v1/auth/token", json={"username": user.username, "password": "wrong"}
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert "token" not in response.get_json()
+
+
+def test_unknown_user_is_401_like_a_wrong_password(client, session):
+    response = client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "wrong username or password"
+
+
+def test_inactive_user_gets_no_token(client, session):
+    user = UserFactory(role="operator", active=False)
+    session.commit()
+    response = client.post(
+        "/api/v1/auth/token", json={"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 401
+
+
+def test_missing_password_is_422_naming_the_field(client, session):
+    response = client.post("/api/v1/auth/token", json={"username": "someone"})
+    assert response.status_code == 422
+    assert "password" in error_fields(response)
+
+
+def test_no_token_is_401_with_a_bearer_challenge(client, session):
+    response = client.get("/api/v1/tickets")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_forged_token_is_401(client, session, app):
+    user = UserFactory(role="operator")
+    session.commit()
+    good = sign_in(client, user).token
+    payload, _, signature = good.rpartition(".")
+    forged = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "invalid token"
+
+
+def test_token_signed_with_another_secret_is_401(client, session, app):
+    from itsdangerous import URLSafeTimedSerializer
+
+    other = URLSafeTimedSerializer("not-our-secret", salt="hotline-api-token")
+    token = other.dumps({"u": 1, "r": "admin", "n": None, "l": "mallory"})
+    response = client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_token_expires_after_the_configured_ttl(client, session, clock, app):
+    clock.set("2026-10-08T09:00:00+08:00")
+    caller = sign_in(client, UserFactory(role="operator"))
+    ttl = app.config["API_TOKEN_TTL_SECONDS"]
+    clock.set((clock.now + timedelta(seconds=ttl - 60)).isoformat())
+    assert caller.get("/api/v1/units").status_code == 200
+    clock.set((clock.now + timedelta(seconds=120)).isoformat())
+    response = caller.get("/api/v1/units")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "token expired"
+
+
+def test_token_check_needs_no_database_query(client, session, app):
+    """DESIGN §10: the hot path checks tokens without a round trip."""
+    import sqlalchemy as sa
+
+    from hotline.api.auth import bearer_actor
+    from hotline.extensions import db
+
+    user = UserFactory(role="unit_agent", unit=None)
+    session.commit()
+    token = issue_token(user)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with app.test_request_context(headers={"Authorization": f"Bearer {token}"}):
+            actor = bearer_actor()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
+    assert (actor.user_id, actor.role, actor.label) == (user.id, "unit_agent", user.username)
+
+
+def test_non_bearer_authorization_is_401(client, session):
+    response = client.get("/api/v1/units", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert response.status_code == 401

@@ -1,0 +1,147 @@
+"""POST /api/v1/tickets: who may create, what comes back, and 422s that name the bad field."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.tickets.models import Ticket
+from tests.api.conftest import error_fields, ticket_body
+from tests.factories import CategoryFactory
+
+
+def test_operator_creates_a_ticket_and_reads_back_the_design_shape(operator, session, clock):
+    clock.set("2026-10-08T09:30:00+08:00")
+    category = CategoryFactory(code="C-ZDJY", name="占道经营", kind="complaint")
+    session.commit()
+    response = operator.post("/api/v1/tickets", json=ticket_body(category="C-ZDJY"))
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    assert created["number"] == "20261008-000001"
+    assert response.headers["Location"].endswith(f"/api/v1/tickets/{created['number']}")
+    assert response.headers["ETag"] == '"1"'
+
+    read = operator.get(f"/api/v1/tickets/{created['number']}").get_json()
+    assert read == created
+    assert read["status"] == "new"
+    assert read["channel"] == "api"  # the API's default channel
+    assert read["kind"] == "complaint"
+    assert read["category"] == "C-ZDJY"
+    assert read["category_name"] == category.name
+    assert read["priority"] == "normal"
+    assert read["description"] == "小区门口占道经营，噪音扰民"
+    assert read["unit"] is None
+    assert read["assisting_units"] == []
+    assert read["complainant"] == {
+        "phone": "+8613812345678",
+        "name": "王先生",
+        "disclose_identity": False,
+        "confidential": False,
+    }
+    assert read["location"] == {
+        "address": "人民路 1 号",
+        "district": "鼓楼区",
+        "lat": 26.08,
+        "long": 119.3,
+    }
+    assert read["accept_due_at"] is None
+    assert read["resolve_due_at"] is None
+    assert read["escalation_level"] is None
+    assert read["overdue"] is False
+    assert read["rating"] is None
+    assert read["reply"] is None
+    assert read["created_at"] == "2026-10-08T09:30:00+08:00"
+    assert read["updated_at"] == "2026-10-08T09:30:00+08:00"
+    assert read["version"] == 1
+
+
+def test_created_ticket_is_committed_and_wakes_routing(operator, session, woken_jobs):
+    response = operator.post("/api/v1/tickets", json=ticket_body())
+    number = response.get_json()["number"]
+    session.rollback()  # only what the request committed is left
+    assert session.query(Ticket).filter_by(number=number).one().status == "new"
+    assert woken_jobs == ["route"]
+
+
+def test_supervisor_may_create_too(supervisor):
+    assert supervisor.post("/api/v1/tickets", json=ticket_body()).status_code == 201
+
+
+def test_unit_agent_may_not_create(agent):
+    response = agent.post("/api/v1/tickets", json=ticket_body())
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_anonymous_creation_is_refused(client, session):
+    response = client.post("/api/v1/tickets", json=ticket_body())
+    assert response.status_code == 401
+
+
+def test_channel_and_priority_are_taken_when_given(operator):
+    body = ticket_body(channel="phone", priority="urgent")
+    read = operator.post("/api/v1/tickets", json=body).get_json()
+    assert (read["channel"], read["priority"]) == ("phone", "urgent")
+
+
+def _without(body: dict, key: str) -> dict:
+    body.pop(key)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        (_without(ticket_body(), "description"), ["description"]),
+        (ticket_body(description="   "), ["description"]),
+        (ticket_body(description="投" * 4001), ["description"]),
+        (ticket_body(complainant={"phone": "12"}), ["complainant", "phone"]),
+        (ticket_body(complainant={"phone": "not a phone"}), ["complainant", "phone"]),
+        (_without(ticket_body(), "complainant"), ["complainant"]),
+        (ticket_body(category="NO-SUCH"), ["category"]),
+        (ticket_body(kind="rant"), ["kind"]),
+        (ticket_body(channel="pigeon"), ["channel"]),
+        (ticket_body(priority="asap"), ["priority"]),
+        (ticket_body(location={"lat": 91, "long": 119.3}), ["location", "lat"]),
+        (ticket_body(location={"lat": 26, "long": -181}), ["location", "long"]),
+        (ticket_body(location={"lat": "north"}), ["location", "lat"]),
+        (ticket_body(surprise=1), ["surprise"]),
+    ],
+    ids=[
+        "missing-description",
+        "blank-description",
+        "description-4001-chars",
+        "short-phone",
+        "text-phone",
+        "missing-complainant",
+        "unknown-category",
+        "bad-kind",
+        "bad-channel",
+        "bad-priority",
+        "lat-out-of-range",
+        "long-out-of-range",
+        "lat-not-a-number",
+        "unknown-field",
+    ],
+)
+def test_bad_field_is_422_naming_it(operator, session, body, path):
+    response = operator.post("/api/v1/tickets", json=body)
+    assert response.status_code == 422, response.get_json()
+    node = error_fields(response)
+    for key in path:
+        assert key in node, (path, node)
+        node = node[key]
+    assert ".".join(path) in response.get_json()["error"]["message"]
+    assert session.query(Ticket).count() == 0
+
+
+def test_description_of_exactly_4000_chars_is_accepted(operator):
+    response = operator.post("/api/v1/tickets", json=ticket_body(description="投" * 4000))
+    assert response.status_code == 201
+
+
+def test_body_that_is_not_json_is_a_4xx_not_a_500(operator):
+    response = operator.post(
+        "/api/v1/tickets", data="{not json", headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    assert "error" in response.get_json()

@@ -1,0 +1,1 @@
+"""Smoke tests of the benchmark harness (tiny sizes) so it cannot rot between runs."""

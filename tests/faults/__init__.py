@@ -1,0 +1,1 @@
+"""Fault injection: Redis, PostgreSQL and workers failing under load."""

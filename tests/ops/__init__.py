@@ -1,0 +1,1 @@
+"""Operations: probes, status page, logs."""

@@ -1,0 +1,95 @@
+"""The admin status page: queue depths, failed jobs with retry, last sweep, outbox backlog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+from flask_login import FlaskLoginClient
+from redis import Redis
+from rq import Queue, SimpleWorker
+from rq.registry import FailedJobRegistry
+
+from hotline.auth.models import User
+from hotline.extensions import db
+from hotline.notify.models import OutboxMessage
+from hotline.ops.status import record_sweep
+from hotline.queue import get_queue
+
+
+def _user(role: str, unit=None) -> User:
+    user = User(username=f"ops-{role}", role=role, unit=unit)
+    user.set_password("correct horse battery")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _client(app: Flask, user: User | None) -> FlaskLoginClient:
+    return FlaskLoginClient(app, app.response_class, use_cookies=True, user=user)
+
+
+@pytest.fixture
+def failed_job(app: Flask, redis: Redis) -> str:
+    queue: Queue = get_queue("default")
+    job = queue.enqueue("builtins.int", "not a number")
+    SimpleWorker([queue], connection=redis).work(burst=True)
+    assert job.id in FailedJobRegistry(queue=queue).get_job_ids()
+    return job.id
+
+
+def test_admin_sees_queues_failed_jobs_last_sweep_and_outbox_backlog(
+    app: Flask, session, failed_job: str, redis: Redis
+) -> None:
+    now = datetime(2026, 10, 9, 1, 30, tzinfo=UTC)
+    session.add(
+        OutboxMessage(
+            channel="sms",
+            to="+8613812345678",
+            template="t",
+            body="b",
+            status="retry",
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
+    session.flush()
+    record_sweep(at=now)
+    page = _client(app, _user("admin")).get("/admin/status")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert failed_job in html
+    assert "builtins.int" in html
+    assert "2026-10-09T09:30:00+08:00" in html  # the sweep time, in local time
+    assert 'id="outbox-backlog">1' in html
+
+
+def test_retry_button_puts_the_failed_job_back_on_its_queue(
+    app: Flask, failed_job: str, redis: Redis
+) -> None:
+    client = _client(app, _user("admin"))
+    response = client.post(f"/admin/status/jobs/default/{failed_job}/retry")
+    assert response.status_code == 302
+    queue = get_queue("default")
+    assert failed_job in queue.job_ids
+    assert failed_job not in FailedJobRegistry(queue=queue).get_job_ids()
+
+
+def test_status_page_is_for_admins_only(app: Flask, redis: Redis) -> None:
+    assert _client(app, _user("inspector")).get("/admin/status").status_code == 403
+    anonymous = app.test_client().get("/admin/status")
+    assert anonymous.status_code in (302, 401)
+    if anonymous.status_code == 302:
+        assert "/login" in anonymous.headers["Location"]
+
+
+def test_status_page_renders_when_redis_is_down(app: Flask, monkeypatch) -> None:
+    from tests.faults.tcpproxy import free_port
+
+    monkeypatch.setitem(
+        app.extensions, "hotline_redis", Redis(port=free_port(), socket_connect_timeout=0.5)
+    )
+    page = _client(app, _user("admin")).get("/admin/status")
+    assert page.status_code == 200
+    assert "Redis" in page.get_data(as_text=True)

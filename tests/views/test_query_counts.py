@@ -1,0 +1,176 @@
+"""No N+1: each page sends the same number of queries with few rows as with many."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from hotline.clock import utcnow
+from hotline.escalations.models import CreditRecord, Escalation, InterviewCase
+from hotline.extensions import db
+from hotline.intake.models import CallbackTask
+from hotline.tickets import transitions as tx
+from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory, ticket_in, unit_actor
+
+
+def _triage(staff) -> None:
+    ticket_in("triage", unit=staff.unit)
+
+
+def _replied(staff) -> None:
+    ticket_in("replied", unit=staff.unit)
+
+
+def _missed(staff) -> None:
+    db.session.add(CallbackTask(phone="+8613900000000", status="open", created_at=utcnow()))
+
+
+def _return_request(staff) -> None:
+    ticket = ticket_in("dispatched", unit=staff.unit)
+    tx.request_return(
+        ticket,
+        actor=unit_actor(staff.unit),
+        reason="不属于本单位",
+        suggested_unit=staff.other_unit.code,
+    )
+
+
+def _dispatched(staff) -> None:
+    ticket_in("dispatched", unit=staff.unit)
+
+
+def _accepted(staff) -> None:
+    ticket = ticket_in("accepted", unit=staff.unit)
+    tx.request_extension(ticket, actor=unit_actor(staff.unit), days=2, reason="需要时间")
+
+
+def _escalation(staff) -> None:
+    ticket = ticket_in("accepted", unit=staff.unit)
+    now = utcnow()
+    db.session.add(
+        Escalation(
+            ticket_id=ticket.id,
+            unit_id=staff.unit.id,
+            level="overdue",
+            deadline=now - timedelta(hours=1),
+            created_at=now,
+        )
+    )
+
+
+def _interview(staff) -> None:
+    db.session.add(
+        InterviewCase(
+            unit_id=staff.unit.id, status="proposed", trigger="ranking_last", opened_at=utcnow()
+        )
+    )
+
+
+def _credit(staff) -> None:
+    db.session.add(CreditRecord(unit_id=staff.unit.id, at=utcnow(), type="escalation", summary="x"))
+
+
+def _unit(staff) -> None:
+    UnitFactory()
+
+
+def _category(staff) -> None:
+    CategoryFactory()
+
+
+def _rule(staff) -> None:
+    RoutingRuleFactory(category=CategoryFactory(), district="东城区")
+
+
+PAGES: list[tuple[str, str, Callable]] = [
+    ("operator", "/console/triage", _triage),
+    ("operator", "/console/callbacks", _replied),
+    ("operator", "/console/missed", _missed),
+    ("supervisor", "/console/requests", _return_request),
+    ("agent", "/workbench", _dispatched),
+    ("agent", "/workbench?tab=in_progress", _accepted),
+    ("agent", "/workbench?tab=returned", _return_request),
+    ("agent", "/workbench?tab=replied", _replied),
+    ("agent", "/workbench?tab=rating", _replied),
+    ("head", "/workbench/escalations", _escalation),
+    ("head", "/workbench/interviews", _interview),
+    ("inspector", "/dashboard", _unit),
+    ("inspector", "/dashboard/overdue", _escalation),
+    ("inspector", "/dashboard/escalations", _escalation),
+    ("inspector", "/dashboard/interviews", _interview),
+    ("admin", "/admin/units", _unit),
+    ("admin", "/admin/categories", _category),
+    ("admin", "/admin/rules", _rule),
+]
+
+
+@pytest.mark.parametrize(("who", "path", "add_row"), PAGES, ids=[p[1] for p in PAGES])
+def test_page_query_count_does_not_grow_with_rows(
+    login,
+    staff,
+    clock,
+    count_queries,
+    who,
+    path,
+    add_row,
+) -> None:
+    clock.set("2026-10-09T09:00:00+08:00")
+    add_row(staff)
+    db.session.flush()
+    clock.set("2026-11-30T09:00:00+08:00")  # everything open is overdue by now
+    client = login(getattr(staff, who))
+    client.get(path)  # warm per-process caches (catalogue, calendar)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    for _ in range(4):
+        add_row(staff)
+    db.session.flush()
+    with count_queries() as many:
+        body = client.get(path).get_data(as_text=True)
+    assert "<table" in body or "card" in body
+    assert len(many) == len(few), (len(few), len(many))
+
+
+def test_ticket_page_query_count_does_not_grow_with_events(
+    login, staff, clock, count_queries
+) -> None:
+    clock.set("2026-10-09T09:00:00+08:00")
+    ticket = ticket_in("accepted", unit=staff.unit)
+    number = ticket.number
+    client = login(staff.operator)
+    client.get(f"/tickets/{number}")
+    with count_queries() as few:
+        client.get(f"/tickets/{number}")
+    from hotline.tickets.service import get_by_number
+
+    for _ in range(3):
+        ticket = get_by_number(number)
+        tx.request_extension(ticket, actor=unit_actor(staff.unit), days=1, reason="需要时间")
+        tx.deny_extension(ticket, actor=staff_supervisor(staff))
+    db.session.flush()
+    with count_queries() as many:
+        client.get(f"/tickets/{number}")
+    assert len(many) == len(few)
+
+
+def staff_supervisor(staff):
+    from hotline.auth.actor import Actor
+
+    return Actor.of(staff.supervisor)
+
+
+def test_credit_page_query_count_does_not_grow(login, staff, count_queries) -> None:
+    _credit(staff)
+    db.session.flush()
+    client = login(staff.inspector)
+    path = f"/dashboard/units/{staff.unit.code}/credit"
+    with count_queries() as few:
+        client.get(path)
+    for _ in range(5):
+        _credit(staff)
+    db.session.flush()
+    with count_queries() as many:
+        assert "x" in client.get(path).get_data(as_text=True)
+    assert len(many) == len(few)

@@ -1,0 +1,174 @@
+"""The outbox sender: claim due SMS rows, send each at most once, retry failures with back-off.
+
+At-most-once is the rule: a row is marked `sending` and COMMITTED before the provider is called,
+then `sent` (with the provider's sid) in its own commit. A worker killed between the two leaves
+the row in `sending`; it is never resent automatically (Twilio may already have it) but moved to
+`review` after SENDING_TIMEOUT for a person to check. `next_attempt_at` of a `sending` row is
+the instant the attempt started.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from hotline.clock import utcnow
+from hotline.extensions import db
+from hotline.notify.backends import SmsBackend, SmsSendError, get_backend
+from hotline.notify.models import OutboxMessage, SmsOptOut
+from hotline.queue import clear_wake_flag, wake
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
+SENDING_TIMEOUT = timedelta(minutes=10)
+DUE_STATUSES = ("pending", "retry")
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the `attempts`-th failed attempt: exponential from BACKOFF_BASE."""
+    return BACKOFF_BASE * (2 ** max(attempts - 1, 0))
+
+
+def _claim(now: datetime, after_id: int, limit: int) -> list[OutboxMessage]:
+    """Lock due SMS rows past `after_id` (SKIP LOCKED: another sender's rows are left alone)."""
+    ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.channel == "sms",
+                OutboxMessage.status.in_(DUE_STATUSES),
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.id > after_id,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        )
+    )
+
+
+def _opted_out(phones: set[str]) -> set[str]:
+    if not phones:
+        return set()
+    return set(db.session.scalars(select(SmsOptOut.phone).where(SmsOptOut.phone.in_(phones))))
+
+
+def _send_one(backend: SmsBackend, message: OutboxMessage) -> bool:
+    """Send a row already committed as `sending`; record the outcome. True if sent."""
+    try:
+        result = backend.send(to=message.to or "", body=message.body)
+    except Exception as exc:  # noqa: BLE001 - one failing SMS never stops the rest
+        permanent = isinstance(exc, SmsSendError) and exc.permanent
+        message.last_error = str(exc)[:1000]
+        if permanent or message.attempts >= MAX_ATTEMPTS:
+            message.status = "failed"
+            log.warning(
+                "outbox %s (ticket %s): failed for good after %d attempts: %s",
+                message.id,
+                message.ticket_id,
+                message.attempts,
+                exc,
+            )
+        else:
+            message.status = "retry"
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            log.warning(
+                "outbox %s (ticket %s): attempt %d failed, retry at %s: %s",
+                message.id,
+                message.ticket_id,
+                message.attempts,
+                message.next_attempt_at.isoformat(),
+                exc,
+            )
+        return False
+    message.status = "sent"
+    message.provider_sid = result.sid or None
+    message.sent_at = utcnow()
+    message.last_error = None
+    log.info("outbox %s (ticket %s): sent as %s", message.id, message.ticket_id, result.sid)
+    return True
+
+
+def send_outbox(*, batch_size: int = BATCH_SIZE, backend: SmsBackend | None = None) -> int:
+    """Send every due SMS in the outbox; returns how many were sent. Woken by wake("outbox")."""
+    backend = backend or get_backend()
+    sent = 0
+    after_id = 0
+    while True:
+        try:
+            clear_wake_flag("outbox")
+        except Exception as exc:  # noqa: BLE001 - the drain still works; retry_due re-wakes
+            log.warning("could not clear the outbox wake flag: %s", exc)
+        now = utcnow()
+        batch = _claim(now, after_id, batch_size)
+        if not batch:
+            break
+        after_id = batch[-1].id
+        blocked = _opted_out({m.to for m in batch if m.to})
+        to_send = []
+        for message in batch:
+            if message.to in blocked:
+                message.status = "failed"
+                message.last_error = "recipient opted out (TD/STOP)"
+                log.info("outbox %s (ticket %s): opted out", message.id, message.ticket_id)
+                continue
+            message.status = "sending"
+            message.attempts += 1
+            message.next_attempt_at = now
+            to_send.append(message)
+        # The claim is durable before any provider call: a crash now can never send twice.
+        db.session.commit()
+        for message in to_send:
+            sent += _send_one(backend, message)
+            db.session.commit()
+    return sent
+
+
+def flag_stuck(*, now: datetime | None = None) -> int:
+    """Move rows stuck in `sending` past SENDING_TIMEOUT to `review` (maybe sent: never resent)."""
+    now = now or utcnow()
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == "sending",
+            OutboxMessage.next_attempt_at <= now - SENDING_TIMEOUT,
+        )
+        .values(
+            status="review",
+            last_error="interrupted while sending: check the provider before resending",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def retry_due(*, now: datetime | None = None) -> dict[str, int | bool]:
+    """Periodic: flag stuck rows for review and wake the sender if any row is due now."""
+    now = now or utcnow()
+    flagged = flag_stuck(now=now)
+    due = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.channel == "sms",
+            OutboxMessage.status.in_(DUE_STATUSES),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .limit(1)
+    )
+    db.session.commit()
+    if flagged:
+        log.warning("outbox: %d rows interrupted while sending, flagged for review", flagged)
+    woken = wake("outbox") if due is not None else False
+    return {"flagged": flagged, "woken": woken}

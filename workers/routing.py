@@ -1,0 +1,105 @@
+"""Routing jobs: drain `new` tickets in batches, and re-wake the drain for tickets Redis missed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from hotline.clock import utcnow
+from hotline.extensions import db
+from hotline.notify.models import OutboxMessage
+from hotline.queue import clear_wake_flag, wake
+from hotline.tickets import transitions
+from hotline.tickets.models import Status, Ticket
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# A ticket still `new` this long after intake missed its wake-up (Redis was down at commit).
+STRAGGLER_AGE = timedelta(seconds=30)
+
+
+def _clear_flag(kind: str) -> None:
+    try:
+        clear_wake_flag(kind)
+    except Exception as exc:  # noqa: BLE001 - the drain still works; stragglers re-wake later
+        log.warning("could not clear the %s wake flag: %s", kind, exc)
+
+
+def _claim(after_id: int, limit: int) -> list[Ticket]:
+    """Lock up to `limit` `new` tickets past `after_id`; rows another worker holds are skipped.
+
+    Only ids are locked (FOR UPDATE OF tickets, no joins); SQLite has no row locks, so the
+    clause compiles to nothing there and its single writer serializes the workers instead.
+    """
+    ids = list(
+        db.session.scalars(
+            select(Ticket.id)
+            .where(Ticket.status == Status.new, Ticket.id > after_id)
+            .order_by(Ticket.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+
+
+def route_pending(*, batch_size: int = BATCH_SIZE) -> int:
+    """Route every ticket waiting in `new`, a batch per transaction; returns how many moved.
+
+    Woken by `wake("route")` after intake commits. Safe to run twice or concurrently: each
+    batch is claimed with SKIP LOCKED and `transitions.route` ignores tickets no longer `new`.
+    """
+    routed = 0
+    after_id = 0
+    while True:
+        # Cleared before each claim, so a ticket committed after this claim wakes a new job.
+        _clear_flag("route")
+        batch = _claim(after_id, batch_size)
+        if not batch:
+            break
+        for ticket in batch:
+            after_id = ticket.id  # a failing ticket is passed over, not retried in a tight loop
+            try:
+                with db.session.begin_nested():
+                    transitions.route(ticket)
+            except Exception:
+                log.exception("ticket %s: routing failed, left in new", ticket.number)
+                continue
+            routed += 1
+            log.info("ticket %s: routed to %s", ticket.number, ticket.status)
+        db.session.commit()
+    return routed
+
+
+def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:
+    """Wake the routing and outbox drains when rows wait past their wake-up (Redis was down)."""
+    now = now or utcnow()
+    cutoff = now - STRAGGLER_AGE
+    ticket_id = db.session.scalar(
+        select(Ticket.id)
+        .where(Ticket.status == Status.new, Ticket.created_at <= cutoff)
+        .order_by(Ticket.id)
+        .limit(1)
+    )
+    outbox_id = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.channel == "sms",
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= cutoff,
+        )
+        .limit(1)
+    )
+    woken = {"route": False, "outbox": False}
+    if ticket_id is not None:
+        log.info("tickets waiting in new since before %s: waking the router", cutoff.isoformat())
+        woken["route"] = wake("route")
+    if outbox_id is not None:
+        log.info("outbox rows pending since before %s: waking the sender", cutoff.isoformat())
+        woken["outbox"] = wake("outbox")
+    return woken
