@@ -28,6 +28,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui/")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True})
     app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(config_module.BASE_DIR / "translations")
@@ -127,3 +128,7 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    from hotline.ops import csp
+
+    csp.init_app(app)  # Content-Security-Policy: only 'self' (inline scripts need the nonce)

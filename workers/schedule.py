@@ -25,4 +25,6 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("sla-sweep", "workers.sla.sweep", 60, "sla"),
     # Incremental roll-up of the figures from the event log.
     Periodic("figures-rollup", "workers.sla.rollup_figures", 300, "default"),
+    # Stored Idempotency-Key answers are kept a day.
+    Periodic("idempotency-purge", "workers.maintenance.purge_idempotency_keys", 3600, "default"),
 )

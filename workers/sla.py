@@ -22,6 +22,9 @@ def sweep(now: datetime | None = None) -> dict:
     except Exception:
         db.session.rollback()
         raise
+    from hotline.ops.status import record_sweep
+
+    record_sweep(at=now)  # shown on the admin status page; never fails the job
     log.info("sla sweep at %s: %s", now.isoformat(), "; ".join(summary.lines()))
     return {
         "checked": summary.checked,

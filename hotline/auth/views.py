@@ -24,7 +24,6 @@ LOCK_MINUTES = 15
 
 login_manager.login_view = "signin.login"
 login_manager.login_message = None
-login_manager.session_protection = "strong"
 
 
 @login_manager.user_loader

@@ -17,9 +17,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "rating_request": {
         "zh_CN": "【12345热线】工单{number}已办理答复：{reply}。请回复数字评价："
-        "5非常满意 4满意 3基本满意 2不满意 1非常不满意",
+        "5非常满意 4满意 3基本满意 2不满意 1非常不满意；或点击 {link} 评价",
         "en": "[12345 Hotline] Ticket {number} was answered: {reply}. Rate it by replying 5 (very "
-        "satisfied) to 1 (very dissatisfied).",
+        "satisfied) to 1 (very dissatisfied), or open {link}",
     },
     "extension_granted": {
         "zh_CN": "【12345热线】工单{number}办理期限已延长至{due}，原因：{reason}。",

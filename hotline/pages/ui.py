@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, g, redirect, request, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -226,6 +226,13 @@ def _todt(value: str | None) -> datetime | None:
         return None
 
 
+def _fresh_request_state() -> None:
+    """Flask-Babel and Flask-Login cache the locale and user on the app context; a request that
+    reuses an outer context (the test client, CLI-driven requests) must start from its own."""
+    refresh()
+    g.pop("_login_user", None)
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the staff templates use."""
     app.add_template_filter(local, "local")
@@ -233,9 +240,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(_todt, "todt")
     app.add_template_global(lambda: str(get_locale() or "zh_CN"), "get_locale")
-    # Flask-Babel caches the locale on the app context; a request that reuses an outer context
-    # (the test client, CLI-driven requests) must still honour its own ?lang=.
-    app.before_request(refresh)
+    app.before_request(_fresh_request_state)
     app.add_template_global(STATUS_LABELS, "STATUS_LABELS")
     app.add_template_global(STATUS_TONE, "STATUS_TONE")
     app.add_template_global(LEVEL_LABELS, "LEVEL_LABELS")

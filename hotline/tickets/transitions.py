@@ -19,6 +19,7 @@ from hotline.errors import (
     ValidationFailed,
 )
 from hotline.extensions import db
+from hotline.intake.service import rating_url
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket, TicketRequest
@@ -500,6 +501,7 @@ def reply(
         now=now,
         number=ticket.number,
         reply=ticket.reply_text[:80],
+        link=rating_url(ticket.number),
     )
     return ticket
 

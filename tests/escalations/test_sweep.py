@@ -282,3 +282,17 @@ def test_unrated_query_never_scans_the_whole_tickets_table(session):
         assert "SCAN tickets" not in plan, plan
     else:
         assert "Seq Scan on tickets" not in plan, plan
+
+
+def test_escalating_does_not_bump_the_version_so_a_units_pending_edit_still_applies(
+    runner, accepted
+):
+    unit, ticket = accepted
+    db.session.flush()
+    version = ticket.version
+    sweep(runner, "2026-10-16T00:00:00+08:00")
+    db.session.refresh(ticket)
+    assert ticket.escalation_level == "supervision"
+    assert ticket.version == version
+    tx.reply(ticket, actor=unit_actor(unit), text="已处理", expected_version=version)
+    assert ticket.status == "replied"
