@@ -11,41 +11,51 @@ from flask_login import FlaskLoginClient
 from werkzeug.test import TestResponse
 
 from hotline.api.auth import issue_token
-from hotline.auth.models import User
 from hotline.escalations.models import InterviewCase
 from hotline.extensions import db
 from hotline.intake.models import CallbackTask
-from hotline.tickets.models import Ticket
-from hotline.units.models import Unit
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
 ROLES = ("operator", "supervisor", "unit_agent", "unit_head", "inspector", "admin")
 NOW = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)
 
 
+class _LoginAs:
+    """What FlaskLoginClient needs of a user (the id), usable after the session is gone."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    def get_id(self) -> str:
+        return str(self.user_id)
+
+
 @dataclass
 class World:
-    app: Flask
-    own: Unit
-    other: Unit
-    ticket: Ticket
-    second: Ticket
-    case: InterviewCase
-    task: CallbackTask
-    users: dict[tuple[str, str], User] = field(default_factory=dict)
+    """Plain values only: every request ends its app context and detaches ORM objects."""
 
-    def user(self, role: str, which: str = "own") -> User:
-        return self.users[(role, which if role in ("unit_agent", "unit_head") else "own")]
+    app: Flask
+    own_code: str
+    other_code: str
+    number: str
+    second_number: str
+    case_id: int
+    task_id: int
+    user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def key(self, role: str, which: str = "own") -> tuple[str, str]:
+        return (role, which if role in ("unit_agent", "unit_head") else "own")
 
     def values(self) -> dict[str, str]:
         """A value for every path parameter name (API {name} and Flask <name>)."""
         return {
-            "number": self.ticket.number,
-            "code": self.own.code,
-            "case_id": str(self.case.id),
-            "user_id": str(self.user("operator").id),
+            "number": self.number,
+            "code": self.own_code,
+            "case_id": str(self.case_id),
+            "user_id": str(self.user_ids[("operator", "own")]),
             "key_id": "1",
-            "task_id": str(self.task.id),
+            "task_id": str(self.task_id),
             "job_id": "nojob",
             "purpose": "default",
             "kind": "return",
@@ -66,16 +76,25 @@ class World:
             client = self.app.test_client()
         elif api:
             client = self.app.test_client()
-            headers["Authorization"] = f"Bearer {issue_token(self.user(role, which))}"
+            headers["Authorization"] = f"Bearer {self.tokens[self.key(role, which)]}"
         else:
             client = FlaskLoginClient(
-                self.app, self.app.response_class, use_cookies=True, user=self.user(role, which)
+                self.app,
+                self.app.response_class,
+                use_cookies=True,
+                user=_LoginAs(self.user_ids[self.key(role, which)]),
             )
         if method == "GET":
-            return client.get(url, headers=headers)
-        if api:
-            return client.post(url, json=body or {}, headers=headers)
-        return client.post(url, data=body or {}, headers=headers)
+            response = client.get(url, headers=headers)
+        elif api:
+            response = client.post(url, json=body or {}, headers=headers)
+        else:
+            response = client.post(url, data=body or {}, headers=headers)
+        flashed: list[str] = []
+        if not api:
+            with client.session_transaction() as sess:
+                flashed = [category for category, _ in sess.get("_flashes", [])]
+        return response, flashed
 
 
 def build(app: Flask) -> World:
@@ -95,7 +114,17 @@ def build(app: Flask) -> World:
     task = CallbackTask(phone="+8613812345678", status="open", created_at=NOW)
     db.session.add_all([case, task])
     db.session.flush()
-    return World(app, own, other, ticket, second, case, task, users)
+    return World(
+        app,
+        own.code,
+        other.code,
+        ticket.number,
+        second.number,
+        case.id,
+        task.id,
+        {k: u.id for k, u in users.items()},
+        {k: issue_token(u) for k, u in users.items()},
+    )
 
 
 def body_for(method: str, path: str, world: World) -> dict | None:
@@ -113,15 +142,15 @@ def body_for(method: str, path: str, world: World) -> dict | None:
             "complainant": {"phone": "+8613812345678"},
         },
         "accept": {},
-        "dispatch": {"unit": world.own.code},
-        "return": {"reason": "不属于本单位职责", "suggested_unit": world.other.code},
+        "dispatch": {"unit": world.own_code},
+        "return": {"reason": "不属于本单位职责", "suggested_unit": world.other_code},
         "approve": {"reason": "同意"},
         "deny": {"reason": "不同意"},
         "extension": {"days": 2, "reason": "需要现场勘查"},
         "reply": {"text": "已处理完毕。"},
         "callback": {"reached": True, "resolved": True, "satisfaction": 5},
         "reopen": {"reason": "未解决"},
-        "merge": {"into": world.second.number},
+        "merge": {"into": world.second_number},
         "reject": {"reason": "不属于受理范围"},
         "schedule": {"at": later, "place": "会议室"},
         "hold": {"minutes": "纪要", "commitment": "整改", "commitment_due": later},
