@@ -1,0 +1,106 @@
+"""Routing, dispatch (派单/改派) and accept (签收)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hotline.auth.actor import Actor
+from hotline.auth.models import HOTLINE_ROLES
+from hotline.catalogue.routing import decide, load_catalogue
+from hotline.clock import utcnow
+from hotline.extensions import db
+from hotline.tickets.models import Status, Ticket
+from hotline.tickets.transitions.common import (
+    _check_version,
+    _deadlines,
+    _notify_unit_of_dispatch,
+    _open_window,
+    _require_own_unit,
+    _require_role,
+    _require_status,
+    _set_status,
+    _unit_by_code,
+    sla_next_check,
+)
+from hotline.units.models import Unit
+
+
+def route(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
+    """The routing job's decision: dispatch to a confident unit, else triage."""
+    now = now or utcnow()
+    if ticket.status != Status.new:
+        return ticket  # already routed: a repeated job does nothing
+    decision = decide(
+        load_catalogue(),
+        category_id=ticket.category_id,
+        district=ticket.district,
+        description=ticket.description,
+    )
+    system = Actor.system("router")
+    if decision.unit_id is None:
+        _set_status(ticket, "triaged", system, Status.triage, now, reason=decision.reason)
+        return ticket
+    unit = db.session.get(Unit, decision.unit_id)
+    _open_window(ticket, unit, now)
+    _set_status(
+        ticket,
+        "dispatched",
+        system,
+        Status.dispatched,
+        now,
+        reason=decision.reason,
+        data=_deadlines(ticket) | {"unit": unit.code},
+    )
+    ticket.sla_check_at = sla_next_check(ticket)  # now that the status says dispatched
+    _notify_unit_of_dispatch(ticket, unit, now)
+    return ticket
+
+
+def dispatch(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    unit: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """An operator sends a ticket to a unit (派单) or re-dispatches it (改派): a full window."""
+    now = now or utcnow()
+    _require_role(actor, "dispatch", HOTLINE_ROLES)
+    _check_version(ticket, expected_version)
+    _require_status(ticket, "dispatch", (Status.new, Status.triage, Status.dispatched))
+    target = _unit_by_code(unit)
+    previous = ticket.unit.code if ticket.unit else None
+    _open_window(ticket, target, now)
+    _set_status(
+        ticket,
+        "dispatched" if previous is None else "redispatched",
+        actor,
+        Status.dispatched,
+        now,
+        reason=reason,
+        data=_deadlines(ticket) | {"unit": target.code, "from_unit": previous},
+    )
+    ticket.sla_check_at = sla_next_check(ticket)  # now that the status says dispatched
+    _notify_unit_of_dispatch(ticket, target, now)
+    return ticket
+
+
+def accept(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """The unit signs for the ticket (签收)."""
+    now = now or utcnow()
+    _require_own_unit(actor, ticket, "accept")
+    _check_version(ticket, expected_version)
+    _require_status(ticket, "accept", (Status.dispatched,))
+    ticket.accepted_at = now
+    in_time = ticket.accept_due_at is None or now <= ticket.accept_due_at
+    ticket.sla_check_at = sla_next_check(ticket)
+    _set_status(ticket, "accepted", actor, Status.accepted, now, data={"in_time": in_time})
+    return ticket

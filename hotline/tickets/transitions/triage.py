@@ -1,0 +1,79 @@
+"""Merge (并单) and reject: folding duplicates and refusing what is not ours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hotline.auth.actor import Actor
+from hotline.auth.models import HOTLINE_ROLES, Role
+from hotline.clock import utcnow
+from hotline.errors import (
+    Conflict,
+    NotFound,
+    ValidationFailed,
+)
+from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
+from hotline.tickets.service import record
+from hotline.tickets.transitions.common import (
+    _require_role,
+    _require_status,
+    _set_status,
+)
+
+
+def merge(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    into: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """并单: fold a duplicate into another open ticket."""
+    from hotline.tickets.service import get_by_number
+
+    now = now or utcnow()
+    _require_role(actor, "merge", HOTLINE_ROLES)
+    _require_status(
+        ticket, "merge", (Status.new, Status.triage, Status.dispatched, Status.accepted)
+    )
+    try:
+        target = get_by_number(into or "")
+    except NotFound as exc:
+        raise ValidationFailed(f"no ticket {into}", fields={"into": ["unknown ticket"]}) from exc
+    if target.id == ticket.id:
+        raise ValidationFailed("a ticket cannot be merged into itself", fields={"into": ["self"]})
+    if target.status in FINAL_STATUSES:
+        raise Conflict(f"ticket {target.number} is {target.status}", current_status=target.status)
+    ticket.merged_into_id = target.id
+    ticket.sla_check_at = None
+    _set_status(
+        ticket,
+        "merged",
+        actor,
+        Status.merged,
+        now,
+        reason=reason,
+        data={"into": target.number},
+    )
+    record(target, "merged_in", actor, now=now, data={"from": ticket.number})
+    return ticket
+
+
+def reject(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    reason: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """A supervisor rejects an out-of-scope, emergency (110/119/120/122) or abusive ticket."""
+    now = now or utcnow()
+    _require_role(actor, "reject", (Role.supervisor,))
+    _require_status(ticket, "reject", (Status.new, Status.triage))
+    if not (reason or "").strip():
+        raise ValidationFailed("reason is required", fields={"reason": ["required"]})
+    ticket.sla_check_at = None
+    ticket.closed_at = now
+    _set_status(ticket, "rejected", actor, Status.rejected, now, reason=reason)
+    return ticket
