@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -119,29 +120,35 @@ class Stack:
         }
 
     def gunicorn(self, target: str, *, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-        """Start gunicorn on a free loopback port; returns once it answers TCP."""
+        """Start gunicorn on a free loopback port; returns once its workers answer.
+
+        Its output goes to a log file: an undrained pipe would block the workers on logging.
+        """
         port = free_port()
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                *GUNICORN,
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                target,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        log_path = Path(tempfile.gettempdir()) / f"hotline-bench-{self.tag}-{port}.log"
+        with log_path.open("ab") as log_file:
+            proc = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    *GUNICORN,
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    target,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log_file,
+                stderr=log_file,
+                start_new_session=True,
+            )
         self.procs.append(proc)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn {target} exited: {proc.stderr.read()[-800:]!r}")
+                tail = log_path.read_text(errors="replace")[-800:]
+                raise RuntimeError(f"gunicorn {target} exited: {tail}")
             if _answers_quickly(port):
                 return proc, port
             time.sleep(0.2)

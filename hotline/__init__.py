@@ -129,6 +129,7 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    from hotline.ops import csp
+    from hotline.ops import csp, input_guard
 
     csp.init_app(app)  # Content-Security-Policy: only 'self' (inline scripts need the nonce)
+    input_guard.init_app(app)  # NUL characters answer 4xx naming the field, never a 500

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
+from hotline.clock import utcnow
 from hotline.extensions import db
 from hotline.metrics import service as metrics
 from hotline.metrics.rollup import COUNTERS
@@ -110,12 +111,21 @@ def monthly_trend(*, end: date, months: int = 6) -> list[dict]:
     return trend
 
 
+def overdue_clause(now: datetime) -> ColumnElement[bool]:
+    """Open with a unit and past a deadline: flagged by the sweep, or past due right now."""
+    return Ticket.status.in_([Status.dispatched, Status.accepted]) & (
+        Ticket.overdue.is_(True)
+        | (Ticket.resolve_due_at < now)
+        | ((Ticket.status == Status.dispatched) & (Ticket.accept_due_at < now))
+    )
+
+
 def overdue_by_unit() -> list[tuple[str, int]]:
     """Open overdue tickets per unit, now (live, from the tickets)."""
     rows = db.session.execute(
         select(Unit.name, func.count(Ticket.id))
         .join(Ticket, Ticket.unit_id == Unit.id)
-        .where(Ticket.overdue.is_(True), Ticket.status.in_([Status.dispatched, Status.accepted]))
+        .where(overdue_clause(utcnow()))
         .group_by(Unit.name)
         .order_by(func.count(Ticket.id).desc())
     ).all()

@@ -14,7 +14,7 @@ from hotline.dashboard import figures
 from hotline.errors import ValidationFailed
 from hotline.escalations.models import CreditRecord, Escalation, InterviewCase
 from hotline.extensions import db
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 
 PAGE_LEVELS = ("warning", "overdue", "supervision", "interview")
@@ -33,15 +33,7 @@ def period(args: dict[str, Any]) -> tuple[date, date, str]:
 
 def overdue_query(args: dict[str, Any]) -> Select:
     """Open tickets past a deadline, the longest overdue first."""
-    now = utcnow()
-    stmt = (
-        select(Ticket)
-        .where(
-            Ticket.status.in_([Status.dispatched, Status.accepted]),
-            (Ticket.overdue.is_(True)) | (Ticket.resolve_due_at < now),
-        )
-        .order_by(Ticket.resolve_due_at)
-    )
+    stmt = select(Ticket).where(figures.overdue_clause(utcnow())).order_by(Ticket.resolve_due_at)
     if args.get("unit"):
         stmt = stmt.where(Ticket.unit.has(Unit.code == args["unit"]))
     return stmt

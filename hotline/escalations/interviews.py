@@ -155,6 +155,8 @@ def open_by_rule(
 
 def get(*, case_id: int, actor: Actor) -> InterviewCase:
     """One case, if the actor may see it (unit staff see only their unit's)."""
+    if not 0 < case_id < 2**31:  # beyond the id column's range: no such case, not a 500
+        raise NotFound(f"no interview case {case_id}")
     case = db.session.get(InterviewCase, case_id)
     if case is None or not _may_read(actor, case.unit_id):
         raise NotFound(f"no interview case {case_id}")

@@ -7,7 +7,7 @@ import logging
 from flask import Response
 from sqlalchemy import exc as sa_exc
 
-from hotline.errors import ServiceUnavailable, handle_domain_error, wants_json
+from hotline.errors import ServiceUnavailable, ValidationFailed, handle_domain_error, wants_json
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,14 @@ def is_outage(error: BaseException) -> bool:
 
 def handle_database_error(error: sa_exc.DBAPIError | sa_exc.TimeoutError) -> Response:
     """503 + Retry-After for an outage; any other database error stays a 500 (re-raised)."""
+    if isinstance(error, sa_exc.DataError):
+        # a value the database cannot hold (out of range, bad encoding): the caller's input
+        from hotline.extensions import db
+
+        db.session.rollback()
+        return handle_domain_error(
+            ValidationFailed("a value is out of range or malformed", fields={"body": ["invalid"]})
+        )
     if not is_outage(error):
         raise error
     from hotline.extensions import db

@@ -136,7 +136,7 @@ def test_call_to_reopen_story_in_the_browser(browser, live_server, live_app, sho
     after = _unit_row(inspector, UNIT)
     assert int(after[2]) == dispatched_before + 1
     assert after != before
-    inspector.wait_for_function("document.querySelector('#rankChart').width > 0")
+    inspector.wait_for_function("window.Chart && Chart.getChart('rankChart') !== undefined")
     shoot(inspector, f"{lang}-08-dashboard")
     with inspector.expect_download() as download_info:
         inspector.click("[data-test=export-figures-csv]")

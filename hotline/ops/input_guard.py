@@ -1,0 +1,58 @@
+"""Reject NUL characters at the door: PostgreSQL text cannot hold them, so a NUL that reached a
+query would be a 500. Each channel answers in its own error shape, naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, request
+
+from hotline.errors import ValidationFailed
+
+NUL = "\x00"
+
+
+def _find_nul(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _find_nul(str(key), path) or _find_nul(item, f"{path}.{key}" if path else key)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _find_nul(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def nul_field() -> str | None:
+    """The first request field (path, query, form or JSON) holding a NUL character."""
+    if NUL in request.path:
+        return "path"
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            found = _find_nul(key, key) or _find_nul(values, key)
+            if found:
+                return found.split("[")[0]
+    if request.is_json:
+        return _find_nul(request.get_json(silent=True), "")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _reject_nul() -> Response | None:
+        if request.method not in ("POST", "PUT", "PATCH") and not request.args:
+            return None
+        field = nul_field()
+        if field is None:
+            return None
+        message = f"{field or 'body'} contains a NUL character"
+        if request.path.startswith("/open311/"):
+            from hotline.intake.open311.render import error
+
+            return error("xml" if request.path.endswith(".xml") else "json", 400, message)
+        raise ValidationFailed(message, fields={field or "body": ["NUL character not allowed"]})
