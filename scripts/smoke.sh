@@ -33,8 +33,8 @@ export FLASK_APP=wsgi.py HOTLINE_ENV=development SMS_BACKEND=console
 export SECRET_KEY="smoke-$(date +%s)-$$"
 
 step "migrate"
-HEADS="$("$PY" -m flask db heads 2>/dev/null | grep -c '(head)' || true)"
-if [[ "$HEADS" == "1" ]]; then "$PY" -m flask db upgrade; else "$PY" -m flask db upgrade heads; fi
+"$PY" -m flask db upgrade
+"$PY" -m flask db check
 
 step "seed the demo data"
 "$PY" -m flask seed --demo

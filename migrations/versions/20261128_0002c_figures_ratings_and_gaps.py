@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0002c"
-down_revision = "0001"
+down_revision = "0002b"
 branch_labels = None
 depends_on = None
 

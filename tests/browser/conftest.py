@@ -80,7 +80,7 @@ def live_app(browser_database_url: str, tmp_path_factory: pytest.TempPathFactory
         from hotline.clock import utcnow
         from hotline.seed.demo import load_reference
 
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"), revision="head")
         load_reference(now=utcnow())
         db.session.commit()
     return application
