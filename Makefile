@@ -24,6 +24,7 @@ run: setup ## web + worker + scheduler on http://127.0.0.1:5000 (Ctrl-C stops al
 	$(BIN)/python -m workers.supervise
 
 test: $(STAMP) ## the whole test suite (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
+	bash scripts/install-browser.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff check and format check
