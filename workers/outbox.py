@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from hotline.clock import utcnow
 from hotline.extensions import db
+from hotline.intake import delivery_status
 from hotline.notify.backends import SmsBackend, SmsSendError, get_backend
 from hotline.notify.models import OutboxMessage, SmsOptOut
 from hotline.queue import clear_wake_flag, wake
@@ -97,6 +98,7 @@ def _send_one(backend: SmsBackend, message: OutboxMessage) -> bool:
     message.provider_sid = result.sid or None
     message.sent_at = utcnow()
     message.last_error = None
+    delivery_status.apply_early_callbacks(message)
     log.info("outbox %s (ticket %s): sent as %s", message.id, message.ticket_id, result.sid)
     return True
 

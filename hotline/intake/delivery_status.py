@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select
 
 from hotline.clock import utcnow
 from hotline.extensions import db
+from hotline.intake.models import WebhookDelivery
 from hotline.notify.models import OutboxMessage
+
+EARLY_PREFIX = "sms-status:"
 
 # queued → sending → sent → delivered / undelivered / failed; the final three are terminal,
 # so a late "sent" (callbacks arrive out of order) never undoes a "delivered".
@@ -38,14 +42,46 @@ def record(
     now: datetime | None = None,
 ) -> OutboxMessage | None:
     """Apply a delivery callback to the outbox message Twilio knows as `provider_sid`; None
-    when we sent no such message."""
+    when no message has that sid yet (the callback is kept and applied once the sender has
+    stored the sid: Twilio may call back before the sender's commit)."""
     now = now or utcnow()
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.provider_sid == provider_sid)
     )
-    if message is None:
-        return None
     status = (status or "").lower()
+    if message is None:
+        _keep_early(provider_sid, status, error_code, now)
+        return None
+    return _apply(message, status, error_code, now)
+
+
+def _keep_early(provider_sid: str, status: str, error_code: str | None, now: datetime) -> None:
+    key = f"{EARLY_PREFIX}{provider_sid}:{status}"[:120]
+    if db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.key == key)):
+        return
+    db.session.add(
+        WebhookDelivery(key=key, response=json.dumps([status, error_code]), created_at=now)
+    )
+    db.session.flush()
+
+
+def apply_early_callbacks(message: OutboxMessage, *, now: datetime | None = None) -> None:
+    """Apply delivery callbacks that arrived before `message.provider_sid` was stored."""
+    if not message.provider_sid:
+        return
+    now = now or utcnow()
+    prefix = f"{EARLY_PREFIX}{message.provider_sid}:"
+    early = db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.key.startswith(prefix, autoescape=True))
+    ).all()
+    for row in early:
+        status, error_code = json.loads(row.response or '["", null]')
+        _apply(message, status, error_code, now)
+
+
+def _apply(
+    message: OutboxMessage, status: str, error_code: str | None, now: datetime
+) -> OutboxMessage:
     if status not in STORED or RANK[status] <= RANK.get(message.status, 0):
         return message
     message.status = status

@@ -174,6 +174,6 @@ def status_callback() -> tuple[str, int]:
         provider_sid=sid, status=status, error_code=request.form.get("ErrorCode")
     )
     if message is None:
-        log.info("delivery status %s for unknown message %s", status, sid)
+        log.info("delivery status %s for %s kept until the sender stores that sid", status, sid)
     db.session.commit()
     return "", 204
