@@ -240,6 +240,17 @@ def schedule(
         actor_id=actor.user_id,
         data={"at": at.isoformat(), "place": place},
     )
+    queue_sms(
+        to=case.unit.head_phone,
+        template="interview_scheduled",
+        unit_id=case.unit_id,
+        # A moved interview is announced again; the same time and place only once.
+        dedupe_key=f"interview:{case.id}:scheduled:{at.isoformat()}:{place}"[:120],
+        now=now,
+        unit=case.unit.name,
+        at=_fmt(at),
+        place=place,
+    )
     db.session.flush()
     return case
 
@@ -282,6 +293,15 @@ def hold(
         interview_id=case.id,
         actor_id=actor.user_id,
         data={"commitment": commitment, "commitment_due": commitment_due.isoformat()},
+    )
+    queue_sms(
+        to=case.unit.head_phone,
+        template="interview_held",
+        unit_id=case.unit_id,
+        dedupe_key=f"interview:{case.id}:held",
+        now=now,
+        unit=case.unit.name,
+        due=_fmt(commitment_due),
     )
     db.session.flush()
     return case

@@ -49,6 +49,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[Hotline interview] Head of {unit}: you will be interviewed by the oversight office "
         "because {reason}.",
     },
+    "interview_scheduled": {
+        "zh_CN": "【12345热线约谈通知】{unit}负责同志：定于{at}在{place}对您进行约谈，请准时参加。",
+        "en": "[Hotline interview] Head of {unit}: your interview is set for {at} at {place}.",
+    },
+    "interview_held": {
+        "zh_CN": "【12345热线】{unit}负责同志：约谈已完成，请于{due}前兑现整改承诺并提交整改材料。",
+        "en": "[Hotline] Head of {unit}: deliver the rectification you committed to by {due} and "
+        "submit the evidence.",
+    },
     "status": {
         "zh_CN": "【12345热线】工单{number}当前状态：{status}。{detail}",
         "en": "[12345 Hotline] Ticket {number} status: {status}. {detail}",

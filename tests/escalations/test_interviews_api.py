@@ -217,3 +217,35 @@ def test_commitment_past_due_without_evidence_is_overdue_and_opens_a_follow_up(c
     # Late evidence is no longer accepted on the overdue case.
     late = client.post(f"{url}/rectify", json={"evidence": "迟交"}, headers=auth(s["head"]))
     assert late.status_code == 409
+
+
+def test_the_unit_head_is_told_the_time_place_and_commitment_deadline_by_sms(
+    client, case_setup, clock
+):
+    from hotline.notify.models import OutboxMessage
+
+    s = case_setup
+    url = f"/api/v1/interviews/{s['case'].id}"
+    at = {"at": "2026-10-26T09:30:00+08:00", "place": "市营商环境监督局302会议室"}
+    client.post(f"{url}/schedule", json=at, headers=auth(s["inspector"]))
+    client.post(f"{url}/schedule", json=at, headers=auth(s["inspector"]))  # same: told once
+    clock.set("2026-10-26T11:00:00+08:00")
+    client.post(
+        f"{url}/hold",
+        json={
+            "minutes": "说明情况",
+            "commitment": "一周内整改",
+            "commitment_due": "2026-11-02T00:00:00+08:00",
+        },
+        headers=auth(s["inspector"]),
+    )
+    notices = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to == s["unit"].head_phone)
+        .where(OutboxMessage.template.in_(["interview_scheduled", "interview_held"]))
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert [m.template for m in notices] == ["interview_scheduled", "interview_held"]
+    assert "2026-10-26 09:30" in notices[0].body
+    assert "302会议室" in notices[0].body
+    assert "2026-11-02 00:00" in notices[1].body
