@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 from typing import Any
 
@@ -18,6 +16,7 @@ from hotline.catalogue.routing import invalidate_catalogue
 from hotline.clock import utcnow
 from hotline.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.intake.open311.service import issue_api_key
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.sla.service import invalidate_calendar
 from hotline.tickets.models import Kind
@@ -265,25 +264,11 @@ def set_calendar_day(*, actor: Actor, day: str, is_workday: bool, name: str | No
     return row
 
 
-def hash_key(key: str) -> str:
-    """What is stored for an API key: its SHA-256 (the key itself is shown once)."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def create_api_key(*, actor: Actor, name: str) -> tuple[ApiKey, str]:
     """A new Open311 api_key; returns the row and the plain key, which is never stored."""
     _require_admin(actor)
     label = _text(name, "name", limit=120)
-    key = secrets.token_urlsafe(32)
-    row = ApiKey(
-        name=label,
-        key_hash=hash_key(key),
-        prefix=key[:8],
-        active=True,
-        created_by_id=actor.user_id,
-        created_at=utcnow(),
-    )
-    db.session.add(row)
+    row, key = issue_api_key(name=label, created_by_id=actor.user_id)
     db.session.flush()
     audit(actor=actor, action="admin.api_key.create", detail={"key": row.id, "prefix": row.prefix})
     return row, key

@@ -194,3 +194,24 @@ def test_other_roles_may_not_use_admin_pages(login, staff) -> None:
             assert client.get(path).status_code == 403, (user.role, path)
         assert client.post("/admin/units", data={"code": "Z", "name": "Z"}).status_code == 403
     assert db.session.scalar(select(Unit).where(Unit.code == "Z")) is None
+
+
+def test_a_key_issued_on_the_admin_page_opens_open311_posts_until_revoked(login, staff) -> None:
+    from tests.factories import CategoryFactory
+
+    CategoryFactory(code="LAMP", name="路灯不亮")
+    admin = login(staff.admin)
+    body = admin.post("/admin/api-keys", data={"name": "区网格平台"}).get_data(as_text=True)
+    key = body.split('data-test="new-key"')[1].split(">")[1].split("<")[0]
+    form = {
+        "api_key": key,
+        "service_code": "LAMP",
+        "description": "路灯不亮",
+        "lat": "39.9",
+        "long": "116.4",
+    }
+    anonymous = admin.application.test_client()
+    assert anonymous.post("/open311/v2/requests.json", data=form).status_code == 201
+    row = db.session.scalar(select(ApiKey))
+    admin.post(f"/admin/api-keys/{row.id}/revoke")
+    assert anonymous.post("/open311/v2/requests.json", data=form).status_code == 403
