@@ -259,7 +259,7 @@ def _escalate(
             continue  # another sweep recorded it first: its effects are its own
         summary.levels[level.value] += 1
         _effects(level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now)
-        log.info("ticket %s reached %s (escalation %s)", row.id, level.value, esc_id)
+        log.info("ticket %s reached %s (escalation %s)", row.number, level.value, esc_id)
     return clock
 
 
