@@ -44,25 +44,25 @@ def _yes(name: str) -> bool | None:
     return None if raw == "" else raw in ("1", "yes", "true", "on")
 
 
-def save_uploads(files: list[FileStorage]) -> list[str]:
-    """Store attachments under instance/uploads with random safe names; their URLs."""
+def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
+    """Store a ticket's attachments under instance/uploads/<number>/ with random safe names."""
     files = [f for f in files if f and f.filename]
     if len(files) > MAX_FILES:
         raise ValidationFailed("too many files", fields={"files": [f"at most {MAX_FILES}"]})
-    folder = Path(
-        current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    urls = []
-    for upload in files:
-        suffix = Path(secure_filename(upload.filename or "")).suffix.lower()
+    suffixes = [Path(secure_filename(f.filename or "")).suffix.lower() for f in files]
+    for suffix in suffixes:
         if suffix not in ALLOWED_UPLOADS:
             raise ValidationFailed(
                 f"file type {suffix or '?'} not allowed", fields={"files": ["not allowed"]}
             )
+    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    folder = Path(root) / number
+    urls = []
+    for upload, suffix in zip(files, suffixes, strict=True):
+        folder.mkdir(parents=True, exist_ok=True)
         name = f"{uuid.uuid4().hex}{suffix}"
         upload.save(folder / name)
-        urls.append(url_for("pages.upload", name=name))
+        urls.append(url_for("pages.upload", number=number, name=name))
     return urls
 
 
@@ -123,7 +123,7 @@ def reply(number: str) -> Response:
     def call(t, a):
         if not _form("text"):
             raise ValidationFailed("text is required", fields={"text": ["required"]})
-        media = save_uploads(request.files.getlist("files"))
+        media = save_uploads(request.files.getlist("files"), number=t.number)
         return tx.reply(t, actor=a, text=_form("text"), media=media)
 
     return _run(number, _("已答复。"), call)

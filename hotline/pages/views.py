@@ -143,14 +143,15 @@ def ticket(number: str) -> str:
     return html
 
 
-@bp.route("/uploads/<path:name>")
+@bp.route("/tickets/<number>/files/<name>")
 @login_required
-def upload(name: str) -> Response:
-    """Reply attachments, for staff only (the complainant gets the text by SMS)."""
+def upload(number: str, name: str) -> Response:
+    """A reply attachment, for staff who may see the ticket (another unit's staff get 404)."""
     if current_user.role not in set(Role):
         abort(403)
+    tickets.get_by_number(number, actor=current_actor())
     folder = current_app.config.get("UPLOAD_FOLDER") or f"{current_app.instance_path}/uploads"
-    return send_from_directory(folder, name)
+    return send_from_directory(f"{folder}/{number}", name)
 
 
 # The transition form posts live in their own module on this blueprint.

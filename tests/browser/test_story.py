@@ -111,7 +111,7 @@ def test_call_to_reopen_story_in_the_browser(browser, live_server, live_app, sho
     row.locator("[data-test=reply-submit]").click()
     agent.wait_for_load_state()
     agent.goto(f"{live_server}/tickets/{number}")
-    assert agent.locator(".timeline a[href^='/uploads/']").count() == 1
+    assert agent.locator(".timeline a[href*='/files/']").count() == 1
     shoot(agent, f"{lang}-05-ticket-replied-unit-view")
 
     # 3. The operator calls back: not resolved, 2 不满意 → the ticket goes back to the unit.

@@ -21,7 +21,7 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
-SKIP = ("/static/", "/uploads/", "/api/", "/twilio/", "/open311/")
+SKIP = ("/static/", "/api/", "/twilio/", "/open311/")
 
 
 def page_urls(app: Flask, values: dict[str, str]) -> Iterator[str]:
@@ -29,7 +29,7 @@ def page_urls(app: Flask, values: dict[str, str]) -> Iterator[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.rule.startswith(SKIP):
             continue
-        if "export" in rule.rule:  # downloads (CSV/XLSX), not pages
+        if "export" in rule.rule or "/files/" in rule.rule:  # downloads, not pages
             continue
 
         def fill(match: re.Match) -> str:

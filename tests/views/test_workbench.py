@@ -141,8 +141,10 @@ def test_reply_with_attachment_saves_a_safe_file_and_links_it(
         assert name.endswith(".pdf")
         assert "/" not in name
         assert ".." not in name
-        assert (Path(tmp_path) / name).read_bytes() == b"%PDF-1.4"
+        assert (Path(tmp_path) / number / name).read_bytes() == b"%PDF-1.4"
         assert client.get(url).data == b"%PDF-1.4"
+        # Another unit's staff cannot fetch the attachment, even knowing its random name.
+        assert login(staff.other_agent).get(url).status_code == 404
     finally:
         app.config.pop("UPLOAD_FOLDER")
 
