@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import Select, literal_column, select, text, update
+from sqlalchemy import Select, bindparam, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -103,17 +103,28 @@ def unrated_query(now: datetime, limit: int) -> Select:
     )
 
 
-def _insert_escalation(values: dict) -> int | None:
-    """INSERT … ON CONFLICT DO NOTHING: the id when this call recorded the level, else None."""
+def _insert_escalations(rows: list[dict]) -> dict[tuple[int, str], int]:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING for a batch's due levels.
+
+    Returns {(ticket_id, level): id} for the rows this statement recorded; a level another
+    sweep recorded first is absent, and its effects are that sweep's.
+    """
+    if not rows:
+        return {}
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(Escalation)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["ticket_id", "deadline", "level"])
-        .returning(Escalation.id)
-    )
-    return db.session.execute(stmt).scalar_one_or_none()
+    table = Escalation.__table__
+    recorded: dict[tuple[int, str], int] = {}
+    for start in range(0, len(rows), 1000):  # well under both databases' parameter limits
+        stmt = (
+            insert(table)
+            .values(rows[start : start + 1000])
+            .on_conflict_do_nothing(index_elements=["ticket_id", "deadline", "level"])
+            .returning(table.c.id, table.c.ticket_id, table.c.level)
+        )
+        for esc_id, ticket_id, level in db.session.execute(stmt):
+            recorded[(ticket_id, level)] = esc_id
+    return recorded
 
 
 def _which_clock(clock: TicketClock) -> str:
@@ -170,6 +181,7 @@ def _effects(
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
+            new_key=True,
             now=now,
             **params,
         )
@@ -188,12 +200,15 @@ def _effects(
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
+            new_key=True,
             now=now,
             unit=unit.name,
             number=row.number,
             days=days,
         )
     else:
+        # The case lookup must see cases opened earlier in this batch (flushes are batched).
+        db.session.flush()
         interviews.open_for_ticket(
             unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
         )
@@ -203,6 +218,7 @@ def _effects(
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
+            new_key=True,
             now=now,
             unit=unit.name,
             reason=f"工单{row.number}超期{days}个工作日未办结",
@@ -233,28 +249,34 @@ def _lock_units(unit_ids: set[int]) -> None:
         )
 
 
+def _levels_to_record(row, clock: TicketClock, due: list[Level], now: datetime) -> list[dict]:
+    return [
+        {
+            "ticket_id": row.id,
+            "unit_id": row.unit_id,
+            "level": level.value,
+            "clock": "resolve" if level == Level.WARNING else _which_clock(clock),
+            "deadline": row.resolve_due_at,
+            "created_at": now,
+        }
+        for level in due
+    ]
+
+
 def _escalate(
     *,
     row,
     clock: TicketClock,
     due: list[Level],
+    recorded: dict[tuple[int, str], int],
     unit: Unit | None,
     now: datetime,
     summary: SweepSummary,
 ) -> TicketClock:
-    """Record each due level once (the unique key decides), with its effects when ours."""
+    """Apply the effects of each due level this sweep recorded; the clock reaches them all."""
     for level in due:
-        esc_id = _insert_escalation(
-            {
-                "ticket_id": row.id,
-                "unit_id": row.unit_id,
-                "level": level.value,
-                "clock": "resolve" if level == Level.WARNING else _which_clock(clock),
-                "deadline": row.resolve_due_at,
-                "created_at": now,
-            }
-        )
         clock = replace(clock, reached=clock.reached | {level.value})
+        esc_id = recorded.get((row.id, level.value))
         if esc_id is None:
             continue  # another sweep recorded it first: its effects are its own
         summary.levels[level.value] += 1
@@ -298,25 +320,58 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
         due = levels_due(clock, now, cal, tz, th) if row.resolve_due_at is not None else []
         plans.append((row, clock, due))
     _lock_units({row.unit_id for row, _, due in plans if Level.INTERVIEW in due and row.unit_id})
-    for row, clock, due in plans:
-        clock = _escalate(
-            row=row, clock=clock, due=due, unit=units.get(row.unit_id), now=now, summary=summary
-        )
-        top = max(clock.reached, key=_RANK.__getitem__, default=None) if clock.reached else None
-        db.session.execute(
-            update(Ticket)
-            .where(Ticket.id == row.id)
-            .values(
-                escalation_level=top or row.escalation_level,
-                overdue=row.overdue or bool(clock.reached - {Level.WARNING.value}),
-                sla_check_at=next_level_at(clock, cal, tz, th) if row.resolve_due_at else None,
+    changes = []
+    recorded = _insert_escalations(
+        [values for row, clock, due in plans for values in _levels_to_record(row, clock, due, now)]
+    )
+    # Events, notices and credit entries pile up and go out in one multi-row flush per batch.
+    with db.session.no_autoflush:
+        for row, clock, due in plans:
+            clock = _escalate(
+                row=row,
+                clock=clock,
+                due=due,
+                recorded=recorded,
+                unit=units.get(row.unit_id),
+                now=now,
+                summary=summary,
             )
-        )
-        if row.resolve_due_at is not None:
-            summary.deadlines.append(row.resolve_due_at)
-    summary.checked += len(rows)
+            top = max(clock.reached, key=_RANK.__getitem__) if clock.reached else None
+            changes.append(
+                {
+                    "t_id": row.id,
+                    "t_level": top or row.escalation_level,
+                    "t_overdue": row.overdue or bool(clock.reached - {Level.WARNING.value}),
+                    "t_check": (next_level_at(clock, cal, tz, th) if row.resolve_due_at else None),
+                }
+            )
+            if row.resolve_due_at is not None:
+                summary.deadlines.append(row.resolve_due_at)
     db.session.flush()
+    if changes:
+        # One executemany for the whole batch; a Core UPDATE, so the ticket's version (the
+        # units' optimistic lock) is not bumped by the sweep.
+        table = Ticket.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("t_id"))
+            .values(
+                escalation_level=bindparam("t_level"),
+                overdue=bindparam("t_overdue"),
+                sla_check_at=bindparam("t_check", type_=Ticket.sla_check_at.type),
+            ),
+            changes,
+        )
+        _expire_loaded({c["t_id"] for c in changes})
+    summary.checked += len(rows)
     return len(rows)
+
+
+def _expire_loaded(ticket_ids: set[int]) -> None:
+    """Tickets this session already holds must reread what the Core UPDATE changed."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Ticket) and obj.id in ticket_ids:
+            db.session.expire(obj, ["escalation_level", "overdue", "sla_check_at"])
 
 
 def close_unrated_batch(*, now: datetime, limit: int = BATCH_SIZE) -> int:

@@ -21,15 +21,22 @@ def queue_sms(
     ticket_id: int | None = None,
     unit_id: int | None = None,
     dedupe_key: str | None = None,
+    new_key: bool = False,
     now: datetime | None = None,
     **params: object,
 ) -> OutboxMessage | None:
     """Add an SMS to the outbox (sent by a worker after commit); None when there is no number
-    or the same dedupe_key was already queued."""
+    or the same dedupe_key was already queued. `new_key`: the key names a row created in this
+    transaction (e.g. an escalation), so no earlier message can have it and the lookup is
+    skipped."""
     if not to:
         return None
-    if dedupe_key and db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    if (
+        dedupe_key
+        and not new_key
+        and db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
     ):
         return None
     message = OutboxMessage(
