@@ -18,7 +18,7 @@ from rq import Queue
 from bench.stack import ROOT, Stack
 
 CHUNK = 5000
-TIME_LIMIT_SECONDS = 900
+TIME_LIMIT_SECONDS = 1500
 
 
 def rss_kb(pid: int) -> int | None:

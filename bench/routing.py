@@ -94,11 +94,16 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
     """Seconds for `workers` running `flask worker` processes to route `n` new tickets."""
     from hotline.queue import get_queue
 
-    _new_tickets(stack, n)
     procs = _start_workers(stack, workers)
     try:
         with stack.app.app_context():
             queue = get_queue("routing")
+            # warm-up: each worker imports the job modules and loads its caches, unmeasured
+            for _ in range(workers):
+                queue.enqueue("workers.routing.route_pending", job_timeout=600, result_ttl=0)
+            _wait_idle(stack, queue)
+        _new_tickets(stack, n)
+        with stack.app.app_context():
             started = time.perf_counter()
             # One drain job per worker: each claims its own batches with SKIP LOCKED.
             for _ in range(workers):
@@ -118,6 +123,17 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
         "seconds": round(seconds, 3),
         "tickets_per_s": round(routed / seconds, 1),
     }
+
+
+def _wait_idle(stack: Stack, queue: Queue) -> None:
+    from rq.registry import StartedJobRegistry
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if queue.count == 0 and StartedJobRegistry(queue=queue).count == 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("warm-up jobs did not finish")
 
 
 def noop() -> None:

@@ -174,7 +174,9 @@ def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def run(stack: Stack, *, big: int, small: int, due: int, peer_size: int) -> dict[str, Any]:
+def run(
+    stack: Stack, *, big: int, small: int, due: int, peer_size: int, peer_due: int
+) -> dict[str, Any]:
     from hotline.clock import utcnow
 
     now = utcnow()
@@ -182,7 +184,7 @@ def run(stack: Stack, *, big: int, small: int, due: int, peer_size: int) -> dict
     out["generate_small_s"] = round(_grow(stack, to=small, now=now), 2)
     out["nothing_due_small"] = nothing_due(stack, now)
     out["generate_peer_s"] = round(_grow(stack, to=peer_size, now=now), 2)
-    out["peer_hotline"] = escalate_due(stack, count=due, now=now)
+    out["peer_hotline"] = escalate_due(stack, count=peer_due, now=now)
     out["peer_hotline"]["tickets"] = peer_size
     started = time.perf_counter()
     out["generate_big_s"] = round(_grow(stack, to=big, now=now), 2)

@@ -68,7 +68,7 @@ class Stack:
         with self.app.app_context():
             from flask_migrate import upgrade
 
-            upgrade(directory=str(ROOT / "migrations"), revision="heads")
+            upgrade(directory=str(ROOT / "migrations"), revision="head")
         return self.app
 
     def seed(self) -> None:
@@ -89,13 +89,17 @@ class Stack:
 
     def drop(self) -> None:
         self.stop_all()
+        for log_file in Path(tempfile.gettempdir()).glob(f"hotline-bench-{self.tag}-*.log"):
+            log_file.unlink(missing_ok=True)
         if self.app is not None:
             from hotline.extensions import db
 
             with self.app.app_context():
                 db.engine.dispose()
-                from hotline.queue import redis_conn
+                from hotline.queue import all_queues, redis_conn
 
+                for queue in all_queues():  # jobs left queued: their hashes go with them
+                    queue.empty()
                 conn = redis_conn()
                 for key in conn.scan_iter(f"*{self.prefix}*", count=1000):
                     conn.delete(key)

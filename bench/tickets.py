@@ -65,6 +65,11 @@ def generate(
             "|| substr('000000' || (g % 1000000), -6)"
         )
     day = 86400
+    phone = (
+        "'+86138' || lpad((g % 100000000)::text, 8, '0')"
+        if pg
+        else "'+86138' || substr('00000000' || (g % 100000000), -8)"
+    )
     is_open = f"(g % {every} = 0)" if every else "(1 = 0)"
     status_sql = (
         f"'{status}'"
@@ -92,7 +97,7 @@ def generate(
         SELECT
             g, {number}, 'phone', 'complaint',
             {_case("g", categories)}, 'normal', {st},
-            '+86138' || substr('00000000' || g, -8), false, false,
+            {phone}, false, false,
             'bench ticket ' || g, 'zh_CN', {_case("g", units)}, false, 0, 1,
             {at.format(f"({start}) - 600")}, {at.format(start)}, {at.format(start)},
             CASE WHEN {st} IN ('accepted', 'closed') THEN {at.format(f"({start}) + 3600")} END,
@@ -151,11 +156,11 @@ def generate_events(session: Session, *, first: int, last: int) -> int:
 
 
 def make_due(session: Session, *, count: int, now: datetime) -> int:
-    """Move `count` open tickets' resolve deadline just past `now` (overdue, not yet escalated)."""
+    """Move `count` open, never escalated tickets' resolve deadline just past `now`."""
     ids = list(
         session.scalars(
             sa.select(Ticket.id)
-            .where(Ticket.sla_check_at.is_not(None))
+            .where(Ticket.sla_check_at.is_not(None), Ticket.escalation_level.is_(None))
             .order_by(Ticket.id)
             .limit(count)
         )

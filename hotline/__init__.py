@@ -42,9 +42,10 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     register_security_headers(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if app.config.get("LOG_FORMAT") == "json":
-        from hotline.ops.logs import configure_json_logging
+        from hotline.ops.logs import configure_json_logging, tag_requests
 
         configure_json_logging()
+        tag_requests(app)
     return app
 
 

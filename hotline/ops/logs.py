@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from flask import Flask, g, request
+
 # The ticket a request or job is working on; set with `ticket_context`.
 current_ticket: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "hotline_ticket", default=None
@@ -61,6 +63,22 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def tag_requests(app: Flask) -> None:
+    """Log lines of a request about one ticket (a `number` in its URL) carry that number."""
+
+    @app.before_request
+    def _enter() -> None:
+        number = (request.view_args or {}).get("number")
+        if isinstance(number, str):
+            g.hotline_ticket_token = current_ticket.set(number)
+
+    @app.teardown_request
+    def _leave(exc: BaseException | None) -> None:
+        token = g.pop("hotline_ticket_token", None)
+        if token is not None:
+            current_ticket.reset(token)
 
 
 def configure_json_logging(level: int = logging.INFO) -> None:

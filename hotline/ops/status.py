@@ -68,7 +68,8 @@ def last_sweep() -> datetime | None:
 
 
 def _last_error_line(job: Job) -> str:
-    text = (job.latest_result().exc_string if job.latest_result() else None) or ""
+    result = job.latest_result()
+    text = (result.exc_string if result else None) or ""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
 

@@ -70,27 +70,57 @@ def _specificity(policy: SlaPolicy) -> int:
     )
 
 
+@dataclass(frozen=True)
+class _Policy:
+    priority: str | None
+    category_id: int | None
+    kind: str | None
+    specificity: int
+    id: int
+    limits: Limits
+
+
+def _policies() -> list[_Policy]:
+    """Active policies as plain values, cached per process with the calendar (same TTL and
+    the same invalidation: admins' edits call invalidate_calendar)."""
+    cache = current_app.extensions.setdefault("hotline_calendar", {})
+    cached = cache.get("policies")
+    if cached is not None and time.monotonic() - cache["policies_at"] < CALENDAR_TTL_SECONDS:
+        return cached
+    policies = [
+        _Policy(
+            p.priority,
+            p.category_id,
+            p.kind,
+            _specificity(p),
+            p.id,
+            Limits(
+                p.accept_hours,
+                p.resolve_value,
+                p.resolve_unit,
+                p.return_window_wd,
+                p.callback_wd,
+                p.id,
+                p.name,
+            ),
+        )
+        for p in db.session.scalars(select(SlaPolicy).where(SlaPolicy.active.is_(True)))
+    ]
+    cache.update(policies=policies, policies_at=time.monotonic())
+    return policies
+
+
 def limits_for(*, kind: str, priority: str, category_id: int | None) -> Limits:
     """The most specific active policy for these ticket fields, else the DESIGN defaults."""
-    candidates = db.session.scalars(select(SlaPolicy).where(SlaPolicy.active.is_(True))).all()
     matching = [
         p
-        for p in candidates
+        for p in _policies()
         if (p.priority is None or p.priority == priority)
         and (p.category_id is None or p.category_id == category_id)
         and (p.kind is None or p.kind == kind)
     ]
     if matching:
-        best = max(matching, key=lambda p: (_specificity(p), -p.id))
-        return Limits(
-            best.accept_hours,
-            best.resolve_value,
-            best.resolve_unit,
-            best.return_window_wd,
-            best.callback_wd,
-            best.id,
-            best.name,
-        )
+        return max(matching, key=lambda p: (p.specificity, -p.id)).limits
     if priority == "urgent":
         return DEFAULT_LIMITS["urgent"]
     return DEFAULT_LIMITS.get(kind, DEFAULT_LIMITS["complaint"])

@@ -51,6 +51,8 @@ def test_generator_makes_a_fifth_open_with_future_checks_and_the_rest_closed(
     )
     numbers = session.scalars(sa.select(Ticket.number)).all()
     assert len(set(numbers)) == 1000
+    phones = session.scalars(sa.select(Ticket.complainant_phone)).all()
+    assert {len(p) for p in phones} == {14}, "+86138 and eight digits, on every backend"
 
 
 def test_a_sweep_over_generated_tickets_escalates_nothing_until_some_are_made_due(

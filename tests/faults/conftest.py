@@ -151,7 +151,7 @@ def stack(app: Flask, tmp_path: Path) -> Iterator[Stack]:
         JOBS_ENABLED=True,
     )
     with faulty.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"), revision="head")
     result = Stack(faulty, url, server, prefix)
     try:
         yield result

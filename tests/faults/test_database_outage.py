@@ -62,7 +62,7 @@ def outage(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Outage]:
     faulty = private_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'hotline.db'}")
     _probe_route(faulty)
     with faulty.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        upgrade(directory=str(ROOT / "migrations"), revision="head")
         db.engine.dispose()
 
     def cut() -> None:

@@ -47,3 +47,36 @@ def test_json_logging_is_configured_only_when_asked(app) -> None:
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+
+
+def test_lines_logged_while_serving_a_ticket_url_carry_its_number(app) -> None:
+    from tests.faults.helpers import private_app
+
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    try:
+        json_app = private_app(app, LOG_FORMAT="json")
+
+        @json_app.get("/_logs/<number>")
+        def _probe(number: str) -> str:
+            logging.getLogger("hotline.test").info("looked at it")
+            return "ok"
+
+        lines: list[dict] = []
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                lines.append(json.loads(self.format(record)))
+
+        collector = Collect()
+        collector.setFormatter(JsonFormatter())
+        collector.addFilter(TicketFilter())
+        root.addHandler(collector)
+        json_app.test_client().get("/_logs/20261012-000042")
+        assert any(
+            line["message"] == "looked at it" and line["ticket"] == "20261012-000042"
+            for line in lines
+        )
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])

@@ -114,7 +114,7 @@ def _open_window(ticket: Ticket, unit: Unit, now: datetime) -> None:
     ticket.return_due_at = window.return_due_at
     ticket.overdue = False
     ticket.escalation_level = None
-    ticket.sla_check_at = sla_next_check(ticket)
+    # sla_check_at is set by the caller once the status says dispatched.
 
 
 def sla_next_check(ticket: Ticket) -> datetime | None:

@@ -11,7 +11,6 @@ from hotline.errors import (
     InvalidTransition,
     ValidationFailed,
 )
-from hotline.intake.service import rating_url
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket
@@ -72,7 +71,7 @@ def reply(
         now=now,
         number=ticket.number,
         reply=ticket.reply_text[:80],
-        link=rating_url(ticket.number),
+        link=_rating_url(ticket.number),
     )
     return ticket
 
@@ -228,3 +227,10 @@ def close_unrated(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
         return ticket
     _close(ticket, Actor.system("rating-timeout"), now, "not rated", {"rated": False})
     return ticket
+
+
+def _rating_url(number: str) -> str:
+    # Imported here: hotline.intake imports the transitions, so a top-level import would cycle.
+    from hotline.intake.service import rating_url
+
+    return rating_url(number)
