@@ -133,18 +133,7 @@ def deny_return(
     now: datetime | None = None,
 ) -> Ticket:
     """A supervisor refuses: the ticket stays with the unit and its clock keeps running."""
-    now = now or utcnow()
-    req = _decide(ticket, "return", actor, False, reason, now)
-    _set_status(
-        ticket,
-        "return_denied",
-        actor,
-        None,
-        now,
-        reason=reason,
-        data={"request": req.id},
-    )
-    return ticket
+    return _deny(ticket, "return", actor=actor, reason=reason, now=now)
 
 
 def request_extension(
@@ -242,15 +231,16 @@ def deny_extension(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
+    """A supervisor refuses the days: the deadline stays where it was."""
+    return _deny(ticket, "extension", actor=actor, reason=reason, now=now)
+
+
+def _deny(
+    ticket: Ticket, type_: str, *, actor: Actor, reason: str | None, now: datetime | None
+) -> Ticket:
     now = now or utcnow()
-    req = _decide(ticket, "extension", actor, False, reason, now)
+    req = _decide(ticket, type_, actor, False, reason, now)
     _set_status(
-        ticket,
-        "extension_denied",
-        actor,
-        None,
-        now,
-        reason=reason,
-        data={"request": req.id},
+        ticket, f"{type_}_denied", actor, None, now, reason=reason, data={"request": req.id}
     )
     return ticket
