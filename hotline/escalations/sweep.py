@@ -12,23 +12,20 @@ from sqlalchemy import Select, bindparam, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hotline.clock import local_tz, to_local
-from hotline.escalations import interviews, record
+from hotline.clock import local_tz
+from hotline.escalations import effects, interviews
 from hotline.escalations.models import Escalation
 from hotline.extensions import db
-from hotline.notify.service import queue_inapp, queue_sms
-from hotline.sla.deadlines import working_days_overdue
-from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at, overdue_from
+from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
 from hotline.sla.schedule import clock_of, thresholds
 from hotline.sla.service import get_calendar
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 _RANK = {level.value: i for i, level in enumerate(LADDER)}
-LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办", "interview": "约谈"}
 
 
 @dataclass
@@ -127,113 +124,6 @@ def _insert_escalations(rows: list[dict]) -> dict[tuple[int, str], int]:
     return recorded
 
 
-def _which_clock(clock: TicketClock) -> str:
-    start = overdue_from(clock)
-    if start is not None and clock.accepted_at is None and start == clock.accept_due_at:
-        return "accept"
-    return "resolve"
-
-
-def _effects(
-    *, level: Level, esc_id: int, row, unit: Unit | None, clock: TicketClock, now: datetime
-) -> None:
-    """The event, notifications and credit entry of one level this sweep recorded."""
-    cal, tz = get_calendar(), local_tz()
-    start = overdue_from(clock)
-    days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
-    which = "resolve" if level == Level.WARNING else _which_clock(clock)
-    due_text = to_local(row.resolve_due_at).strftime("%Y-%m-%d %H:%M")
-    db.session.add(
-        TicketEvent(
-            ticket_id=row.id,
-            type="escalated",
-            at=now,
-            actor_label="sla-sweep",
-            unit_id=row.unit_id,
-            from_status=row.status,
-            to_status=row.status,
-            data={
-                "level": level.value,
-                "clock": which,
-                "deadline": row.resolve_due_at.isoformat(),
-                "escalation": esc_id,
-                "overdue_working_days": days,
-            },
-        )
-    )
-    if unit is None:
-        return
-    key = f"escalation:{esc_id}"
-    params = {"number": row.number, "due": due_text}
-    if level == Level.WARNING:
-        queue_inapp(
-            unit_id=unit.id,
-            template="warning",
-            ticket_id=row.id,
-            dedupe_key=f"{key}:inapp",
-            now=now,
-            **params,
-        )
-    elif level == Level.OVERDUE:
-        queue_sms(
-            to=unit.duty_phone,
-            template="overdue",
-            ticket_id=row.id,
-            unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            new_key=True,
-            now=now,
-            **params,
-        )
-        queue_inapp(
-            unit_id=unit.id,
-            template="overdue",
-            ticket_id=row.id,
-            dedupe_key=f"{key}:inapp",
-            now=now,
-            **params,
-        )
-    elif level == Level.SUPERVISION:
-        queue_sms(
-            to=unit.head_phone,
-            template="supervision",
-            ticket_id=row.id,
-            unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            new_key=True,
-            now=now,
-            unit=unit.name,
-            number=row.number,
-            days=days,
-        )
-    else:
-        # The case lookup must see cases opened earlier in this batch (flushes are batched).
-        db.session.flush()
-        interviews.open_for_ticket(
-            unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
-        )
-        queue_sms(
-            to=unit.head_phone,
-            template="interview",
-            ticket_id=row.id,
-            unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            new_key=True,
-            now=now,
-            unit=unit.name,
-            reason=f"工单{row.number}超期{days}个工作日未办结",
-        )
-    record.add(
-        unit_id=unit.id,
-        type_="escalation",
-        summary=f"工单{row.number}{LEVEL_NAMES[level.value]}（期限{due_text}）",
-        now=now,
-        ticket_id=row.id,
-        escalation_id=esc_id,
-        data={"level": level.value, "clock": which},
-    )
-
-
 def _lock_units(unit_ids: set[int]) -> None:
     """Lock, in id order, the units whose interview case this batch may open or extend.
 
@@ -255,7 +145,7 @@ def _levels_to_record(row, clock: TicketClock, due: list[Level], now: datetime) 
             "ticket_id": row.id,
             "unit_id": row.unit_id,
             "level": level.value,
-            "clock": "resolve" if level == Level.WARNING else _which_clock(clock),
+            "clock": "resolve" if level == Level.WARNING else effects.which_clock(clock),
             "deadline": row.resolve_due_at,
             "created_at": now,
         }
@@ -280,7 +170,7 @@ def _escalate(
         if esc_id is None:
             continue  # another sweep recorded it first: its effects are its own
         summary.levels[level.value] += 1
-        _effects(level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now)
+        effects.apply(level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now)
         log.info("ticket %s reached %s (escalation %s)", row.number, level.value, esc_id)
     return clock
 
