@@ -43,6 +43,12 @@ def _require_own_unit(actor: Actor, ticket: Ticket, action: str) -> None:
         raise NotFound(f"no ticket {ticket.number}")
 
 
+def _require_text(value: str | None, field: str) -> None:
+    """A free-text field the action cannot do without (a reason, a reply)."""
+    if not (value or "").strip():
+        raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
+
+
 def _require_status(ticket: Ticket, action: str, allowed: Iterable[str]) -> None:
     if ticket.status not in set(allowed):
         raise InvalidTransition(action, ticket.status)

@@ -23,6 +23,7 @@ from hotline.tickets.transitions.common import (
     _require_own_unit,
     _require_role,
     _require_status,
+    _require_text,
     _set_status,
     sla_next_check,
 )
@@ -42,8 +43,7 @@ def reply(
     _require_own_unit(actor, ticket, "reply")
     _check_version(ticket, expected_version)
     _require_status(ticket, "reply", (Status.accepted,))
-    if not (text or "").strip():
-        raise ValidationFailed("text is required", fields={"text": ["required"]})
+    _require_text(text, "text")
     ticket.reply_text = text.strip()
     ticket.replied_at = now
     limits = sla.limits_for(
@@ -214,8 +214,7 @@ def reopen(
     now = now or utcnow()
     _require_role(actor, "reopen", HOTLINE_ROLES)
     _require_status(ticket, "reopen", (Status.replied, Status.closed))
-    if not (reason or "").strip():
-        raise ValidationFailed("reason is required", fields={"reason": ["required"]})
+    _require_text(reason, "reason")
     _reopen(ticket, actor, reason, now, {"via": "operator"})
     return ticket
 

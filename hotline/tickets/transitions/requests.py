@@ -23,6 +23,7 @@ from hotline.tickets.transitions.common import (
     _require_own_unit,
     _require_role,
     _require_status,
+    _require_text,
     _set_status,
     _unit_by_code,
     sla_next_check,
@@ -43,8 +44,7 @@ def request_return(
     _require_own_unit(actor, ticket, "return")
     _check_version(ticket, expected_version)
     _require_status(ticket, "return", (Status.dispatched, Status.accepted))
-    if not (reason or "").strip():
-        raise ValidationFailed("reason is required", fields={"reason": ["required"]})
+    _require_text(reason, "reason")
     if ticket.return_due_at and now > ticket.return_due_at:
         raise Conflict(
             f"the return window closed at {_fmt(ticket.return_due_at)}",
@@ -152,8 +152,7 @@ def request_extension(
     _require_status(ticket, "extend", (Status.dispatched, Status.accepted))
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationFailed("days must be 1–30", fields={"days": ["between 1 and 30"]})
-    if not (reason or "").strip():
-        raise ValidationFailed("reason is required", fields={"reason": ["required"]})
+    _require_text(reason, "reason")
     if ticket.resolve_due_at and now >= ticket.resolve_due_at:
         raise Conflict(
             "an extension must be requested before the deadline",

@@ -17,6 +17,7 @@ from hotline.tickets.service import record
 from hotline.tickets.transitions.common import (
     _require_role,
     _require_status,
+    _require_text,
     _set_status,
 )
 
@@ -71,8 +72,7 @@ def reject(
     now = now or utcnow()
     _require_role(actor, "reject", (Role.supervisor,))
     _require_status(ticket, "reject", (Status.new, Status.triage))
-    if not (reason or "").strip():
-        raise ValidationFailed("reason is required", fields={"reason": ["required"]})
+    _require_text(reason, "reason")
     ticket.sla_check_at = None
     ticket.closed_at = now
     _set_status(ticket, "rejected", actor, Status.rejected, now, reason=reason)
