@@ -27,4 +27,6 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("figures-rollup", "workers.sla.rollup_figures", 300, "default"),
     # Stored Idempotency-Key answers are kept a day.
     Periodic("idempotency-purge", "workers.maintenance.purge_idempotency_keys", 3600, "default"),
+    # PostgreSQL's per-day ticket-number sequences of past days.
+    Periodic("number-sequences", "workers.maintenance.drop_number_sequences", 3600, "default"),
 )

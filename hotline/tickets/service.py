@@ -7,15 +7,15 @@ from typing import Any
 
 import phonenumbers
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline.auth.actor import Actor
 from hotline.catalogue.models import Category
-from hotline.clock import to_local, utcnow
+from hotline.catalogue.routing import CategoryRef, load_catalogue
+from hotline.clock import utcnow
 from hotline.errors import NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.queue import wake_after_commit
+from hotline.tickets.insert import insert_ticket
 from hotline.tickets.models import (
     Channel,
     Kind,
@@ -23,7 +23,6 @@ from hotline.tickets.models import (
     Status,
     Ticket,
     TicketEvent,
-    TicketSequence,
 )
 
 MAX_DESCRIPTION = 4000
@@ -54,23 +53,6 @@ def mask_phone(phone: str | None) -> str | None:
     if len(digits) <= 7:
         return digits[:2] + "*" * max(len(digits) - 4, 1) + digits[-2:]
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-def next_number(now: datetime) -> str:
-    """YYYYMMDD-NNNNNN on the local date of receipt, from an atomic per-day counter."""
-    day = to_local(now).date()
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(TicketSequence)
-        .values(day=day, last=1)
-        .on_conflict_do_update(
-            index_elements=[TicketSequence.day], set_={"last": TicketSequence.last + 1}
-        )
-        .returning(TicketSequence.last)
-    )
-    seq = db.session.execute(stmt).scalar_one()
-    return f"{day:%Y%m%d}-{seq:06d}"
 
 
 def record(
@@ -113,10 +95,15 @@ def _choice(value: str | None, enum: type, field: str, default: str | None = Non
     return value
 
 
-def category_by_code(code: str | None) -> Category | None:
+def category_by_code(code: str | None) -> CategoryRef | None:
+    """The active category with this code, from the per-process catalogue (a query only for a
+    code the cached catalogue does not know yet)."""
     if not code:
         return None
-    category = db.session.scalar(select(Category).where(Category.code == code))
+    category = load_catalogue().categories_by_code.get(code)
+    if category is None:
+        row = db.session.scalar(select(Category).where(Category.code == code))
+        category = row and CategoryRef.of(row)
     if category is None or not category.active:
         raise ValidationFailed(f"unknown category {code!r}", fields={"category": ["unknown"]})
     return category
@@ -161,40 +148,37 @@ def create(
         raise ValidationFailed("lat out of range", fields={"lat": ["between -90 and 90"]})
     if long is not None and not -180 <= long <= 180:
         raise ValidationFailed("long out of range", fields={"long": ["between -180 and 180"]})
-    ticket = Ticket(
-        number=next_number(now),
-        channel=channel,
-        kind=kind,
-        category_id=cat.id if cat else None,
-        priority=priority,
-        status=Status.new,
-        complainant_phone=normalize_phone(phone, required=channel != "open311"),
-        complainant_name=(name or "").strip() or None,
-        disclose_identity=bool(disclose_identity),
-        confidential=bool(confidential),
-        description=description,
-        address=address,
-        district=district,
-        lat=lat,
-        long=long,
-        media=list(media or []) or None,
-        extra=extra or None,
-        locale=locale if locale in ("zh_CN", "en") else "zh_CN",
-        created_at=now,
-        updated_at=now,
-        # A new ticket has no assisting units: saying so spares the response a lazy load.
-        assisting_units=[],
-    )
-    db.session.add(ticket)
-    db.session.flush()
-    record(
-        ticket,
-        "created",
-        actor,
-        now=now,
-        to_status=Status.new,
-        data={"channel": channel},
-    )
+    phone = normalize_phone(phone, required=channel != "open311")
+    values = {
+        "channel": channel,
+        "kind": kind,
+        "category_id": cat.id if cat else None,
+        "priority": priority,
+        "status": Status.new,
+        "complainant_phone": phone,
+        "complainant_name": (name or "").strip() or None,
+        "disclose_identity": bool(disclose_identity),
+        "confidential": bool(confidential),
+        "description": description,
+        "address": address,
+        "district": district,
+        "lat": lat,
+        "long": long,
+        "media": list(media or []) or None,
+        "extra": extra or None,
+        "locale": locale if locale in ("zh_CN", "en") else "zh_CN",
+        "created_at": now,
+        "updated_at": now,
+    }
+    event = {
+        "type": "created",
+        "at": now,
+        "actor_id": actor.user_id,
+        "actor_label": actor.label,
+        "to_status": Status.new,
+        "data": {"channel": channel},
+    }
+    ticket = insert_ticket(values, event)
     wake_after_commit("route")
     return ticket
 
