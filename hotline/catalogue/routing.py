@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -40,9 +41,35 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CategoryRef:
+    """What intake and ticket views need of a category, without a query per ticket."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str | None
+    kind: str
+    active: bool
+
+    @classmethod
+    def of(cls, category: Any) -> CategoryRef:
+        """From a Category or a row with its columns."""
+        return cls(
+            id=category.id,
+            code=category.code,
+            name=category.name,
+            name_en=category.name_en,
+            kind=category.kind,
+            active=category.active,
+        )
+
+
+@dataclass(frozen=True)
 class Catalogue:
     rules: tuple[Rule, ...]
     default_unit_by_category: dict[int, int]
+    categories_by_code: dict[str, CategoryRef] = field(default_factory=dict)
+    categories_by_id: dict[int, CategoryRef] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,7 +123,20 @@ def load_catalogue() -> Catalogue:
             )
         ).all()
     )
-    catalogue = Catalogue(rules, defaults)
+    refs = [
+        CategoryRef.of(row)
+        for row in db.session.execute(
+            select(
+                Category.id,
+                Category.code,
+                Category.name,
+                Category.name_en,
+                Category.kind,
+                Category.active,
+            )
+        )
+    ]
+    catalogue = Catalogue(rules, defaults, {c.code: c for c in refs}, {c.id: c for c in refs})
     cache.update(catalogue=catalogue, at=time.monotonic())
     return catalogue
 

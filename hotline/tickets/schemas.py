@@ -15,6 +15,7 @@ from webargs.fields import DelimitedList
 
 from hotline.api.schemas import PageArgsSchema, PageSchema
 from hotline.auth.actor import Actor
+from hotline.catalogue.routing import load_catalogue
 from hotline.clock import to_local
 from hotline.errors import ValidationFailed
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
@@ -246,6 +247,11 @@ def _merged_into(ticket: Ticket) -> str | None:
     return target.number if target else None
 
 
+def _category(ticket: Ticket) -> Any:
+    """The ticket's category from the per-process catalogue (a query only if it is newer)."""
+    return load_catalogue().categories_by_id.get(ticket.category_id) or ticket.category
+
+
 class TicketSchema(Schema):
     """A ticket as hotline staff and inspectors read it (the complainant in full)."""
 
@@ -254,11 +260,11 @@ class TicketSchema(Schema):
     channel = fields.Str()
     kind = fields.Str()
     category = fields.Function(
-        lambda t: t.category.code if t.category else None,
+        lambda t: _category(t).code if t.category_id else None,
         metadata={"type": "string", "description": "category code"},
     )
     category_name = fields.Function(
-        lambda t: t.category.name if t.category else None, metadata={"type": "string"}
+        lambda t: _category(t).name if t.category_id else None, metadata={"type": "string"}
     )
     priority = fields.Str()
     description = fields.Str()
