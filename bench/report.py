@@ -12,7 +12,10 @@ GUNICORN_NOTE = (
 )
 LOAD_NOTE = (
     "peak: Debian's `wrk` (closed loop, 2 threads, keep-alive connections, a Lua script for "
-    "POST bodies; SMS bodies each carry their own MessageSid and X-Twilio-Signature); "
+    "POST bodies; SMS bodies each carry their own MessageSid and X-Twilio-Signature), in 5 "
+    "rounds taken in turn (bare, API, SMS, bare, …) with both servers up, so other work on the "
+    "machine weighs on the bound and on Hotline alike; p50 is the median round's, p99 the worst "
+    "round's; "
     "half-peak: the bench's open-loop asyncio client (`bench/load.py`, latency measured from "
     "each request's scheduled time, so queueing is not hidden)"
 )
@@ -225,7 +228,12 @@ def _intake(s: dict) -> list[str]:
         "## Intake",
         "",
         "Bare-stack bound (`bench/bare.py`): parse the same ~500-byte JSON body, one SQLAlchemy "
-        "Core INSERT, one RQ enqueue, answer 201.",
+        "Core INSERT, one RQ enqueue, answer 201. Peak req/s per round: "
+        + "; ".join(
+            f"{name} {', '.join(_n(r, 0) for r in _get(intake, name, 'peak', 'rounds_rps') or [])}"
+            for name in ("bare", "api", "sms")
+        )
+        + ".",
         "",
         "| endpoint | peak req/s | ratio to bound | p50 ms | p99 ms | errors | "
         "half-peak target req/s | achieved | p50 ms | p99 ms | errors |",
