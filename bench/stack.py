@@ -199,7 +199,7 @@ def make_app(url: str, prefix: str, **overrides: Any) -> Flask:
         ENV_NAME="bench",
         SECRET_KEY="bench-secret",
         SQLALCHEMY_DATABASE_URI=url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10},
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 10, "max_overflow": 10},
         REDIS_URL=REDIS_URL,
         QUEUE_PREFIX=prefix,
         TWILIO_AUTH_TOKEN=TWILIO_TOKEN,

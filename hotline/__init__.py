@@ -53,6 +53,11 @@ def register_extensions(app: Flask) -> None:
     import hotline.models  # noqa: F401 - complete metadata before migrate binds it
 
     ext.db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from hotline.ops.db_pool import ping_idle_connections
+
+        with app.app_context():
+            ping_idle_connections(ext.db.engine, float(app.config.get("DB_IDLE_PING_SECONDS", 1.0)))
     ext.migrate.init_app(app, ext.db, directory=str(config_module.BASE_DIR / "migrations"))
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)

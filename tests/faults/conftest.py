@@ -141,11 +141,9 @@ def stack(app: Flask, tmp_path: Path) -> Iterator[Stack]:
     server = RedisServer(tmp_path)
     server.start()
     prefix = f"f{uuid.uuid4().hex[:8]}"
-    engine_options = {"pool_pre_ping": True} if base else {}
     faulty = private_app(
         app,
         SQLALCHEMY_DATABASE_URI=url,
-        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
         REDIS_URL=server.url,
         QUEUE_PREFIX=prefix,
         JOBS_ENABLED=True,

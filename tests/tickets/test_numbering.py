@@ -77,7 +77,8 @@ def test_drop_sequences_keeps_today_and_later(session, clock):
         clock.set(f"{day}T10:00:00+08:00")
         new_ticket()
     dropped = numbering.drop_sequences_before(date(2026, 10, 26))
-    assert "ticket_numbers_20261024" in dropped and "ticket_numbers_20261025" in dropped
+    assert "ticket_numbers_20261024" in dropped
+    assert "ticket_numbers_20261025" in dropped
     assert "ticket_numbers_20261026" not in dropped
     assert new_ticket().number == "20261026-000002"
 
