@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from hotline.clock import local_tz, to_local
-from hotline.escalations import interviews, record
+from hotline.escalations import bulk, interviews, record
+from hotline.escalations.models import CreditRecord
 from hotline.extensions import db
-from hotline.notify.service import queue_inapp, queue_sms
+from hotline.notify.models import OutboxMessage
+from hotline.notify.service import inapp_row, sms_row
+from hotline.queue import wake_after_commit
 from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import Level, TicketClock, overdue_from
 from hotline.sla.service import get_calendar
@@ -15,6 +20,38 @@ from hotline.tickets.models import TicketEvent
 from hotline.units.models import Unit
 
 LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办", "interview": "约谈"}
+
+
+@dataclass
+class Writes:
+    """The rows a batch's levels add: events, outbox messages, credit-record entries.
+
+    Plain dicts written with one INSERT per table (bulk.insert_rows): ORM objects for tens of
+    thousands of append-only rows nobody reads back in this transaction cost more than the
+    INSERTs themselves. Rows keep the order they were added in, so ids grow in the order the
+    ORM's flush gave them.
+    """
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    credits: list[dict[str, Any]] = field(default_factory=list)
+
+    def sms(self, *, to: str | None, **kwargs: Any) -> None:
+        """Queue an SMS (none without a number); the outbox job wakes after commit."""
+        if not to:
+            return
+        self.outbox.append(sms_row(to=to, **kwargs))
+        wake_after_commit("outbox")
+
+    def write(self) -> None:
+        """INSERT what has piled up, in the caller's transaction, and start over."""
+        for table, rows in (
+            (TicketEvent.__table__, self.events),
+            (OutboxMessage.__table__, self.outbox),
+            (CreditRecord.__table__, self.credits),
+        ):
+            bulk.insert_rows(table, rows)
+            rows.clear()
 
 
 def which_clock(clock: TicketClock) -> str:
@@ -25,7 +62,14 @@ def which_clock(clock: TicketClock) -> str:
 
 
 def apply(
-    *, level: Level, esc_id: int, row, unit: Unit | None, clock: TicketClock, now: datetime
+    *,
+    level: Level,
+    esc_id: int,
+    row,
+    unit: Unit | None,
+    clock: TicketClock,
+    now: datetime,
+    writes: Writes,
 ) -> None:
     """The event, notifications and credit entry of one level this sweep recorded."""
     cal, tz = get_calendar(), local_tz()
@@ -33,92 +77,98 @@ def apply(
     days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
     which = "resolve" if level == Level.WARNING else which_clock(clock)
     due_text = to_local(row.resolve_due_at).strftime("%Y-%m-%d %H:%M")
-    db.session.add(
-        TicketEvent(
-            ticket_id=row.id,
-            type="escalated",
-            at=now,
-            actor_label="sla-sweep",
-            unit_id=row.unit_id,
-            from_status=row.status,
-            to_status=row.status,
-            data={
+    writes.events.append(
+        {
+            "ticket_id": row.id,
+            "type": "escalated",
+            "at": now,
+            "actor_label": "sla-sweep",
+            "unit_id": row.unit_id,
+            "from_status": row.status,
+            "to_status": row.status,
+            "data": {
                 "level": level.value,
                 "clock": which,
                 "deadline": row.resolve_due_at.isoformat(),
                 "escalation": esc_id,
                 "overdue_working_days": days,
             },
-        )
+        }
     )
     if unit is None:
         return
     key = f"escalation:{esc_id}"
     params = {"number": row.number, "due": due_text}
     if level == Level.WARNING:
-        queue_inapp(
-            unit_id=unit.id,
-            template="warning",
-            ticket_id=row.id,
-            dedupe_key=f"{key}:inapp",
-            now=now,
-            **params,
+        writes.outbox.append(
+            inapp_row(
+                unit_id=unit.id,
+                template="warning",
+                ticket_id=row.id,
+                dedupe_key=f"{key}:inapp",
+                now=now,
+                **params,
+            )
         )
     elif level == Level.OVERDUE:
-        queue_sms(
+        writes.sms(
             to=unit.duty_phone,
             template="overdue",
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
-            new_key=True,
             now=now,
             **params,
         )
-        queue_inapp(
-            unit_id=unit.id,
-            template="overdue",
-            ticket_id=row.id,
-            dedupe_key=f"{key}:inapp",
-            now=now,
-            **params,
+        writes.outbox.append(
+            inapp_row(
+                unit_id=unit.id,
+                template="overdue",
+                ticket_id=row.id,
+                dedupe_key=f"{key}:inapp",
+                now=now,
+                **params,
+            )
         )
     elif level == Level.SUPERVISION:
-        queue_sms(
+        writes.sms(
             to=unit.head_phone,
             template="supervision",
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
-            new_key=True,
             now=now,
             unit=unit.name,
             number=row.number,
             days=days,
         )
     else:
-        # The case lookup must see cases opened earlier in this batch (flushes are batched).
+        # The case lookup must see cases opened earlier in this batch, and the case's credit
+        # entry must land before this level's: write what piled up, then flush the ORM side.
+        writes.write()
         db.session.flush()
         interviews.open_for_ticket(
             unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
         )
-        queue_sms(
+        db.session.flush()
+        writes.sms(
             to=unit.head_phone,
             template="interview",
             ticket_id=row.id,
             unit_id=unit.id,
             dedupe_key=f"{key}:sms",
-            new_key=True,
             now=now,
             unit=unit.name,
             reason=f"工单{row.number}超期{days}个工作日未办结",
         )
-    record.add(
-        unit_id=unit.id,
-        type_="escalation",
-        summary=f"工单{row.number}{LEVEL_NAMES[level.value]}（期限{due_text}）",
-        now=now,
-        ticket_id=row.id,
-        escalation_id=esc_id,
-        data={"level": level.value, "clock": which},
+    writes.credits.append(
+        record.entry(
+            unit_id=unit.id,
+            type_="escalation",
+            summary=f"工单{row.number}{LEVEL_NAMES[level.value]}（期限{due_text}）",
+            now=now,
+            ticket_id=row.id,
+            escalation_id=esc_id,
+            data={"level": level.value, "clock": which},
+        )
     )

@@ -3,11 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from hotline.escalations.models import CreditRecord
 from hotline.extensions import db
+
+
+def entry(
+    *,
+    unit_id: int,
+    type_: str,
+    summary: str,
+    now: datetime,
+    ticket_id: int | None = None,
+    interview_id: int | None = None,
+    escalation_id: int | None = None,
+    actor_id: int | None = None,
+    data: dict | None = None,
+) -> dict[str, Any]:
+    """One credit-record entry as plain column values (the sweep inserts a batch of them)."""
+    return {
+        "unit_id": unit_id,
+        "at": now,
+        "type": type_,
+        "summary": summary,
+        "ticket_id": ticket_id,
+        "interview_id": interview_id,
+        "escalation_id": escalation_id,
+        "actor_id": actor_id,
+        "data": data,
+    }
 
 
 def add(
@@ -23,19 +50,21 @@ def add(
     data: dict | None = None,
 ) -> CreditRecord:
     """Append one entry to a unit's credit record."""
-    entry = CreditRecord(
-        unit_id=unit_id,
-        at=now,
-        type=type_,
-        summary=summary,
-        ticket_id=ticket_id,
-        interview_id=interview_id,
-        escalation_id=escalation_id,
-        actor_id=actor_id,
-        data=data,
+    created = CreditRecord(
+        **entry(
+            unit_id=unit_id,
+            type_=type_,
+            summary=summary,
+            now=now,
+            ticket_id=ticket_id,
+            interview_id=interview_id,
+            escalation_id=escalation_id,
+            actor_id=actor_id,
+            data=data,
+        )
     )
-    db.session.add(entry)
-    return entry
+    db.session.add(created)
+    return created
 
 
 def list_for_unit(*, unit_id: int, limit: int = 500) -> list[CreditRecord]:

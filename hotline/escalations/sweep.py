@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hotline.clock import local_tz
-from hotline.escalations import effects, interviews
+from hotline.escalations import bulk, effects, interviews
 from hotline.escalations.models import Escalation
 from hotline.extensions import db
 from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
@@ -101,24 +101,27 @@ def unrated_query(now: datetime, limit: int) -> Select:
 
 
 def _insert_escalations(rows: list[dict]) -> dict[tuple[int, str], int]:
-    """One multi-row INSERT … ON CONFLICT DO NOTHING for a batch's due levels.
+    """One INSERT … ON CONFLICT DO NOTHING for a batch's due levels.
 
     Returns {(ticket_id, level): id} for the rows this statement recorded; a level another
     sweep recorded first is absent, and its effects are that sweep's.
     """
     if not rows:
         return {}
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = Escalation.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        source = bulk.unnested(rows, {name: table.c[name].type for name in rows[0]})
+        statements = [pg_insert(table).from_select(list(rows[0]), source)]
+    else:  # multi-row VALUES, well under SQLite's parameter limit per statement
+        statements = [
+            sqlite_insert(table).values(rows[start : start + 1000])
+            for start in range(0, len(rows), 1000)
+        ]
     recorded: dict[tuple[int, str], int] = {}
-    for start in range(0, len(rows), 1000):  # well under both databases' parameter limits
-        stmt = (
-            insert(table)
-            .values(rows[start : start + 1000])
-            .on_conflict_do_nothing(index_elements=["ticket_id", "deadline", "level"])
-            .returning(table.c.id, table.c.ticket_id, table.c.level)
-        )
+    for stmt in statements:
+        stmt = stmt.on_conflict_do_nothing(
+            index_elements=["ticket_id", "deadline", "level"]
+        ).returning(table.c.id, table.c.ticket_id, table.c.level)
         for esc_id, ticket_id, level in db.session.execute(stmt):
             recorded[(ticket_id, level)] = esc_id
     return recorded
@@ -162,6 +165,7 @@ def _escalate(
     unit: Unit | None,
     now: datetime,
     summary: SweepSummary,
+    writes: effects.Writes,
 ) -> TicketClock:
     """Apply the effects of each due level this sweep recorded; the clock reaches them all."""
     for level in due:
@@ -170,7 +174,9 @@ def _escalate(
         if esc_id is None:
             continue  # another sweep recorded it first: its effects are its own
         summary.levels[level.value] += 1
-        effects.apply(level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now)
+        effects.apply(
+            level=level, esc_id=esc_id, row=row, unit=unit, clock=clock, now=now, writes=writes
+        )
         log.info("ticket %s reached %s (escalation %s)", row.number, level.value, esc_id)
     return clock
 
@@ -214,7 +220,8 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
     recorded = _insert_escalations(
         [values for row, clock, due in plans for values in _levels_to_record(row, clock, due, now)]
     )
-    # Events, notices and credit entries pile up and go out in one multi-row flush per batch.
+    # Events, notices and credit entries pile up as plain rows: one INSERT per table a batch.
+    writes = effects.Writes()
     with db.session.no_autoflush:
         for row, clock, due in plans:
             clock = _escalate(
@@ -225,6 +232,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
                 unit=units.get(row.unit_id),
                 now=now,
                 summary=summary,
+                writes=writes,
             )
             top = max(clock.reached, key=_RANK.__getitem__) if clock.reached else None
             changes.append(
@@ -237,24 +245,52 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
             )
             if row.resolve_due_at is not None:
                 summary.deadlines.append(row.resolve_due_at)
+    writes.write()
     db.session.flush()
     if changes:
-        # One executemany for the whole batch; a Core UPDATE, so the ticket's version (the
-        # units' optimistic lock) is not bumped by the sweep.
-        table = Ticket.__table__
-        db.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("t_id"))
-            .values(
-                escalation_level=bindparam("t_level"),
-                overdue=bindparam("t_overdue"),
-                sla_check_at=bindparam("t_check", type_=Ticket.sla_check_at.type),
-            ),
-            changes,
-        )
+        _update_tickets(changes)
         _expire_loaded({c["t_id"] for c in changes})
     summary.checked += len(rows)
     return len(rows)
+
+
+def _update_tickets(changes: list[dict]) -> None:
+    """Write each claimed ticket's new level, overdue flag and next check instant.
+
+    A Core UPDATE, so the ticket's version (the units' optimistic lock) is not bumped by the
+    sweep: one UPDATE … FROM unnested arrays on PostgreSQL, one executemany elsewhere.
+    """
+    table = Ticket.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        source = bulk.unnested(
+            changes,
+            {
+                "t_id": table.c.id.type,
+                "t_level": table.c.escalation_level.type,
+                "t_overdue": table.c.overdue.type,
+                "t_check": table.c.sla_check_at.type,
+            },
+        ).subquery("changes")
+        db.session.execute(
+            update(table)
+            .where(table.c.id == source.c.t_id)
+            .values(
+                escalation_level=source.c.t_level,
+                overdue=source.c.t_overdue,
+                sla_check_at=source.c.t_check,
+            )
+        )
+        return
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("t_id"))
+        .values(
+            escalation_level=bindparam("t_level"),
+            overdue=bindparam("t_overdue"),
+            sla_check_at=bindparam("t_check", type_=Ticket.sla_check_at.type),
+        ),
+        changes,
+    )
 
 
 def _expire_loaded(ticket_ids: set[int]) -> None:

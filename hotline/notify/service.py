@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -11,6 +12,69 @@ from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
 from hotline.notify.texts import render
 from hotline.queue import wake_after_commit
+
+
+def sms_row(
+    *,
+    to: str,
+    template: str,
+    locale: str = "zh_CN",
+    ticket_id: int | None = None,
+    unit_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+    **params: object,
+) -> dict[str, Any]:
+    """The outbox row of a pending SMS, as plain column values.
+
+    Every row builder here returns the same keys, so a batch of them (the sweep's) goes out in
+    one executemany; the waking of the outbox job after commit is the caller's.
+    """
+    at = now or utcnow()
+    return {
+        "channel": "sms",
+        "to": to,
+        "unit_id": unit_id,
+        "user_id": None,
+        "ticket_id": ticket_id,
+        "template": template,
+        "body": render(template, locale, **params),
+        "dedupe_key": dedupe_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+        "sent_at": None,
+    }
+
+
+def inapp_row(
+    *,
+    unit_id: int | None,
+    template: str,
+    ticket_id: int | None = None,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+    **params: object,
+) -> dict[str, Any]:
+    """The outbox row of an in-app notice (shown at once, so already `sent`)."""
+    at = now or utcnow()
+    return {
+        "channel": "inapp",
+        "to": None,
+        "unit_id": unit_id,
+        "user_id": user_id,
+        "ticket_id": ticket_id,
+        "template": template,
+        "body": render(template, "zh_CN", **params),
+        "dedupe_key": dedupe_key,
+        "status": "sent",
+        "attempts": 0,
+        "next_attempt_at": None,
+        "created_at": at,
+        "sent_at": at,
+    }
 
 
 def queue_sms(
@@ -40,16 +104,16 @@ def queue_sms(
     ):
         return None
     message = OutboxMessage(
-        channel="sms",
-        to=to,
-        template=template,
-        body=render(template, locale, **params),
-        ticket_id=ticket_id,
-        unit_id=unit_id,
-        dedupe_key=dedupe_key,
-        status="pending",
-        next_attempt_at=now or utcnow(),
-        created_at=now or utcnow(),
+        **sms_row(
+            to=to,
+            template=template,
+            locale=locale,
+            ticket_id=ticket_id,
+            unit_id=unit_id,
+            dedupe_key=dedupe_key,
+            now=now,
+            **params,
+        )
     )
     db.session.add(message)
     wake_after_commit("outbox")
@@ -68,16 +132,15 @@ def queue_inapp(
 ) -> OutboxMessage:
     """An in-app notice to a unit's staff (or one user), shown on their workbench."""
     message = OutboxMessage(
-        channel="inapp",
-        unit_id=unit_id,
-        user_id=user_id,
-        template=template,
-        body=render(template, "zh_CN", **params),
-        ticket_id=ticket_id,
-        dedupe_key=dedupe_key,
-        status="sent",
-        created_at=now or utcnow(),
-        sent_at=now or utcnow(),
+        **inapp_row(
+            unit_id=unit_id,
+            template=template,
+            ticket_id=ticket_id,
+            user_id=user_id,
+            dedupe_key=dedupe_key,
+            now=now,
+            **params,
+        )
     )
     db.session.add(message)
     return message
