@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -34,15 +35,23 @@ def normalize_phone(raw: str | None, *, field: str = "phone", required: bool = T
         if required:
             raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
         return None
+    e164, problem = _e164(raw.strip())
+    if e164 is None:
+        raise ValidationFailed(f"{field} is not a phone number", fields={field: [problem]})
+    return e164
+
+
+@lru_cache(maxsize=4096)
+def _e164(raw: str) -> tuple[str | None, str]:
+    """(E.164, "") or (None, why) — cached: an intake checks the same string twice (schema and
+    service), and complainants write again from the same numbers."""
     try:
-        parsed = phonenumbers.parse(raw.strip(), "CN")
+        parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed(
-            f"{field} is not a phone number", fields={field: [str(exc)]}
-        ) from exc
+        return None, str(exc)
     if not phonenumbers.is_possible_number(parsed):
-        raise ValidationFailed(f"{field} is not a phone number", fields={field: ["not a number"]})
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return None, "not a number"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def mask_phone(phone: str | None) -> str | None:
