@@ -19,7 +19,8 @@ from hotline.units.models import Unit
 
 S = InterviewStatus
 READ_ALL_ROLES = frozenset({Role.inspector, Role.admin, Role.supervisor, Role.operator})
-RUN_ROLES = frozenset({Role.inspector, Role.admin})
+# DESIGN §1: the oversight office runs interviews; admins own the system, not its verdicts.
+RUN_ROLES = frozenset({Role.inspector})
 MAX_TEXT = 10_000
 
 TRIGGER_NAMES = {

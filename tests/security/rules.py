@@ -27,7 +27,7 @@ UNIT = ("unit_agent", "unit_head")
 SUPERVISOR = ("supervisor",)
 INSPECTOR = ("inspector",)
 ADMIN = ("admin",)
-INTERVIEWERS = ("inspector", "admin")  # hotline.escalations.interviews.RUN_ROLES
+INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
 # Path parameters naming one unit-owned object.
