@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import signal
 import socket
 import subprocess
@@ -210,6 +209,16 @@ def make_app(url: str, prefix: str, **overrides: Any) -> Flask:
     return create_app(cfg)
 
 
+def _wrk() -> str:
+    """wrk's path, installing it first if the intake section has not yet done so."""
+    from bench.load import ensure_wrk
+
+    try:
+        return ensure_wrk()
+    except RuntimeError:
+        return "wrk"
+
+
 def _version(cmd: list[str]) -> str:
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=False)
@@ -252,5 +261,5 @@ def machine(url: str) -> dict[str, Any]:
         "sqlalchemy": version("sqlalchemy"),
         "rq": version("rq"),
         "psycopg": version("psycopg"),
-        "wrk": _version([shutil.which("wrk") or "wrk", "-v"]),
+        "wrk": _version([_wrk(), "-v"]),
     }
