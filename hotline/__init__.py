@@ -34,6 +34,9 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(config_module.BASE_DIR / "translations")
     )
+    # UTF-8 JSON, not \uXXXX escapes: Chinese text is most of what the API carries (half the
+    # bytes, and readable in logs and curl).
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     register_extensions(app)
