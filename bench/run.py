@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         results_dir / "quick.md" if args.quick else ROOT / "docs" / "PERFORMANCE.md"
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Alembic's logging config (run by the migrations) sets the root logger to WARNING; the
+    # bench's own progress lines stay visible.
+    logging.getLogger("bench").setLevel(logging.INFO)
     sizes = QUICK if args.quick else FULL
     only = [s for s in args.only.split(",") if s]
     unknown = set(only) - set(SECTIONS)

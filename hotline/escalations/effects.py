@@ -99,31 +99,21 @@ def apply(
         return
     key = f"escalation:{esc_id}"
     params = {"number": row.number, "due": due_text}
-    if level == Level.WARNING:
-        writes.outbox.append(
-            inapp_row(
-                unit_id=unit.id,
-                template="warning",
+    if level in (Level.WARNING, Level.OVERDUE):
+        if level == Level.OVERDUE:
+            writes.sms(
+                to=unit.duty_phone,
+                template="overdue",
                 ticket_id=row.id,
-                dedupe_key=f"{key}:inapp",
+                unit_id=unit.id,
+                dedupe_key=f"{key}:sms",
                 now=now,
                 **params,
             )
-        )
-    elif level == Level.OVERDUE:
-        writes.sms(
-            to=unit.duty_phone,
-            template="overdue",
-            ticket_id=row.id,
-            unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            now=now,
-            **params,
-        )
         writes.outbox.append(
             inapp_row(
                 unit_id=unit.id,
-                template="overdue",
+                template=level.value,
                 ticket_id=row.id,
                 dedupe_key=f"{key}:inapp",
                 now=now,
