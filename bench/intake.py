@@ -67,7 +67,7 @@ def sms_bodies(count: int) -> list[str]:
 # The peak of each endpoint is measured in short rounds taken in turn (bare, API, SMS, bare, …)
 # with both servers up, so a burst of other work on the machine lands on all three alike and the
 # ratios to the bound survive it.
-ROUNDS = 5
+ROUND_SECONDS = 2
 
 
 @dataclass
@@ -145,18 +145,18 @@ def run(stack: Stack, *, seconds: int, connections: int, half_seconds: int) -> d
 def _interleaved_peaks(
     targets: list[Target], *, seconds: int, connections: int
 ) -> dict[str, dict[str, Any]]:
-    """Each target's peak over ROUNDS rounds of seconds/ROUNDS, the targets taking turns."""
-    per_round = max(1, round(seconds / ROUNDS))
+    """Each target's peak over `seconds` of load, in rounds of ROUND_SECONDS, targets in turn."""
+    rounds = max(1, seconds // ROUND_SECONDS)
     runs: dict[str, list[load.LoadResult]] = {t.name: [] for t in targets}
-    for index in range(ROUNDS):
+    for index in range(rounds):
         for target in targets:
             runs[target.name].append(
                 load.wrk(
                     target.url,
                     headers=target.headers,
                     body=target.body,
-                    bodies=target.round_bodies(index, ROUNDS),
-                    seconds=per_round,
+                    bodies=target.round_bodies(index, rounds),
+                    seconds=ROUND_SECONDS,
                     connections=connections,
                 )
             )

@@ -12,7 +12,7 @@ GUNICORN_NOTE = (
 )
 LOAD_NOTE = (
     "peak: Debian's `wrk` (closed loop, 2 threads, keep-alive connections, a Lua script for "
-    "POST bodies; SMS bodies each carry their own MessageSid and X-Twilio-Signature), in 5 "
+    "POST bodies; SMS bodies each carry their own MessageSid and X-Twilio-Signature), in 2-second "
     "rounds taken in turn (bare, API, SMS, bare, …) with both servers up, so other work on the "
     "machine weighs on the bound and on Hotline alike; p50 is the median round's, p99 the worst "
     "round's; "

@@ -26,7 +26,8 @@ log = logging.getLogger("bench")
 SECTIONS = ("intake", "routing", "sweep", "figures", "memory", "peer")
 
 FULL = {
-    "seconds": 10,
+    # peak load per endpoint, in 2-second rounds taken in turn (bench/intake.py)
+    "seconds": 20,
     "half_seconds": 10,
     "connections": 16,
     "routing_tickets": 5000,
