@@ -1,10 +1,12 @@
 """The outbox sender: claim due SMS rows, send each at most once, retry failures with back-off.
 
-At-most-once is the rule: a row is marked `sending` and COMMITTED before the provider is called,
-then `sent` (with the provider's sid) in its own commit. A worker killed between the two leaves
-the row in `sending`; it is never resent automatically (Twilio may already have it) but moved to
-`review` after SENDING_TIMEOUT for a person to check. `next_attempt_at` of a `sending` row is
-the instant the attempt started.
+At-most-once is the rule: a row is taken (`pending`/`retry` → `sending`, a conditional UPDATE)
+and COMMITTED just before the provider is called, then `sent` (with the provider's sid) in its
+own commit. A worker killed between the two leaves that one row in `sending`; it is never resent
+automatically (Twilio may already have it) but moved to `review` after SENDING_TIMEOUT for a
+person to check. Rows are taken one at a time, so a crash strands at most the row in flight;
+senders running at once never take the same row (the UPDATE's condition decides).
+`next_attempt_at` of a `sending` row is the instant the attempt started.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 SENDING_TIMEOUT = timedelta(minutes=10)
 DUE_STATUSES = ("pending", "retry")
+OPTED_OUT = "recipient opted out (TD/STOP)"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -35,9 +38,9 @@ def backoff(attempts: int) -> timedelta:
     return BACKOFF_BASE * (2 ** max(attempts - 1, 0))
 
 
-def _claim(now: datetime, after_id: int, limit: int) -> list[OutboxMessage]:
-    """Lock due SMS rows past `after_id` (SKIP LOCKED: another sender's rows are left alone)."""
-    ids = list(
+def _due_ids(now: datetime, after_id: int, limit: int) -> list[int]:
+    """The next due SMS rows past `after_id`: candidates only, each is taken by _take."""
+    return list(
         db.session.scalars(
             select(OutboxMessage.id)
             .where(
@@ -48,16 +51,35 @@ def _claim(now: datetime, after_id: int, limit: int) -> list[OutboxMessage]:
             )
             .order_by(OutboxMessage.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
     )
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+
+
+def _take(message_id: int, now: datetime, **values: object) -> OutboxMessage | None:
+    """Move one row out of the due statuses (to `sending` unless `values` say otherwise) and
+    commit; None when another sender took it first."""
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status.in_(DUE_STATUSES),
+            OutboxMessage.next_attempt_at <= now,
         )
-    )
+        .values(
+            **(
+                values
+                or {
+                    "status": "sending",
+                    "attempts": OutboxMessage.attempts + 1,
+                    "next_attempt_at": now,
+                }
+            )
+        )
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    db.session.commit()
+    return None if taken is None else db.session.get(OutboxMessage, message_id)
 
 
 def _opted_out(phones: set[str]) -> set[str]:
@@ -114,25 +136,23 @@ def send_outbox(*, batch_size: int = BATCH_SIZE, backend: SmsBackend | None = No
         except Exception as exc:  # noqa: BLE001 - the drain still works; retry_due re-wakes
             log.warning("could not clear the outbox wake flag: %s", exc)
         now = utcnow()
-        batch = _claim(now, after_id, batch_size)
-        if not batch:
+        ids = _due_ids(now, after_id, batch_size)
+        if not ids:
             break
-        after_id = batch[-1].id
-        blocked = _opted_out({m.to for m in batch if m.to})
-        to_send = []
-        for message in batch:
-            if message.to in blocked:
-                message.status = "failed"
-                message.last_error = "recipient opted out (TD/STOP)"
-                log.info("outbox %s (ticket %s): opted out", message.id, message.ticket_id)
+        after_id = ids[-1]
+        rows = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.to).where(OutboxMessage.id.in_(ids))
+        ).all()
+        blocked = _opted_out({to for _, to in rows if to})
+        for message_id, to in sorted(rows):
+            if to in blocked:
+                if _take(message_id, now, status="failed", last_error=OPTED_OUT):
+                    log.info("outbox %s: recipient opted out", message_id)
                 continue
-            message.status = "sending"
-            message.attempts += 1
-            message.next_attempt_at = now
-            to_send.append(message)
-        # The claim is durable before any provider call: a crash now can never send twice.
-        db.session.commit()
-        for message in to_send:
+            # Taken and committed before the provider call: a crash now can never send twice.
+            message = _take(message_id, now)
+            if message is None:
+                continue  # another sender has it
             sent += _send_one(backend, message)
             db.session.commit()
     return sent

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
+import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from hotline.extensions import db
+from hotline.notify.backends import SentSms
 from hotline.notify.models import OutboxMessage, SmsOptOut
 from hotline.notify.service import queue_inapp, queue_sms
 from workers.outbox import MAX_ATTEMPTS, SENDING_TIMEOUT, retry_due, send_outbox
@@ -150,6 +154,39 @@ def test_row_left_sending_is_never_resent_but_flagged_for_review(session, clock,
     assert "check the provider" in row.last_error
 
 
+class _Provider:
+    """Records what it took; `die_at` makes the process die (BaseException, as SIGKILL would)
+    during that send, before the provider has it."""
+
+    def __init__(self, die_at: int | None = None) -> None:
+        self.taken: list[str] = []
+        self.die_at = die_at
+
+    def send(self, *, to: str, body: str) -> SentSms:
+        if len(self.taken) + 1 == self.die_at:
+            raise SystemExit("killed mid-send")
+        self.taken.append(to)
+        return SentSms(sid=f"SM{uuid.uuid4().hex}", status="queued")
+
+
+def test_a_crash_mid_send_strands_only_the_row_in_flight(session, clock):
+    clock.set("2026-10-09T10:00:00+08:00")
+    phones = [f"+86138000000{i:02d}" for i in range(5)]
+    ids = [_sms(to=phone) for phone in phones]
+    session.commit()
+
+    with pytest.raises(SystemExit):
+        send_outbox(backend=_Provider(die_at=2))
+    session.rollback()  # whatever the dead process had not committed is gone
+
+    assert [_row(i).status for i in ids] == ["sent", "sending", "pending", "pending", "pending"]
+    # the next sender sends the rest; the row in flight waits for review, never resent
+    provider = _Provider()
+    assert send_outbox(backend=provider) == 3
+    assert provider.taken == phones[2:]
+    assert _row(ids[1]).status == "sending"
+
+
 def test_in_app_notices_are_not_sent_anywhere(session, clock, twilio):
     clock.set("2026-10-09T10:00:00+08:00")
     queue_inapp(unit_id=None, template="reopened", number="20261009-000001", due="-")
@@ -196,3 +233,33 @@ def test_retry_due_wakes_the_sender_only_when_a_row_is_due(session, clock, queue
     assert retry_due()["woken"] is True
     assert queues("notify") == 1
     assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+
+
+@pytest.mark.committed
+def test_two_senders_at_once_never_send_a_row_twice(app):
+    """The conditional UPDATE that takes a row lets exactly one sender have it."""
+    phones = [f"+86139000000{i:02d}" for i in range(30)]
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("several senders at once run on PostgreSQL; SQLite has one writer")
+        ids = [_sms(to=phone) for phone in phones]
+        db.session.commit()
+    providers = [_Provider(), _Provider()]
+    try:
+
+        def sender(provider: _Provider) -> None:
+            with app.app_context():
+                send_outbox(backend=provider, batch_size=7)
+                db.session.remove()
+
+        threads = [threading.Thread(target=sender, args=(p,)) for p in providers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        taken = providers[0].taken + providers[1].taken
+        assert sorted(taken) == sorted(phones)  # every row once, none twice
+    finally:
+        with app.app_context():
+            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.id.in_(ids)))
+            db.session.commit()
