@@ -153,7 +153,11 @@ def send_outbox(*, batch_size: int = BATCH_SIZE, backend: SmsBackend | None = No
             message = _take(message_id, now)
             if message is None:
                 continue  # another sender has it
-            sent += _send_one(backend, message)
+            if _send_one(backend, message):
+                sent += 1
+                db.session.commit()
+                # A delivery callback kept while we committed the sid (delivery_status.apply_kept)
+                delivery_status.apply_early_callbacks(message)
             db.session.commit()
     return sent
 

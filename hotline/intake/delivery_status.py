@@ -79,6 +79,18 @@ def apply_early_callbacks(message: OutboxMessage, *, now: datetime | None = None
         _apply(message, status, error_code, now)
 
 
+def apply_kept(provider_sid: str, *, now: datetime | None = None) -> OutboxMessage | None:
+    """After a kept callback is committed: if the sender has stored the sid meanwhile, apply
+    what was kept. The sender looks for kept callbacks after its own commit too, so whichever
+    commits second sees the other's row: no callback is lost in between."""
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.provider_sid == provider_sid)
+    )
+    if message is not None:
+        apply_early_callbacks(message, now=now)
+    return message
+
+
 def _apply(
     message: OutboxMessage, status: str, error_code: str | None, now: datetime
 ) -> OutboxMessage:

@@ -173,7 +173,8 @@ def status_callback() -> tuple[str, int]:
     message = delivery_status.record(
         provider_sid=sid, status=status, error_code=request.form.get("ErrorCode")
     )
-    if message is None:
+    db.session.commit()
+    if message is None and delivery_status.apply_kept(sid) is None:
         log.info("delivery status %s for %s kept until the sender stores that sid", status, sid)
     db.session.commit()
     return "", 204

@@ -76,3 +76,33 @@ def test_forged_status_callback_is_refused(twilio, message):
     assert twilio.post("/twilio/sms/status", data, token="wrong").status_code == 403
     assert twilio.post("/twilio/sms/status", data, signature="").status_code == 403
     assert message.status == "sending"
+
+
+def test_a_callback_racing_the_senders_commit_is_not_lost(twilio, monkeypatch):
+    """The callback finds no message with its sid; before it keeps the status, the sender
+    commits the sid and finds nothing kept. The callback's second look must apply it."""
+    from hotline.intake import delivery_status
+
+    row = OutboxMessage(
+        channel="sms",
+        to="+8613812345678",
+        template="ack",
+        body="【12345热线】…",
+        status="sending",
+        created_at=datetime(2026, 10, 1, tzinfo=UTC),
+    )
+    db.session.add(row)
+    db.session.flush()
+    keep = delivery_status._keep_early
+
+    def sender_commits_in_between(*args, **kwargs):
+        row.provider_sid, row.status = SID, "sent"
+        delivery_status.apply_early_callbacks(row)  # the sender's own look: nothing kept yet
+        db.session.flush()
+        return keep(*args, **kwargs)
+
+    monkeypatch.setattr(delivery_status, "_keep_early", sender_commits_in_between)
+    assert callback(twilio, "delivered").status_code == 204
+    db.session.refresh(row)
+    assert row.status == "delivered"
+    assert row.delivered_at is not None

@@ -263,3 +263,27 @@ def test_two_senders_at_once_never_send_a_row_twice(app):
         with app.app_context():
             db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.id.in_(ids)))
             db.session.commit()
+
+
+def test_a_delivery_callback_kept_while_the_sender_commits_is_applied(session, clock, monkeypatch):
+    """Twilio calls back before our commit of the sid: the callback is kept, and the sender's
+    look after its commit applies it (the callback's own second look is tested in intake)."""
+    from hotline.intake import delivery_status
+
+    clock.set("2026-10-09T10:00:00+08:00")
+    message_id = _sms()
+    session.commit()
+    real = delivery_status.apply_early_callbacks
+    calls: list[int] = []
+
+    def callback_lands_after_the_first_look(message, **kwargs):
+        calls.append(message.id)
+        real(message, **kwargs)
+        if len(calls) == 1:  # nothing kept yet; now the callback handler keeps "delivered"
+            delivery_status._keep_early(message.provider_sid, "delivered", None, clock.now)
+
+    monkeypatch.setattr(
+        delivery_status, "apply_early_callbacks", callback_lands_after_the_first_look
+    )
+    assert send_outbox(backend=_Provider()) == 1
+    assert _row(message_id).status == "delivered"
