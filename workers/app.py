@@ -9,7 +9,9 @@ from flask import Flask, current_app, has_app_context
 from rq import SimpleWorker, Worker
 from rq.job import Job
 
+from hotline.catalogue.routing import invalidate_catalogue
 from hotline.queue import all_queues, redis_conn
+from hotline.sla.service import invalidate_calendar
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ class AppJob(Job):
             raise RuntimeError("no Flask app bound: run jobs through `flask worker`")
         # A nested context: its teardown removes the job's session, so nothing leaks between jobs.
         with app.app_context():
+            # Each job starts from the catalogue, calendar and SLA policies as they are now: an
+            # admin's edit in a web process cannot invalidate this process's caches.
+            invalidate_catalogue()
+            invalidate_calendar()
             return super().perform()
 
 

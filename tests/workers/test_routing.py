@@ -192,3 +192,20 @@ def test_stragglers_ignore_tickets_already_routed(session, queues, clock):
 
     clock.set("2026-10-09T11:00:00+08:00")
     assert requeue_stragglers()["route"] is False
+
+
+def test_a_job_routes_with_the_catalogue_as_it_is_now(session, queues, burst):
+    """An admin's edit lands in a web process; the worker's cached catalogue must not route
+    the next ticket the old way."""
+    from hotline.catalogue.routing import load_catalogue
+    from tests.factories import UnitFactory
+
+    category = CategoryFactory()
+    load_catalogue()  # this process has the catalogue cached, default unit included
+    moved_to = UnitFactory().id
+    category.default_unit_id = moved_to  # the edit, with no invalidation in this process
+    number = new_ticket(category=category).number
+    session.commit()
+
+    assert burst() is True
+    assert _reload(number).unit_id == moved_to
