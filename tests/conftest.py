@@ -114,6 +114,7 @@ def _db_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     # Per-process caches (catalogue, calendar) must not outlive the rolled-back data.
     application.extensions.pop("hotline_catalogue", None)
     application.extensions.pop("hotline_calendar", None)
+    application.extensions.pop("hotline_user_standing", None)
     with application.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

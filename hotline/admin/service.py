@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hotline.api.auth import forget_standing
 from hotline.audit.models import AuditEntry
 from hotline.auth.actor import Actor
 from hotline.auth.models import UNIT_ROLES, ApiKey, Role, User
@@ -120,6 +121,7 @@ def update_user(
     if user.id == actor.user_id and (not active or role != Role.admin):
         raise Conflict("you cannot demote or deactivate yourself", fields={"role": ["self"]})
     user.role, user.unit_id, user.active = role, unit_id, active
+    forget_standing()  # this process refuses the user's old tokens at once
     user.unit = db.session.get(Unit, unit_id) if unit_id else None
     user.display_name = (display_name or "").strip() or user.username
     audit(

@@ -1,14 +1,16 @@
 """Bearer tokens for the JSON API: issue at POST /api/v1/auth/token, check on every call.
 
 A token is signed (itsdangerous, SECRET_KEY) and carries the user's id, role and unit, so a
-request is authorised without a database round trip (DESIGN §10). The price: deactivating a
-user or changing their role takes effect when their tokens expire (API_TOKEN_TTL_SECONDS).
+request is authorised without a database round trip (DESIGN §10). Each process also keeps every
+user's standing (active, role, unit), read at most STANDING_TTL apart: a token whose user has
+been deactivated or given another role or unit is refused within that time (at once in the
+process that made the change), long before the token itself expires.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -30,6 +32,8 @@ SECURITY_SCHEME = "bearerAuth"
 BEARER = [{SECURITY_SCHEME: []}]
 _SALT = "hotline-api-token"
 _EXTENSION_KEY = "hotline_token_serializer"
+_STANDING_KEY = "hotline_user_standing"
+STANDING_TTL = timedelta(seconds=30)
 
 blp = Blueprint("auth", __name__, description="Bearer tokens (POST a username and password).")
 csrf.exempt(blp)  # bearer-token calls carry no cookie, so there is nothing to forge
@@ -80,12 +84,41 @@ def actor_from_token(token: str) -> Actor:
         raise Unauthorized("invalid token") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         raise Unauthorized("invalid token")
+    claimed = (payload.get("r"), payload.get("n"))
+    if (
+        _standing().get(payload["u"]) != claimed
+        and _standing(fresh=True).get(payload["u"]) != claimed
+    ):
+        raise Unauthorized("token no longer valid: the user was deactivated or changed")
     return Actor(
         user_id=payload["u"],
         role=payload.get("r"),
         unit_id=payload.get("n"),
         label=payload.get("l"),
     )
+
+
+def _standing(*, fresh: bool = False) -> dict[int, tuple[str, int | None]]:
+    """{user id: (role, unit id)} of the active users, cached per process for STANDING_TTL.
+
+    `fresh` re-reads it: a token newer than the cache (a new user, a new role) is checked
+    against the database before it is refused. (A refused token costs a query per request;
+    the per-client rate limit bounds that.)
+    """
+    cache = current_app.extensions.setdefault(_STANDING_KEY, {})
+    now = utcnow()
+    age = now - cache["at"] if "users" in cache else None
+    if fresh or age is None or age < timedelta(0) or age >= STANDING_TTL:
+        rows = db.session.execute(
+            select(User.id, User.role, User.unit_id).where(User.active.is_(True))
+        )
+        cache.update(users={uid: (role, unit_id) for uid, role, unit_id in rows}, at=now)
+    return cache["users"]
+
+
+def forget_standing() -> None:
+    """After a change to users: this process re-reads their standing on the next request."""
+    current_app.extensions.pop(_STANDING_KEY, None)
 
 
 def bearer_actor() -> Actor:

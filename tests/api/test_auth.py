@@ -88,7 +88,8 @@ def test_token_expires_after_the_configured_ttl(client, session, clock, app):
 
 
 def test_token_check_needs_no_database_query(client, session, app):
-    """DESIGN §10: the hot path checks tokens without a round trip."""
+    """DESIGN §10: the hot path checks tokens without a round trip (users' standing is read
+    once per STANDING_TTL per process, not per request)."""
     import sqlalchemy as sa
 
     from hotline.api.auth import bearer_actor
@@ -102,6 +103,8 @@ def test_token_check_needs_no_database_query(client, session, app):
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
+    with app.test_request_context(headers={"Authorization": f"Bearer {token}"}):
+        bearer_actor()  # the first request after the standing's TTL reads it
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
         with app.test_request_context(headers={"Authorization": f"Bearer {token}"}):
@@ -115,3 +118,43 @@ def test_token_check_needs_no_database_query(client, session, app):
 def test_non_bearer_authorization_is_401(client, session):
     response = client.get("/api/v1/units", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert response.status_code == 401
+
+
+def test_a_deactivated_users_token_is_refused_at_once(client, session, clock):
+    from hotline.admin.service import update_user
+    from tests.factories import actor
+
+    clock.set("2026-10-08T09:00:00+08:00")
+    user = UserFactory(role="operator")
+    caller = sign_in(client, user)
+    assert caller.get("/api/v1/units").status_code == 200
+    admin = actor(UserFactory(role="admin"))
+    update_user(
+        actor=admin, user_id=user.id, role="operator", unit=None, active=False, display_name=None
+    )
+    session.commit()
+    response = caller.get("/api/v1/units")
+    assert response.status_code == 401
+    assert "no longer valid" in response.get_json()["error"]["message"]
+
+
+def test_a_change_made_by_another_process_applies_within_the_standing_ttl(client, session, clock):
+    from hotline.api.auth import STANDING_TTL
+
+    clock.set("2026-10-08T09:00:00+08:00")
+    user = UserFactory(role="supervisor")
+    caller = sign_in(client, user)
+    assert caller.get("/api/v1/units").status_code == 200
+    user.role = "operator"  # written elsewhere: this process was not told
+    session.commit()
+    assert caller.get("/api/v1/units").status_code == 200  # its cached standing still says so
+    clock.set((clock.now + STANDING_TTL).isoformat())
+    assert caller.get("/api/v1/units").status_code == 401  # the token claims a role it lost
+
+
+def test_a_new_users_token_works_on_a_process_that_cached_users_before(client, session, clock):
+    clock.set("2026-10-08T09:00:00+08:00")
+    assert sign_in(client, UserFactory(role="operator")).get("/api/v1/units").status_code == 200
+    newcomer = UserFactory(role="inspector")  # created after this process read the users
+    session.commit()
+    assert sign_in(client, newcomer).get("/api/v1/units").status_code == 200
