@@ -37,32 +37,9 @@ def entry(
     }
 
 
-def add(
-    *,
-    unit_id: int,
-    type_: str,
-    summary: str,
-    now: datetime,
-    ticket_id: int | None = None,
-    interview_id: int | None = None,
-    escalation_id: int | None = None,
-    actor_id: int | None = None,
-    data: dict | None = None,
-) -> CreditRecord:
-    """Append one entry to a unit's credit record."""
-    created = CreditRecord(
-        **entry(
-            unit_id=unit_id,
-            type_=type_,
-            summary=summary,
-            now=now,
-            ticket_id=ticket_id,
-            interview_id=interview_id,
-            escalation_id=escalation_id,
-            actor_id=actor_id,
-            data=data,
-        )
-    )
+def add(**fields: Any) -> CreditRecord:
+    """Append one entry to a unit's credit record (`fields` as for `entry`)."""
+    created = CreditRecord(**entry(**fields))
     db.session.add(created)
     return created
 

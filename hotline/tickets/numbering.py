@@ -13,7 +13,7 @@ import logging
 import re
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, bindparam, event, func, select, text
+from sqlalchemy import ColumnElement, Date, bindparam, event, func, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -38,14 +38,10 @@ def sql_number(day: ColumnElement[date]) -> ColumnElement[str]:
 
 
 def next_number(now: datetime) -> str:
-    """The next number of the day `now` falls on (local time), drawn in the current session."""
+    """SQLite: the next number of the day `now` falls on, from the counter row (PostgreSQL draws
+    its numbers inside the ticket's INSERT, `sql_number`)."""
     day = local_day(now)
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        number = conn.execute(_DRAW, {"day": day}).scalar_one()
-        drawn(number)
-        return number
-    seq = conn.execute(_COUNT, {"day": day}).scalar_one()
+    seq = db.session.connection().execute(_COUNT, {"day": day}).scalar_one()
     return f"{day:%Y%m%d}-{seq:06d}"
 
 
@@ -54,7 +50,6 @@ def drawn(number: str) -> None:
     db.session().info.setdefault(_DRAWN, []).append(number)
 
 
-_DRAW = select(sql_number(bindparam("day", type_=Date)))
 _COUNT = (
     sqlite_insert(TicketSequence)
     .values(day=bindparam("day", type_=Date), last=1)
