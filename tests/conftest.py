@@ -115,6 +115,7 @@ def _db_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     application.extensions.pop("hotline_catalogue", None)
     application.extensions.pop("hotline_calendar", None)
     application.extensions.pop("hotline_user_standing", None)
+    application.extensions.pop("hotline_verified_tokens", None)
     with application.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -87,6 +87,24 @@ def test_token_expires_after_the_configured_ttl(client, session, clock, app):
     assert response.get_json()["error"]["message"] == "token expired"
 
 
+def test_a_token_checked_before_is_still_refused_once_expired_or_not_yet_issued(
+    client, session, clock, app
+):
+    """Each process remembers tokens it has verified; their age is still checked every time."""
+    clock.set("2026-10-08T09:00:00+08:00")
+    caller = sign_in(client, UserFactory(role="operator"))
+    assert caller.get("/api/v1/units").status_code == 200  # verified and remembered
+    clock.set("2026-10-08T08:59:00+08:00")  # the clock is put back before the token was signed
+    assert caller.get("/api/v1/units").status_code == 401
+    ttl = app.config["API_TOKEN_TTL_SECONDS"]
+    clock.set((clock.now + timedelta(seconds=60 + ttl)).isoformat())
+    assert caller.get("/api/v1/units").status_code == 200  # exactly the TTL old: still good
+    clock.set((clock.now + timedelta(seconds=1)).isoformat())
+    response = caller.get("/api/v1/units")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["message"] == "token expired"
+
+
 def test_token_check_needs_no_database_query(client, session, app):
     """DESIGN §10: the hot path checks tokens without a round trip (users' standing is read
     once per STANDING_TTL per process, not per request)."""
