@@ -42,13 +42,21 @@ def policy(nonce: str | None, *, docs: bool = False) -> str:
     )
 
 
+_NO_NONCE = policy(None)  # API answers and pages without inline script: built once
+_DOCS = policy(None, docs=True)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def _csp(response: Response) -> Response:
-        docs = request.path.startswith(DOCS_PATH)
-        response.headers.setdefault(
-            "Content-Security-Policy", policy(g.get("csp_nonce"), docs=docs)
-        )
+        if "Content-Security-Policy" in response.headers:
+            return response
+        nonce = g.get("csp_nonce")
+        if request.path.startswith(DOCS_PATH):
+            value = _DOCS
+        else:
+            value = _NO_NONCE if nonce is None else policy(nonce)
+        response.headers["Content-Security-Policy"] = value
         return response

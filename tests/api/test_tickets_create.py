@@ -145,3 +145,20 @@ def test_body_that_is_not_json_is_a_4xx_not_a_500(operator):
     )
     assert 400 <= response.status_code < 500
     assert "error" in response.get_json()
+
+
+def test_a_nul_anywhere_in_the_json_is_refused_naming_the_field(operator, session):
+    body = ticket_body()
+    body["complainant"]["name"] = "王\u0000先生"
+    response = operator.post("/api/v1/tickets", json=body)
+    assert response.status_code == 422
+    assert "complainant.name" in error_fields(response)
+    assert session.query(Ticket).count() == 0
+
+
+def test_the_text_backslash_u0000_is_not_a_nul_and_is_kept(operator, session):
+    body = ticket_body()
+    body["description"] = r"路灯编号 \u0000 不亮"  # a backslash, a u and four zeros, typed
+    response = operator.post("/api/v1/tickets", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["description"] == r"路灯编号 \u0000 不亮"
