@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from hotline.clock import utcnow
+from hotline.errors import HotlineError
 from hotline.extensions import db
 from hotline.intake.models import WebhookDelivery
 
@@ -27,20 +28,38 @@ def _answer(key: str) -> str | None:
     return None if row is None else row.response or ""
 
 
-def once(key: str, handle: Callable[[], tuple[str, int | None]]) -> str:
+def once(key: str, handle: Callable[[], tuple[str, int | None]], *, look_first: bool = True) -> str:
     """Run `handle` (returning the answer and its ticket id) once per key and commit; a repeat,
-    even one racing this request, returns the first answer."""
-    existing = _answer(key)
-    if existing is not None:
+    even one racing this request, returns the first answer.
+
+    `look_first=False` skips the lookup before `handle` (a round trip, as much as a quarter of
+    an SMS intake): for handlers that only write to this transaction, so a repeat can run them
+    and roll back. The delivery's unique key still decides; a repeat costs a ticket number,
+    logged as unused.
+    """
+    if look_first:
+        existing = _answer(key)
+        if existing is not None:
+            return existing
+    try:
+        answer, ticket_id = handle()
+    except HotlineError:
+        # A repeat of a request whose first run changed what the handler checks (a rating
+        # given, a ticket closed) may fail where the first succeeded: answer as the first did.
+        if look_first:
+            raise
+        db.session.rollback()
+        existing = _answer(key)
+        if existing is None:
+            raise
         return existing
-    answer, ticket_id = handle()
     row = {"key": key, "ticket_id": ticket_id, "response": answer, "created_at": utcnow()}
     try:
         db.session.flush()  # the handler's own rows first (the delivery may point at them)
         db.session.connection().execute(_INSERT, row)
         db.session.commit()
     except IntegrityError:
-        # A concurrent retry committed first: drop our work and answer as it did.
+        # A repeat, or a concurrent retry that committed first: drop our work, answer as it did.
         db.session.rollback()
         existing = _answer(key)
         if existing is None:

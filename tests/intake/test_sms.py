@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from hotline.extensions import db
@@ -75,6 +76,33 @@ def test_twilio_retry_of_the_same_message_creates_nothing_and_answers_the_same(t
     assert ticket_count() == 1
     assert again.data == first.data
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 1
+
+
+def test_a_retried_rating_answers_as_the_first_and_rates_once(twilio):
+    ticket = ticket_in("replied", unit=UnitFactory(), phone=PHONE)
+    first = sms(twilio, "5", sid="SM" + "e" * 32)
+    again = sms(twilio, "5", sid="SM" + "e" * 32)  # by now there is nothing left to rate
+    assert again.data == first.data
+    assert "5" in message_text(first)
+    assert ticket.status == "closed"
+    rated = select(func.count()).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.type == "rated"
+    )
+    assert db.session.scalar(rated) == 1
+
+
+def test_a_retry_whose_handler_now_fails_answers_as_the_first(twilio, app):
+    from hotline.errors import ValidationFailed
+    from hotline.intake import deliveries
+
+    def refuse() -> tuple[str, int | None]:
+        raise ValidationFailed("no longer possible")
+
+    with app.test_request_context():
+        assert deliveries.once("sms:SMfirst", lambda: ("<Response/>", None), look_first=False)
+        assert deliveries.once("sms:SMfirst", refuse, look_first=False) == "<Response/>"
+        with pytest.raises(ValidationFailed):  # no earlier answer to give: the failure stands
+            deliveries.once("sms:SMnever", refuse, look_first=False)
 
 
 def test_forged_signature_is_refused_and_creates_nothing(twilio):
