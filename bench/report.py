@@ -264,6 +264,10 @@ def _routing(s: dict) -> list[str]:
         "",
         "## Routing",
         "",
+        "Each run starts its workers, routes what earlier sections left in `new` (unmeasured), "
+        "drops the acknowledgement SMS that routing queued, waits until every worker is idle, "
+        "then times one `route_pending` job per worker over freshly generated `new` tickets.",
+        "",
         "| what | count | seconds | rate | ratio to RQ no-op |",
         "|---|---|---|---|---|",
     ]
