@@ -31,6 +31,8 @@ def _defaults() -> dict[str, Any]:
     for column in _COLUMNS:
         if column.default is not None and not column.default.is_scalar:
             raise TypeError(f"tickets.{column.key}: insert.py handles scalar defaults only")
+        if column.server_default is not None:  # a column left out must mean NULL
+            raise TypeError(f"tickets.{column.key}: insert.py binds no server defaults")
         defaults[column.key] = column.default.arg if column.default is not None else None
     return defaults
 
