@@ -9,10 +9,14 @@ from flask import Flask
 
 import config as config_module
 from hotline import create_app
+from hotline.ops.heap import freeze_startup_heap
 
 
 def create() -> Flask:
+    """The app as wsgi.py builds it, start-up heap frozen included."""
     cfg = config_module.load()
     cfg.QUEUE_PREFIX = os.environ.get("BENCH_QUEUE_PREFIX", cfg.QUEUE_PREFIX)
     cfg.RATELIMIT_ENABLED = False
-    return create_app(cfg)
+    app = create_app(cfg)
+    freeze_startup_heap()
+    return app
