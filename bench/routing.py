@@ -153,9 +153,9 @@ def _quiet(stack: Stack, procs: list[subprocess.Popen]) -> None:
         db.session.execute(sa.text("DELETE FROM outbox WHERE status IN ('pending', 'retry')"))
         db.session.commit()
         conn = redis_conn()
+        pids = {p.pid for p in procs}
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            pids = {p.pid for p in procs}
             ours = [w for w in Worker.all(connection=conn) if w.pid in pids]
             if len(ours) == len(procs) and all(w.get_state() == "idle" for w in ours):
                 return
