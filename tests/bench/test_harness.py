@@ -3,7 +3,10 @@ over generated tickets, the load generators' request framing and the report."""
 
 from __future__ import annotations
 
+import gc
+import threading
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
@@ -86,6 +89,40 @@ def test_paced_requests_are_framed_with_the_body_length() -> None:
     head, body = raw.split(b"\r\n\r\n")
     assert b"Content-Length: 6" in head
     assert body == "工单".encode()
+
+
+def test_paced_client_runs_with_its_heap_frozen_and_leaves_the_collector_as_it_was() -> None:
+    # A full collection over the bench process's heap stalls the client, and the paced client
+    # would charge that stall to the server as latency.
+    seen: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(gc.get_freeze_count())
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    raw = load.http_request("/complaints", b"{}", {"Content-Type": "application/json"})
+    try:
+        result = load.paced(
+            "127.0.0.1", server.server_address[1], lambda i: raw, rate=50, seconds=0.2
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (result.requests, result.errors) == (10, 0)
+    assert len(seen) == 10
+    assert min(seen) > 10_000  # pytest, the app and the stack: all out of the collector's way
+    assert gc.get_freeze_count() == 0
 
 
 def test_lua_literals_survive_any_body() -> None:
