@@ -58,5 +58,5 @@ def init_app(app: Flask) -> None:
             value = _DOCS
         else:
             value = _NO_NONCE if nonce is None else policy(nonce)
-        response.headers["Content-Security-Policy"] = value
+        response.headers.add("Content-Security-Policy", value)  # absent: checked above
         return response

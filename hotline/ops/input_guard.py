@@ -10,6 +10,7 @@ from flask import Flask, Response, request
 from hotline.errors import ValidationFailed
 
 NUL = "\x00"
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _find_nul(value: Any, path: str) -> str | None:
@@ -32,7 +33,14 @@ def nul_field() -> str | None:
     """The first request field (path, query, form or JSON) holding a NUL character."""
     if NUL in request.path:
         return "path"
-    for source in (request.args, request.form):
+    # Parse only what the request carries: building an empty `request.form` for a JSON body,
+    # or `request.args` with no query string, is measurable on an intake.
+    sources = []
+    if request.query_string:
+        sources.append(request.args)
+    if request.mimetype in _FORM_TYPES:
+        sources.append(request.form)
+    for source in sources:
         for key, values in source.lists():
             found = _find_nul(key, key) or _find_nul(values, key)
             if found:
@@ -50,7 +58,7 @@ def nul_field() -> str | None:
 def init_app(app: Flask) -> None:
     @app.before_request
     def _reject_nul() -> Response | None:
-        if request.method not in ("POST", "PUT", "PATCH") and not request.args:
+        if request.method not in ("POST", "PUT", "PATCH") and not request.query_string:
             return None
         field = nul_field()
         if field is None:

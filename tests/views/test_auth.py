@@ -170,3 +170,22 @@ def test_pages_are_chinese_by_default_and_english_on_request(login, staff) -> No
     # The choice sticks for the session.
     assert "Triage" in client.get("/console/triage").get_data(as_text=True)
     assert "来电登记" in client.get("/console?lang=zh_CN").get_data(as_text=True)
+
+
+def test_a_rotated_secret_key_ends_old_sessions_unless_kept_as_a_fallback(
+    app, client, staff, monkeypatch
+) -> None:
+    # The session signer is built once per set of keys: a key change must still take effect.
+    user = staff.operator
+    client.post("/login", data={"username": user.username, "password": "correct horse battery"})
+    assert client.get("/console").status_code == 200
+    old_key = app.config["SECRET_KEY"]
+
+    monkeypatch.setitem(app.config, "SECRET_KEY", "rotated-secret")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old_key])
+    assert client.get("/console").status_code == 200
+
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    response = client.get("/console")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
