@@ -183,21 +183,15 @@ async def _paced(
     latencies: list[float] = []
     errors = 0
     idle: asyncio.Queue = asyncio.Queue()
-    opened = 0
     sem = asyncio.Semaphore(max_connections)
-    start = time.perf_counter() + 0.05
 
     async def connection():
-        nonlocal opened
         if not idle.empty():
             return idle.get_nowait()
-        opened += 1
         return await asyncio.open_connection(host, port)
 
-    async def one(i: int) -> None:
+    async def one(i: int, due: float) -> None:
         nonlocal errors
-        due = start + i / rate
-        await asyncio.sleep(max(0.0, due - time.perf_counter()))
         async with sem:
             try:
                 reader, writer = await connection()
@@ -223,7 +217,17 @@ async def _paced(
             except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                 errors += 1
 
-    await asyncio.gather(*(one(i) for i in range(total)))
+    # Each request is started when it falls due, not all created up front: building thousands
+    # of tasks at once made the first requests late, and lateness counts as latency.
+    tasks = []
+    start = time.perf_counter()
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, due)))
+    await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
     while not idle.empty():
         idle.get_nowait()[1].close()
@@ -248,6 +252,56 @@ def heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+@dataclass
+class PacedRun:
+    """One paced run's raw figures, to report alone or pooled with other rounds."""
+
+    latencies: list[float]
+    errors: int
+    seconds: float
+    rate: float
+
+    @staticmethod
+    def pooled(runs: list[PacedRun]) -> LoadResult:
+        """One result over several rounds at the same rate: percentiles of all their requests."""
+        latencies = sorted(x for run in runs for x in run.latencies)
+        seconds = sum(run.seconds for run in runs)
+
+        def pct(p: float) -> float:
+            if not latencies:
+                return float("nan")
+            return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+        done = len(latencies)
+        return LoadResult(
+            "paced-asyncio",
+            done,
+            seconds,
+            done / seconds if seconds else 0.0,
+            pct(50),
+            pct(99),
+            sum(run.errors for run in runs),
+            target_rps=runs[0].rate if runs else None,
+        )
+
+
+def paced_run(
+    host: str,
+    port: int,
+    make_request: Callable[[int], bytes],
+    *,
+    rate: float,
+    seconds: float = 10,
+    max_connections: int = 32,
+) -> PacedRun:
+    """Open-loop load at `rate` requests/s for `seconds` (bounded: rate × seconds requests)."""
+    with heap_frozen():
+        latencies, errors, elapsed = asyncio.run(
+            _paced(host, port, make_request, rate, seconds, max_connections)
+        )
+    return PacedRun(latencies, errors, elapsed, rate)
+
+
 def paced(
     host: str,
     port: int,
@@ -257,22 +311,11 @@ def paced(
     seconds: float = 10,
     max_connections: int = 32,
 ) -> LoadResult:
-    """Open-loop load at `rate` requests/s for `seconds` (bounded: rate × seconds requests)."""
-    with heap_frozen():
-        latencies, errors, elapsed = asyncio.run(
-            _paced(host, port, make_request, rate, seconds, max_connections)
-        )
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
-
-    done = len(latencies)
-    return LoadResult(
-        "paced-asyncio", done, elapsed, done / elapsed, pct(50), pct(99), errors, target_rps=rate
+    """`paced_run`, summarised: requests, rate achieved, p50 and p99 from each due time."""
+    run = paced_run(
+        host, port, make_request, rate=rate, seconds=seconds, max_connections=max_connections
     )
+    return PacedRun.pooled([run])
 
 
 def http_request(path: str, body: bytes, headers: dict[str, str], host: str = "127.0.0.1") -> bytes:

@@ -17,7 +17,10 @@ LOAD_NOTE = (
     "machine weighs on the bound and on Hotline alike; p50 is the median round's, p99 the worst "
     "round's; "
     "half-peak: the bench's open-loop asyncio client (`bench/load.py`, latency measured from "
-    "each request's scheduled time, so queueing is not hidden)"
+    "each request's scheduled time, so queueing is not hidden; its own heap frozen, so a "
+    "collection in the client is not charged to the server), at half of each endpoint's peak, "
+    "in 2-second rounds taken in turn like the peaks; p50 and p99 over all of an endpoint's "
+    "requests"
 )
 
 
@@ -231,6 +234,11 @@ def _intake(s: dict) -> list[str]:
         "Core INSERT, one RQ enqueue, answer 201. Peak req/s per round: "
         + "; ".join(
             f"{name} {', '.join(_n(r, 0) for r in _get(intake, name, 'peak', 'rounds_rps') or [])}"
+            for name in ("bare", "api", "sms")
+        )
+        + ". Half-peak p99 ms per round: "
+        + "; ".join(
+            f"{name} {', '.join(_n(r) for r in _get(intake, name, 'half', 'rounds_p99_ms') or [])}"
             for name in ("bare", "api", "sms")
         )
         + ".",
