@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from hotline import driver_sql
 from hotline.clock import utcnow
 from hotline.errors import HotlineError
 from hotline.extensions import db
@@ -20,7 +21,11 @@ def find(key: str) -> WebhookDelivery | None:
 
 # The SMS webhook is an intake hot path: plain Core statements, compiled once.
 _ANSWER = select(WebhookDelivery.response).where(WebhookDelivery.key == bindparam("key"))
-_INSERT = WebhookDelivery.__table__.insert()
+_INSERT = (
+    WebhookDelivery.__table__.insert()
+    .inline()  # no id read back: nothing uses it
+    .values({c: bindparam(c) for c in ("key", "ticket_id", "response", "created_at")})
+)
 
 
 def _answer(key: str) -> str | None:
@@ -56,7 +61,8 @@ def once(key: str, handle: Callable[[], tuple[str, int | None]], *, look_first: 
     row = {"key": key, "ticket_id": ticket_id, "response": answer, "created_at": utcnow()}
     try:
         db.session.flush()  # the handler's own rows first (the delivery may point at them)
-        db.session.connection().execute(_INSERT, row)
+        conn = db.session.connection()
+        driver_sql.compiled(_INSERT, conn.dialect).execute(conn, row)
         db.session.commit()
     except IntegrityError:
         # A repeat, or a concurrent retry that committed first: drop our work, answer as it did.
