@@ -96,12 +96,15 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
 
     procs = _start_workers(stack, workers)
     try:
+        # The intake section's tickets (~25,000, more the faster intake gets) are routed here
+        # first, unmeasured: allow for a slow spell of this machine at a tenth of the usual rate.
+        timeout = 120 + _count_new(stack) / 20
         with stack.app.app_context():
             queue = get_queue("routing")
             # warm-up: each worker imports the job modules and loads its caches, unmeasured
             for _ in range(workers):
                 queue.enqueue("workers.routing.route_pending", job_timeout=600, result_ttl=0)
-            _wait_idle(stack, queue)
+            _wait_idle(stack, queue, timeout)
         _quiet(stack, procs)
         _new_tickets(stack, n)
         with stack.app.app_context():
@@ -126,10 +129,10 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
     }
 
 
-def _wait_idle(stack: Stack, queue: Queue) -> None:
+def _wait_idle(stack: Stack, queue: Queue, timeout: float) -> None:
     from rq.registry import StartedJobRegistry
 
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if queue.count == 0 and StartedJobRegistry(queue=queue).count == 0:
             return
