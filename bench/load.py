@@ -303,19 +303,11 @@ def paced_run(
 
 
 def paced(
-    host: str,
-    port: int,
-    make_request: Callable[[int], bytes],
-    *,
-    rate: float,
-    seconds: float = 10,
-    max_connections: int = 32,
+    host: str, port: int, make_request: Callable[[int], bytes], **options: float
 ) -> LoadResult:
-    """`paced_run`, summarised: requests, rate achieved, p50 and p99 from each due time."""
-    run = paced_run(
-        host, port, make_request, rate=rate, seconds=seconds, max_connections=max_connections
-    )
-    return PacedRun.pooled([run])
+    """`paced_run` (same options), summarised: requests, rate achieved, p50 and p99 from each
+    request's due time."""
+    return PacedRun.pooled([paced_run(host, port, make_request, **options)])
 
 
 def http_request(path: str, body: bytes, headers: dict[str, str], host: str = "127.0.0.1") -> bytes:
