@@ -198,10 +198,11 @@ def _interleaved_halves(
     """
     rounds = max(1, half_seconds // ROUND_SECONDS)
     runs: dict[str, list[load.PacedRun]] = {t.name: [] for t in targets}
-    senders = {t.name: _half_sender(t, peaks[t.name]["rps"] / 2, half_seconds) for t in targets}
+    rates = {t.name: peaks[t.name]["rps"] / 2 for t in targets}
+    senders = {t.name: _half_sender(t, rates[t.name], half_seconds) for t in targets}
     for index in range(rounds):
         for target in targets:
-            rate = peaks[target.name]["rps"] / 2
+            rate = rates[target.name]
             offset = index * int(rate * ROUND_SECONDS)
             runs[target.name].append(
                 load.paced_run(
