@@ -12,6 +12,8 @@ senders running at once never take the same row (the UPDATE's condition decides)
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -21,7 +23,7 @@ from hotline.extensions import db
 from hotline.intake import delivery_status
 from hotline.notify.backends import SmsBackend, SmsSendError, get_backend
 from hotline.notify.models import OutboxMessage, SmsOptOut
-from hotline.queue import clear_wake_flag, wake
+from hotline.queue import clear_wake_flag, drain, wake
 
 log = logging.getLogger(__name__)
 
@@ -125,40 +127,61 @@ def _send_one(backend: SmsBackend, message: OutboxMessage) -> bool:
     return True
 
 
-def send_outbox(*, batch_size: int = BATCH_SIZE, backend: SmsBackend | None = None) -> int:
-    """Send every due SMS in the outbox; returns how many were sent. Woken by wake("outbox")."""
+def send_outbox(
+    *,
+    batch_size: int = BATCH_SIZE,
+    backend: SmsBackend | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Send every due SMS in the outbox; returns how many were sent. Woken by wake("outbox");
+    ends as `queue.drain` says."""
     backend = backend or get_backend()
     sent = 0
-    after_id = 0
-    while True:
-        try:
-            clear_wake_flag("outbox")
-        except Exception as exc:  # noqa: BLE001 - the drain still works; retry_due re-wakes
-            log.warning("could not clear the outbox wake flag: %s", exc)
-        now = utcnow()
-        ids = _due_ids(now, after_id, batch_size)
-        if not ids:
-            break
-        after_id = ids[-1]
-        rows = db.session.execute(
-            select(OutboxMessage.id, OutboxMessage.to).where(OutboxMessage.id.in_(ids))
-        ).all()
-        blocked = _opted_out({to for _, to in rows if to})
-        for message_id, to in sorted(rows):
-            if to in blocked:
-                if _take(message_id, now, status="failed", last_error=OPTED_OUT):
-                    log.info("outbox %s: recipient opted out", message_id)
-                continue
-            # Taken and committed before the provider call: a crash now can never send twice.
-            message = _take(message_id, now)
-            if message is None:
-                continue  # another sender has it
-            if _send_one(backend, message):
-                sent += 1
+
+    def one_pass() -> int:
+        nonlocal sent
+        claimed = 0
+        after_id = 0
+        while True:
+            try:
+                clear_wake_flag("outbox")
+            except Exception as exc:  # noqa: BLE001 - the drain still works; retry_due re-wakes
+                log.warning("could not clear the outbox wake flag: %s", exc)
+            now = utcnow()
+            ids = _due_ids(now, after_id, batch_size)
+            if not ids:
                 db.session.commit()
-                # A delivery callback kept while we committed the sid (delivery_status.apply_kept)
-                delivery_status.apply_early_callbacks(message)
+                return claimed
+            claimed += len(ids)
+            after_id = ids[-1]
+            sent += _send_batch(backend, ids, now)
+
+    drain(one_pass, sleep=sleep)
+    return sent
+
+
+def _send_batch(backend: SmsBackend, ids: list[int], now: datetime) -> int:
+    """Take and send the rows `ids` that are still due; returns how many were sent."""
+    sent = 0
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.to).where(OutboxMessage.id.in_(ids))
+    ).all()
+    blocked = _opted_out({to for _, to in rows if to})
+    for message_id, to in sorted(rows):
+        if to in blocked:
+            if _take(message_id, now, status="failed", last_error=OPTED_OUT):
+                log.info("outbox %s: recipient opted out", message_id)
+            continue
+        # Taken and committed before the provider call: a crash now can never send twice.
+        message = _take(message_id, now)
+        if message is None:
+            continue  # another sender has it
+        if _send_one(backend, message):
+            sent += 1
             db.session.commit()
+            # A delivery callback kept while we committed the sid (delivery_status.apply_kept)
+            delivery_status.apply_early_callbacks(message)
+        db.session.commit()
     return sent
 
 

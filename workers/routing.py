@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable, Set
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from hotline.clock import utcnow
 from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
-from hotline.queue import clear_wake_flag, wake
+from hotline.queue import clear_wake_flag, drain, wake
 from hotline.tickets import transitions
 from hotline.tickets.models import Status, Ticket
 
@@ -28,51 +30,63 @@ def _clear_flag(kind: str) -> None:
         log.warning("could not clear the %s wake flag: %s", kind, exc)
 
 
-def _claim(after_id: int, limit: int) -> list[Ticket]:
-    """Lock up to `limit` `new` tickets past `after_id`; rows another worker holds are skipped.
+def _claim(after_id: int, limit: int, passed_over: Set[int] = frozenset()) -> list[Ticket]:
+    """Lock up to `limit` `new` tickets past `after_id`, except those passed over; rows another
+    worker holds are skipped.
 
     Only ids are locked (FOR UPDATE OF tickets, no joins); SQLite has no row locks, so the
     clause compiles to nothing there and its single writer serializes the workers instead.
     """
+    query = select(Ticket.id).where(Ticket.status == Status.new, Ticket.id > after_id)
+    if passed_over:
+        query = query.where(Ticket.id.not_in(passed_over))
     ids = list(
-        db.session.scalars(
-            select(Ticket.id)
-            .where(Ticket.status == Status.new, Ticket.id > after_id)
-            .order_by(Ticket.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        db.session.scalars(query.order_by(Ticket.id).limit(limit).with_for_update(skip_locked=True))
     )
     if not ids:
         return []
     return list(db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
 
 
-def route_pending(*, batch_size: int = BATCH_SIZE) -> int:
+def route_pending(
+    *, batch_size: int = BATCH_SIZE, sleep: Callable[[float], None] = time.sleep
+) -> int:
     """Route every ticket waiting in `new`, a batch per transaction; returns how many moved.
 
-    Woken by `wake("route")` after intake commits. Safe to run twice or concurrently: each
-    batch is claimed with SKIP LOCKED and `transitions.route` ignores tickets no longer `new`.
+    Woken by `wake("route")` after intake commits; ends as `queue.drain` says. Safe to run twice
+    or concurrently: each batch is claimed with SKIP LOCKED and `transitions.route` ignores
+    tickets no longer `new`. A ticket whose routing fails is passed over for the rest of the job
+    (not retried in a tight loop); the straggler sweep wakes a later job for it.
     """
     routed = 0
-    after_id = 0
-    while True:
-        # Cleared before each claim, so a ticket committed after this claim wakes a new job.
-        _clear_flag("route")
-        batch = _claim(after_id, batch_size)
-        if not batch:
-            break
-        for ticket in batch:
-            after_id = ticket.id  # a failing ticket is passed over, not retried in a tight loop
-            try:
-                with db.session.begin_nested():
-                    transitions.route(ticket)
-            except Exception:
-                log.exception("ticket %s: routing failed, left in new", ticket.number)
-                continue
-            routed += 1
-            log.info("ticket %s: routed to %s", ticket.number, ticket.status)
-        db.session.commit()
+    passed_over: set[int] = set()
+
+    def one_pass() -> int:
+        nonlocal routed
+        claimed = 0
+        after_id = 0
+        while True:
+            # Cleared before each claim, so a ticket committed after this claim wakes a new job.
+            _clear_flag("route")
+            batch = _claim(after_id, batch_size, passed_over)
+            if not batch:
+                db.session.commit()
+                return claimed
+            claimed += len(batch)
+            for ticket in batch:
+                after_id = ticket.id
+                try:
+                    with db.session.begin_nested():
+                        transitions.route(ticket)
+                except Exception:
+                    log.exception("ticket %s: routing failed, left in new", ticket.number)
+                    passed_over.add(ticket.id)
+                    continue
+                routed += 1
+                log.info("ticket %s: routed to %s", ticket.number, ticket.status)
+            db.session.commit()
+
+    drain(one_pass, sleep=sleep)
     return routed
 
 

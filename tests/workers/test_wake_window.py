@@ -1,0 +1,156 @@
+"""Wake-ups skipped within a process's window are safe: the drain job lingers, then looks again.
+
+The scenario each test plays is the race the window opens: a drain job has already cleared the
+flag and found nothing, and a commit lands a moment later in a web process that asked for a
+wake-up within the window, so it asks for none. Only the drain's lingering last pass finds it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+import hotline.queue as queue_module
+from hotline.extensions import db
+from hotline.notify.models import OutboxMessage
+from hotline.notify.service import queue_sms
+from hotline.queue import DRAIN_LINGER_SECONDS, WAKE_WINDOW_SECONDS
+from hotline.tickets.models import Ticket
+from tests.factories import CategoryFactory, new_ticket
+from workers.outbox import send_outbox
+from workers.routing import route_pending
+
+
+class Monotonic:
+    """A stand-in for time.monotonic that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def monotonic(monkeypatch: pytest.MonkeyPatch) -> Monotonic:
+    fake = Monotonic()
+    monkeypatch.setattr(queue_module, "monotonic", fake)
+    return fake
+
+
+def _flag(app, redis, kind: str) -> bytes | None:
+    return redis.get(f"{app.config['QUEUE_PREFIX']}:wake:{kind}")
+
+
+def _status(number: str) -> str:
+    db.session.expire_all()
+    return db.session.scalar(select(Ticket.status).where(Ticket.number == number))
+
+
+def test_linger_is_at_least_twice_the_window():
+    assert DRAIN_LINGER_SECONDS >= 2 * WAKE_WINDOW_SECONDS > 0
+
+
+def test_commit_within_the_window_asks_redis_for_nothing(session, queues, redis, app, monotonic):
+    category = CategoryFactory()
+    new_ticket(category=category)
+    session.commit()
+    assert queues("routing") == 1
+    redis.delete(f"{app.config['QUEUE_PREFIX']}:wake:route")  # as a drain does before a claim
+
+    monotonic.now += WAKE_WINDOW_SECONDS / 2
+    new_ticket(category=category)
+    session.commit()
+    assert queues("routing") == 1
+    assert _flag(app, redis, "route") is None
+
+    monotonic.now += WAKE_WINDOW_SECONDS  # past the window: the next commit asks again
+    new_ticket(category=category)
+    session.commit()
+    assert queues("routing") == 2
+    assert _flag(app, redis, "route") == b"1"
+
+
+def test_ticket_committed_after_the_drain_found_nothing_is_routed_by_its_last_pass(
+    session, queues, redis, app, monotonic
+):
+    category = CategoryFactory()
+    first = new_ticket(category=category).number
+    session.commit()  # asks for the wake-up; the drain below is that job
+    late: list[str] = []
+    sleeps: list[float] = []
+
+    def linger(seconds: float) -> None:
+        sleeps.append(seconds)
+        if not late:  # the drain's first pass is over: the flag is gone, nothing is pending
+            assert _flag(app, redis, "route") is None
+            monotonic.now += WAKE_WINDOW_SECONDS / 2
+            late.append(new_ticket(category=category).number)
+            db.session.commit()  # within the window: no wake-up, no flag, no job
+            assert _flag(app, redis, "route") is None
+            assert queues("routing") == 1
+
+    assert route_pending(sleep=linger) == 2
+
+    assert sleeps == [DRAIN_LINGER_SECONDS, DRAIN_LINGER_SECONDS]
+    assert _status(first) == "dispatched"
+    assert _status(late[0]) == "dispatched"
+
+
+def test_failed_wake_up_is_not_remembered(session, queues, redis_down, monotonic):
+    category = CategoryFactory()
+    new_ticket(category=category)
+    session.commit()  # Redis is down: no job, and nothing to hold the next commit back
+    redis_down()
+
+    new_ticket(category=category)
+    session.commit()  # same instant, Redis back: this one asks
+
+    assert queues("routing") == 1
+
+
+def test_unroutable_ticket_is_tried_once_per_job_despite_the_linger(session, queues, monkeypatch):
+    from hotline.tickets import transitions
+
+    bad = new_ticket(category=CategoryFactory()).number
+    session.commit()
+    attempts: list[str] = []
+
+    def broken_route(ticket: Ticket, **kwargs: object) -> Ticket:
+        attempts.append(ticket.number)
+        raise RuntimeError("catalogue exploded")
+
+    monkeypatch.setattr(transitions, "route", broken_route)
+
+    passes: list[float] = []
+
+    def linger(seconds: float) -> None:
+        passes.append(seconds)
+        assert len(passes) < 5, "the drain keeps claiming the ticket it passed over"
+
+    assert route_pending(sleep=linger) == 0
+    assert attempts == [bad]
+    assert _status(bad) == "new"
+
+
+def test_sms_queued_after_the_sender_found_nothing_goes_out_in_its_last_pass(
+    session, queues, clock, twilio, monotonic
+):
+    clock.set("2026-10-09T10:00:00+08:00")
+    queue_sms(to="+8613812345678", template="reopened", number="20261009-000001", due="-")
+    session.commit()
+    late: list[int] = []
+
+    def linger(seconds: float) -> None:
+        if not late:
+            monotonic.now += WAKE_WINDOW_SECONDS / 2
+            message = queue_sms(
+                to="+8613812345679", template="reopened", number="20261009-000002", due="-"
+            )
+            db.session.commit()  # within the window: no wake-up
+            late.append(message.id)
+
+    assert send_outbox(sleep=linger) == 2
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, late[0]).status == "sent"
+    assert len(twilio.requests) == 2
