@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, bindparam, select
+from sqlalchemy import Date, Engine, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
@@ -63,20 +63,36 @@ _EVENT_BLANK = {c.key: None for c in _EVENTS.c if not c.primary_key}
 _NEW_TICKET = Ticket.__mapper__.class_manager.new_instance
 
 
-def insert_ticket(values: dict[str, Any], event: dict[str, Any]) -> Ticket:
+def insert_ticket(values: dict[str, Any], event: dict[str, Any], *, alone: bool = False) -> Ticket:
     """INSERT a ticket with `values` (its other columns take their defaults) and its first event
     (`event` holds EVENT_FIELDS); the number comes from `numbering` for the local day of
-    values["created_at"]."""
+    values["created_at"].
+
+    `alone`: the caller writes nothing else in this transaction. On PostgreSQL, when the session
+    has not begun a transaction yet, the statement then commits by itself (autocommit): the
+    whole transaction is one round trip instead of BEGIN, INSERT, COMMIT. The session's own
+    commit afterwards only runs its after-commit hooks (the routing wake-up).
+    """
     row = {**_DEFAULTS, **values}
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
+    session = db.session()
+    bind = session.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    # A session bound to a Connection (not the Engine) may run inside its caller's transaction.
+    autocommit = alone and postgresql and isinstance(bind, Engine) and not session.in_transaction()
+    conn = (
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        if autocommit
+        else session.connection()
+    )
+    if postgresql:
         bound = tuple(k for k, v in row.items() if v is not None)
         params = {f"t_{k}": row[k] for k in bound}
         params.update({f"e_{k}": event[k] for k in EVENT_FIELDS})
         params["day"] = numbering.local_day(row["created_at"])
         insert = driver_sql.compiled(_postgresql_statement(bound), conn.dialect)
         row["id"], row["number"] = insert.execute(conn, params).one()
-        numbering.drawn(row["number"])
+        if not autocommit:  # committed already: no rollback can leave its number unused
+            numbering.drawn(row["number"])
     else:
         row["number"] = numbering.next_number(row["created_at"])
         row["id"] = conn.execute(_INSERT_TICKET, row).scalar_one()

@@ -138,8 +138,11 @@ def create(
     extra: dict[str, Any] | None = None,
     locale: str = "zh_CN",
     now: datetime | None = None,
+    alone: bool = False,
 ) -> Ticket:
-    """Register a complaint as a `new` ticket; routing happens in a worker after commit."""
+    """Register a complaint as a `new` ticket; routing happens in a worker after commit.
+
+    `alone`: the caller writes nothing else in this transaction (`insert.insert_ticket`)."""
     now = now or utcnow()
     channel = _choice(channel, Channel, "channel")
     priority = _choice(priority, Priority, "priority", default="normal")
@@ -187,7 +190,7 @@ def create(
         "to_status": Status.new,
         "data": {"channel": channel},
     }
-    ticket = insert_ticket(values, event)
+    ticket = insert_ticket(values, event, alone=alone)
     wake_after_commit("route")
     return ticket
 

@@ -162,3 +162,80 @@ def test_the_text_backslash_u0000_is_not_a_nul_and_is_kept(operator, session):
     response = operator.post("/api/v1/tickets", json=body)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["description"] == r"路灯编号 \u0000 不亮"
+
+
+@pytest.fixture
+def ticket_inserts(app):
+    """(autocommit?) of each ticket INSERT the app runs, read off the driver connection."""
+    from sqlalchemy import Engine, event
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("autocommit intake is PostgreSQL's one-statement path")
+    seen: list[bool] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "INSERT INTO tickets" in statement:
+            seen.append(conn.connection.driver_connection.autocommit)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+@pytest.mark.committed
+def test_a_ticket_alone_in_its_request_commits_with_its_one_statement(
+    app, clock, ticket_inserts, woken_jobs
+):
+    from sqlalchemy import delete, select, text
+
+    from hotline.api.auth import issue_token
+    from hotline.auth.models import User
+    from hotline.extensions import db
+    from hotline.tickets.models import TicketEvent
+    from tests.factories import UserFactory
+
+    clock.set("2031-01-06T10:00:00+08:00")  # a day no other test numbers tickets on
+    with app.app_context():
+        user = UserFactory(role="operator")
+        db.session.commit()
+        user_id, headers = user.id, {"Authorization": f"Bearer {issue_token(user)}"}
+        db.session.remove()
+    client = app.test_client()
+    numbers = []
+    try:
+        for _ in range(2):  # the first request also loads the per-process caches
+            response = client.post("/api/v1/tickets", json=ticket_body(), headers=headers)
+            assert response.status_code == 201, response.get_json()
+            numbers.append(response.get_json()["number"])
+
+        assert ticket_inserts[-1] is True  # no BEGIN and COMMIT round trips around it
+        assert woken_jobs == ["route", "route"]  # the session's commit still wakes the router
+        with app.app_context():
+            events = db.session.scalars(
+                select(TicketEvent.type)
+                .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                .where(Ticket.number == numbers[-1])
+            )
+            assert list(events) == ["created"]
+    finally:
+        with app.app_context():
+            ids = select(Ticket.id).where(Ticket.number.in_(numbers)).scalar_subquery()
+            db.session.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(ids)))
+            db.session.execute(delete(Ticket).where(Ticket.number.in_(numbers)))
+            db.session.execute(delete(User).where(User.id == user_id))
+            db.session.execute(text("DROP SEQUENCE IF EXISTS ticket_numbers_20310106"))
+            db.session.commit()
+
+
+def test_with_an_idempotency_key_the_ticket_shares_the_keys_transaction(
+    operator, session, ticket_inserts
+):
+    headers = {"Idempotency-Key": "create-once-1"}
+    first = operator.post("/api/v1/tickets", json=ticket_body(), headers=headers)
+    again = operator.post("/api/v1/tickets", json=ticket_body(), headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_json()["number"] == first.get_json()["number"]
+    assert ticket_inserts == [False]

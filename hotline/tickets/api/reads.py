@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, jsonify, make_response, request, url_for
 from sqlalchemy import func, or_, select
 
+from hotline.api import idempotency
 from hotline.api.auth import token_required
 from hotline.api.idempotency import idempotent
 from hotline.audit.service import record_personal_data_reads
@@ -61,7 +62,10 @@ from hotline.units.models import Unit
 @document_errors(401, 403)
 def create_ticket(body: dict, *, actor: Actor) -> Response:
     """Register a complaint (operators and supervisors); routing follows in a worker."""
-    ticket = tickets.create(actor=actor, **create_arguments(body))
+    # Without an Idempotency-Key the ticket is all this request writes (`idempotent` stores the
+    # key's answer in the same transaction otherwise).
+    alone = idempotency.HEADER not in request.headers
+    ticket = tickets.create(actor=actor, alone=alone, **create_arguments(body))
     db.session.flush()
     response = make_response(jsonify(schema_for(actor).dump(ticket)), 201)
     response.set_etag(str(ticket.version))
