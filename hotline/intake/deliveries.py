@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +13,15 @@ from hotline.clock import utcnow
 from hotline.errors import HotlineError
 from hotline.extensions import db
 from hotline.intake.models import WebhookDelivery
+from hotline.tickets.insert import DeliveryExists
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A handler's answer whose delivery row its own statement already wrote (`insert_ticket`
+    with `delivery=`): `once` only commits."""
+
+    answer: str
 
 
 def find(key: str) -> WebhookDelivery | None:
@@ -33,9 +43,14 @@ def _answer(key: str) -> str | None:
     return None if row is None else row.response or ""
 
 
-def once(key: str, handle: Callable[[], tuple[str, int | None]], *, look_first: bool = True) -> str:
-    """Run `handle` (returning the answer and its ticket id) once per key and commit; a repeat,
-    even one racing this request, returns the first answer.
+def once(
+    key: str,
+    handle: Callable[[], tuple[str, int | None] | Recorded],
+    *,
+    look_first: bool = True,
+) -> str:
+    """Run `handle` (returning the answer and its ticket id, or a Recorded answer) once per key
+    and commit; a repeat, even one racing this request, returns the first answer.
 
     `look_first=False` skips the lookup before `handle` (a round trip, as much as a quarter of
     an SMS intake): for handlers that only write to this transaction, so a repeat can run them
@@ -47,10 +62,11 @@ def once(key: str, handle: Callable[[], tuple[str, int | None]], *, look_first: 
         if existing is not None:
             return existing
     try:
-        answer, ticket_id = handle()
-    except HotlineError:
+        result = handle()
+    except (HotlineError, DeliveryExists, IntegrityError):
         # A repeat of a request whose first run changed what the handler checks (a rating
-        # given, a ticket closed) may fail where the first succeeded: answer as the first did.
+        # given, a ticket closed) may fail where the first succeeded, and one whose handler
+        # writes the delivery itself finds its key taken: answer as the first did.
         if look_first:
             raise
         db.session.rollback()
@@ -58,6 +74,10 @@ def once(key: str, handle: Callable[[], tuple[str, int | None]], *, look_first: 
         if existing is None:
             raise
         return existing
+    if isinstance(result, Recorded):
+        db.session.commit()
+        return result.answer
+    answer, ticket_id = result
     row = {"key": key, "ticket_id": ticket_id, "response": answer, "created_at": utcnow()}
     try:
         db.session.flush()  # the handler's own rows first (the delivery may point at them)

@@ -29,9 +29,17 @@ def expected_due(ticket: Ticket, *, now: datetime | None = None) -> datetime:
     unit's window opened now (routing follows within seconds)."""
     if ticket.resolve_due_at is not None:
         return ticket.resolve_due_at
-    limits = sla.limits_for(
-        kind=ticket.kind, priority=ticket.priority, category_id=ticket.category_id
+    return policy_due(
+        kind=ticket.kind, priority=ticket.priority, category_id=ticket.category_id, now=now
     )
+
+
+def policy_due(
+    *, kind: str, priority: str, category_id: int | None, now: datetime | None = None
+) -> datetime:
+    """The resolve deadline the policy gives a ticket of this kind, priority and category if
+    the unit's window opened at `now` (before the ticket exists)."""
+    limits = sla.limits_for(kind=kind, priority=priority, category_id=category_id)
     return sla.window(limits, now or utcnow()).resolve_due_at
 
 

@@ -19,7 +19,8 @@ from hotline.intake.texts import rating_name, text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.insert import NUMBER_MARK
+from hotline.tickets.models import Kind, Priority, Status, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -109,31 +110,41 @@ def answer_rating(phone: str, rating: int) -> tuple[str, int | None]:
     )
 
 
-def answer_new(form: dict, phone: str, message: str) -> tuple[str, int | None]:
-    """Any other text opens a ticket; the answer gives its number and the policy's deadline."""
+def answer_new(form: dict, phone: str, message: str, key: str) -> str | deliveries.Recorded:
+    """Any other text opens a ticket; the answer gives its number and the policy's deadline.
+
+    The ticket, its event and the delivery `key` with the answer are written by one statement
+    (`insert_ticket`), so the answer is written before the number is drawn."""
     locale = locale_of(message)
     media = media_urls(form)
     if not message and not media:
-        return text("sms_empty", locale), None
+        return text("sms_empty", locale)
     if len(message) > tickets.MAX_DESCRIPTION:
-        return text("sms_too_long", locale, limit=tickets.MAX_DESCRIPTION), None
+        return text("sms_too_long", locale, limit=tickets.MAX_DESCRIPTION)
     now = utcnow()
+    kind, priority = Kind.complaint.value, Priority.normal.value
+    due = intake.policy_due(kind=kind, priority=priority, category_id=None, now=now)
+    answer = twiml(text("sms_ack", locale, number=NUMBER_MARK, due=intake.fmt_local(due)))
     ticket = tickets.create(
         actor=Actor.complainant(phone),
         channel="sms",
+        kind=kind,
+        priority=priority,
         description=message or ("（彩信，无文字）" if locale == "zh_CN" else "(MMS, no text)"),
         phone=phone,
         media=media,
         extra={"sms": {"message_sid": form.get("MessageSid"), "to": form.get("To")}},
         locale=locale,
         now=now,
+        alone=True,
+        delivery={"key": key, "response": answer, "created_at": now},
     )
-    due = intake.fmt_local(intake.expected_due(ticket, now=now))
-    return text("sms_ack", locale, number=ticket.number, due=due), ticket.id
+    return deliveries.Recorded(answer.replace(NUMBER_MARK, ticket.number))
 
 
-def handle(form: dict) -> tuple[str, int | None]:
-    """Decide what an incoming text asks for; returns the TwiML and the ticket it concerned."""
+def handle(form: dict, key: str) -> tuple[str, int | None] | deliveries.Recorded:
+    """Decide what an incoming text asks for; returns the TwiML and the ticket it concerned
+    (or, for a new ticket, the TwiML its own statement recorded under `key`)."""
     phone = tickets.normalize_phone(form.get("From"), field="From")
     message = (form.get("Body") or "").strip()
     command = unicodedata.normalize("NFKC", message).strip()
@@ -147,8 +158,8 @@ def handle(form: dict) -> tuple[str, int | None]:
     if RATING_RE.match(command):
         body, ticket_id = answer_rating(phone, int(command))
         return twiml(body), ticket_id
-    body, ticket_id = answer_new(form, phone, message)
-    return twiml(body), ticket_id
+    answer = answer_new(form, phone, message, key)
+    return answer if isinstance(answer, deliveries.Recorded) else (twiml(answer), None)
 
 
 @bp.post("")
@@ -161,7 +172,8 @@ def incoming() -> Response:
         return xml_response(twiml(None)), 400
     # Every SMS handler writes only to this transaction, so the delivery's unique key alone
     # catches a retry (after the work, which is rolled back) and the common case saves a query.
-    answer = deliveries.once(f"sms:{sid}", lambda: handle(form), look_first=False)
+    key = f"sms:{sid}"
+    answer = deliveries.once(key, lambda: handle(form, key), look_first=False)
     return xml_response(answer)
 
 

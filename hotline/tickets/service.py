@@ -139,10 +139,11 @@ def create(
     locale: str = "zh_CN",
     now: datetime | None = None,
     alone: bool = False,
+    delivery: dict[str, Any] | None = None,
 ) -> Ticket:
     """Register a complaint as a `new` ticket; routing happens in a worker after commit.
 
-    `alone`: the caller writes nothing else in this transaction (`insert.insert_ticket`)."""
+    `alone` and `delivery` (the webhook delivery the ticket answers): see `insert_ticket`."""
     now = now or utcnow()
     channel = _choice(channel, Channel, "channel")
     priority = _choice(priority, Priority, "priority", default="normal")
@@ -190,7 +191,7 @@ def create(
         "to_status": Status.new,
         "data": {"channel": channel},
     }
-    ticket = insert_ticket(values, event, alone=alone)
+    ticket = insert_ticket(values, event, alone=alone, delivery=delivery)
     wake_after_commit("route")
     return ticket
 

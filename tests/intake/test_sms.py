@@ -230,3 +230,51 @@ def test_every_answer_is_one_wellformed_message(twilio):
 def test_twilio_needs_no_csrf_token_even_when_csrf_is_on(twilio, csrf_on):
     assert "受理" in message_text(sms(twilio, "楼道灯坏了"))
     assert ticket_count() == 1
+
+
+@pytest.mark.committed
+def test_on_postgresql_a_text_is_one_statement_and_its_retries_draw_no_number(app, clock, woken):
+    """Outside any test transaction, as in production: the ticket, its event and the delivery
+    commit together in autocommit, and a Twilio retry leaves no gap in the day's numbers."""
+    from sqlalchemy import Engine, delete, event, text
+
+    from tests.intake.helpers import Twilio
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the one-statement SMS intake is PostgreSQL's")
+    clock.set("2031-01-07T10:00:00+08:00")  # a day no other test numbers tickets on
+    inserts: list[bool] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "INSERT INTO tickets" in statement:
+            inserts.append(conn.connection.driver_connection.autocommit)
+
+    twilio = Twilio(app.test_client())
+    sids = ["SM" + "c" * 32, "SM" + "d" * 32]
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        first = sms(twilio, "共享单车乱停放堵住盲道", sid=sids[0])
+        again = sms(twilio, "共享单车乱停放堵住盲道", sid=sids[0])
+        second = sms(twilio, "路边摊占道经营", sid=sids[1])
+
+        assert inserts == [True, True, True]  # each text: one statement, no BEGIN or COMMIT
+        assert again.data == first.data
+        assert "20310107-000001" in message_text(first)
+        assert "20310107-000002" in message_text(second)  # the retry drew no number
+        assert woken == ["route", "route"]
+        with app.app_context():
+            stored = db.session.scalar(
+                select(WebhookDelivery.response).where(WebhookDelivery.key == f"sms:{sids[0]}")
+            )
+            assert stored == first.data.decode()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+        with app.app_context():
+            numbers = select(Ticket.id).where(Ticket.number.like("20310107-%"))
+            db.session.execute(
+                delete(WebhookDelivery).where(WebhookDelivery.ticket_id.in_(numbers))
+            )
+            db.session.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(numbers)))
+            db.session.execute(delete(Ticket).where(Ticket.number.like("20310107-%")))
+            db.session.execute(text("DROP SEQUENCE IF EXISTS ticket_numbers_20310107"))
+            db.session.commit()
