@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,8 @@ from hotline.errors import HotlineError
 from hotline.extensions import db
 from hotline.intake.models import WebhookDelivery
 from hotline.tickets.insert import DeliveryExists
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def once(
             return existing
     try:
         result = handle()
-    except (HotlineError, DeliveryExists, IntegrityError):
+    except (HotlineError, DeliveryExists, IntegrityError) as exc:
         # A repeat of a request whose first run changed what the handler checks (a rating
         # given, a ticket closed) may fail where the first succeeded, and one whose handler
         # writes the delivery itself finds its key taken: answer as the first did.
@@ -73,6 +76,8 @@ def once(
         existing = _answer(key)
         if existing is None:
             raise
+        if isinstance(exc, IntegrityError):
+            log.info("%s: a concurrent repeat committed first; answered as it did", key)
         return existing
     if isinstance(result, Recorded):
         db.session.commit()

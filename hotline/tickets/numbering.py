@@ -2,9 +2,11 @@
 
 PostgreSQL hands them out from one sequence per day (migration 0004, `hotline_ticket_number`):
 a sequence takes no lock, so concurrent intakes do not queue behind each other's COMMIT. A
-number whose transaction rolls back is never used again; every such number is logged here, so
-any gap in a day's numbers can be explained. SQLite uses the per-day counter row in the same
-transaction (gapless; SQLite serialises writers anyway).
+number whose transaction rolls back is never used again; every such number is logged here. A
+statement that fails after drawing its number (a Twilio retry racing the first delivery of the
+same text past the key check, `insert.py`) leaves a gap too; `deliveries.once` logs the key.
+SQLite uses the per-day counter row in the same transaction (gapless; SQLite serialises writers
+anyway).
 """
 
 from __future__ import annotations
