@@ -1,11 +1,12 @@
 """Writing a new ticket and its `created` event: intake's hot path, in as few round trips and as
 little Python as the database allows.
 
-PostgreSQL: one statement (the ticket's INSERT draws its number, and a data-modifying CTE adds
-the event), then COMMIT: the round trips of the bare stack's single INSERT. SQLite: the day's
-counter row, the ticket, the event. Either way the ticket comes back persistent in the session
-with every column loaded and nothing read back; the statements are compiled once per process.
-The PostgreSQL statement runs through `driver_sql` (compiled once per shape).
+PostgreSQL: one statement (the ticket's INSERT draws its number, and data-modifying CTEs add the
+event and, for a webhook, the delivery row with its answer). When that statement is all the
+request writes (`alone`), it runs in autocommit: one round trip where BEGIN, INSERT, COMMIT took
+three. SQLite: the day's counter row, the ticket, the event, the delivery. Either way the ticket
+comes back persistent in the session with every column loaded and nothing read back; the
+PostgreSQL statement runs through `driver_sql` (compiled once per shape).
 """
 
 from __future__ import annotations
