@@ -189,8 +189,9 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         f"| load | {LOAD_NOTE}; all traffic on 127.0.0.1 |",
         f"| sizes | {', '.join(f'{k} {v:,}' for k, v in results.get('sizes', {}).items())} |",
         "",
-        "Other engineers' test suites shared the 2 cores during development runs; compare "
-        "ratios, not absolute rates, and see the previous run's column for the noise.",
+        "This machine's speed drifts by as much as a third within seconds (see the per-round "
+        "rates below); compare ratios, not absolute rates, and see the previous run's column "
+        "for the noise.",
         "",
         "## Targets",
         "",
