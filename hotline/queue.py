@@ -38,6 +38,9 @@ WAKE_TTL_SECONDS = 30
 # not per row.
 WAKE_WINDOW_SECONDS = 0.05
 DRAIN_LINGER_SECONDS = 2 * WAKE_WINDOW_SECONDS
+# Under steady load every look after the linger finds more, and a drain would run into its job
+# timeout (600 s) in the middle of a batch or a send; past this it hands over to a new job.
+DRAIN_MAX_SECONDS = 60.0
 monotonic = time.monotonic  # tests replace it to step through the window without sleeping
 
 
@@ -75,14 +78,14 @@ def all_queues() -> list[Queue]:
     return [get_queue(p) for p in QUEUES]
 
 
-def wake(kind: str) -> bool:
-    """Enqueue the drain job for `kind` unless one is already pending (or this process asked
-    within WAKE_WINDOW_SECONDS); False if Redis is down."""
+def wake(kind: str, *, force: bool = False) -> bool:
+    """Enqueue the drain job for `kind` unless one is already pending (or, unless `force`, this
+    process asked within WAKE_WINDOW_SECONDS); False if Redis is down."""
     purpose, func = WAKE_JOBS[kind]
     asked: dict[str, float] = current_app.extensions.setdefault("hotline_wakes_asked", {})
     # Taken before the SET: the window must not outlast what the flag's reader can have seen.
     started = monotonic()
-    if started - asked.get(kind, float("-inf")) < WAKE_WINDOW_SECONDS:
+    if not force and started - asked.get(kind, float("-inf")) < WAKE_WINDOW_SECONDS:
         return True
     conn = redis_conn()
     flag = f"{current_app.config['QUEUE_PREFIX']}:wake:{kind}"
@@ -100,16 +103,24 @@ def wake(kind: str) -> bool:
     return True
 
 
-def drain(run_pass: Callable[[], int], *, sleep: Callable[[float], None] = time.sleep) -> None:
+def drain(
+    kind: str, run_pass: Callable[[], int], *, sleep: Callable[[float], None] = time.sleep
+) -> None:
     """Run a drain job's passes until one that began DRAIN_LINGER_SECONDS after the previous
     pass ended claims nothing (see WAKE_WINDOW_SECONDS for why).
 
     `run_pass` claims everything pending, clearing the wake flag before each claim, ends its
     transaction (a snapshot held across the linger would hide new rows) and returns how many
-    rows it claimed.
+    rows it claimed. After DRAIN_MAX_SECONDS the job hands over instead of lingering: it asks
+    for a wake-up past the window, so the flag's job (a new one, or one set up since this job
+    last cleared the flag) claims after now and ends by the same rule; if Redis is down it keeps
+    lingering.
     """
+    started = monotonic()
     run_pass()
     while True:
+        if monotonic() - started >= DRAIN_MAX_SECONDS and wake(kind, force=True):
+            return
         sleep(DRAIN_LINGER_SECONDS)
         if run_pass() == 0:
             return

@@ -156,7 +156,7 @@ def send_outbox(
             after_id = ids[-1]
             sent += _send_batch(backend, ids, now)
 
-    drain(one_pass, sleep=sleep)
+    drain("outbox", one_pass, sleep=sleep)
     return sent
 
 

@@ -86,7 +86,7 @@ def route_pending(
                 log.info("ticket %s: routed to %s", ticket.number, ticket.status)
             db.session.commit()
 
-    drain(one_pass, sleep=sleep)
+    drain("route", one_pass, sleep=sleep)
     return routed
 
 

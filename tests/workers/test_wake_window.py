@@ -14,7 +14,7 @@ import hotline.queue as queue_module
 from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
 from hotline.notify.service import queue_sms
-from hotline.queue import DRAIN_LINGER_SECONDS, WAKE_WINDOW_SECONDS
+from hotline.queue import DRAIN_LINGER_SECONDS, DRAIN_MAX_SECONDS, WAKE_WINDOW_SECONDS
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, new_ticket
 from workers.outbox import send_outbox
@@ -154,3 +154,47 @@ def test_sms_queued_after_the_sender_found_nothing_goes_out_in_its_last_pass(
     db.session.expire_all()
     assert db.session.get(OutboxMessage, late[0]).status == "sent"
     assert len(twilio.requests) == 2
+
+
+def _steady_load(category, monotonic: Monotonic, arrivals: int) -> tuple[list[str], object]:
+    """A linger during which half a DRAIN_MAX_SECONDS passes and a ticket arrives whose wake-up
+    another process held back, `arrivals` times."""
+    numbers: list[str] = []
+
+    def linger(seconds: float) -> None:
+        assert len(numbers) < 10, "the drain never ends under steady load"
+        monotonic.now += DRAIN_MAX_SECONDS / 2
+        if len(numbers) < arrivals:
+            numbers.append(new_ticket(category=category).number)
+            db.session.info.pop("hotline_wake", None)
+            db.session.commit()
+
+    return numbers, linger
+
+
+def test_a_drain_under_steady_load_hands_over_to_a_new_job(session, queues, redis, app, monotonic):
+    category = CategoryFactory()
+    first = new_ticket(category=category).number
+    session.commit()  # the wake-up whose job the drain below is
+    arrived, linger = _steady_load(category, monotonic, arrivals=100)
+
+    route_pending(sleep=linger)
+
+    assert len(arrived) == 2  # a minute in, it stopped looking and handed over
+    assert {_status(n) for n in [first, *arrived]} == {"dispatched"}
+    assert queues("routing") == 2  # its own wake-up's job, and the successor's
+    assert _flag(app, redis, "route") == b"1"
+
+
+def test_with_redis_down_a_long_drain_keeps_lingering_until_it_finds_nothing(
+    session, queues, redis_down, monotonic
+):
+    category = CategoryFactory()
+    first = new_ticket(category=category).number
+    session.commit()  # Redis is down: nobody can be handed over to
+    arrived, linger = _steady_load(category, monotonic, arrivals=3)
+
+    route_pending(sleep=linger)
+
+    assert len(arrived) == 3
+    assert {_status(n) for n in [first, *arrived]} == {"dispatched"}
