@@ -140,8 +140,8 @@ def insert_ticket(
             params["d_mark"] = NUMBER_MARK
         statement = _postgresql_statement(bound, delivery is not None)
         inserted = driver_sql.compiled(statement, conn.dialect).execute(conn, params).first()
-        if inserted is None:
-            raise DeliveryExists(delivery["key"] if delivery else "")
+        if inserted is None:  # only the delivered shape can insert nothing
+            raise DeliveryExists(delivery["key"] if delivery is not None else "")
         row["id"], row["number"] = inserted
         if not autocommit:  # committed already: no rollback can leave its number unused
             numbering.drawn(row["number"])
