@@ -27,9 +27,10 @@ test: $(STAMP) ## the whole test suite (PostgreSQL/Redis when TEST_DATABASE_URL/
 	bash scripts/install-browser.sh
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, format check and the import contracts (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff format and fix
 	$(BIN)/ruff format .

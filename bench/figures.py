@@ -18,8 +18,8 @@ ROLLUP_TIME_LIMIT_SECONDS = 600
 
 
 def run(stack: Stack, *, tickets_n: int) -> dict[str, Any]:
-    from hotline.clock import to_local, utcnow
-    from hotline.extensions import db
+    from hotline.core.clock import to_local, utcnow
+    from hotline.core.extensions import db
     from hotline.metrics.rollup import roll_up
     from hotline.metrics.service import figures
 

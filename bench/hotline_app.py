@@ -9,7 +9,8 @@ from flask import Flask
 
 import config as config_module
 from hotline import create_app
-from hotline.ops.heap import freeze_startup_heap
+from hotline.core.heap import freeze_startup_heap
+from workers.cli import register_commands
 
 
 def create() -> Flask:
@@ -18,5 +19,6 @@ def create() -> Flask:
     cfg.QUEUE_PREFIX = os.environ.get("BENCH_QUEUE_PREFIX", cfg.QUEUE_PREFIX)
     cfg.RATELIMIT_ENABLED = False
     app = create_app(cfg)
+    register_commands(app)
     freeze_startup_heap()
     return app

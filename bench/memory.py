@@ -43,7 +43,7 @@ class Run:
 
 def start(stack: Stack, *, jobs: int) -> Run:
     """Enqueue `jobs` no-ops on the default queue and start one burst worker on them."""
-    from hotline.queue import get_queue
+    from hotline.core.queue import get_queue
 
     with stack.app.app_context():
         queue = get_queue("default")

@@ -25,8 +25,8 @@ WAIT_LIMIT_SECONDS = 300
 
 
 def _new_tickets(stack: Stack, n: int) -> None:
-    from hotline.clock import utcnow
-    from hotline.extensions import db
+    from hotline.core.clock import utcnow
+    from hotline.core.extensions import db
 
     with stack.app.app_context():
         tickets.generate(db.session, n=n, now=utcnow(), status="new")
@@ -42,7 +42,7 @@ def _new_tickets(stack: Stack, n: int) -> None:
 
 
 def _count_new(stack: Stack) -> int:
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     with stack.app.app_context():
         n = db.session.scalar(sa.text("SELECT count(*) FROM tickets WHERE status = 'new'"))
@@ -63,7 +63,7 @@ def _start_workers(stack: Stack, count: int) -> list[subprocess.Popen]:
         )
         for _ in range(count)
     ]
-    from hotline.queue import get_queue, redis_conn
+    from hotline.core.queue import get_queue, redis_conn
 
     with stack.app.app_context():
         queue = get_queue("routing")
@@ -92,7 +92,7 @@ def _stop(procs: list[subprocess.Popen]) -> None:
 
 def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
     """Seconds for `workers` running `flask worker` processes to route `n` new tickets."""
-    from hotline.queue import get_queue
+    from hotline.core.queue import get_queue
 
     procs = _start_workers(stack, workers)
     try:
@@ -103,7 +103,7 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
             queue = get_queue("routing")
             # warm-up: each worker imports the job modules and loads its caches, unmeasured
             for _ in range(workers):
-                queue.enqueue("workers.routing.route_pending", job_timeout=600, result_ttl=0)
+                queue.enqueue("hotline.tickets.jobs.route_pending", job_timeout=600, result_ttl=0)
             _wait_idle(stack, queue, timeout)
         _quiet(stack, procs)
         _new_tickets(stack, n)
@@ -111,7 +111,7 @@ def route_with_workers(stack: Stack, *, workers: int, n: int) -> dict[str, Any]:
             started = time.perf_counter()
             # One drain job per worker: each claims its own batches with SKIP LOCKED.
             for _ in range(workers):
-                queue.enqueue("workers.routing.route_pending", job_timeout=600, result_ttl=60)
+                queue.enqueue("hotline.tickets.jobs.route_pending", job_timeout=600, result_ttl=60)
         left = n
         while left and time.perf_counter() - started < WAIT_LIMIT_SECONDS:
             time.sleep(0.1)
@@ -147,8 +147,8 @@ def _quiet(stack: Stack, procs: list[subprocess.Popen]) -> None:
     for most of them; one worker would send those before it reached the timed routing job, and
     the figure would measure the outbox instead (the console backend sends nothing anyway).
     """
-    from hotline.extensions import db
-    from hotline.queue import get_queue, redis_conn
+    from hotline.core.extensions import db
+    from hotline.core.queue import get_queue, redis_conn
 
     with stack.app.app_context():
         for purpose in ("notify", "sla", "default"):
@@ -172,7 +172,7 @@ def noop() -> None:
 
 def rq_noop_rate(stack: Stack, *, jobs: int) -> dict[str, Any]:
     """Jobs/s one SimpleWorker (in this process) gets through on the bench's Redis."""
-    from hotline.queue import redis_conn
+    from hotline.core.queue import redis_conn
 
     with stack.app.app_context():
         conn = redis_conn()

@@ -27,7 +27,7 @@ SEQ_SCAN_ROWS = 10_000
 
 def _grow(stack: Stack, *, to: int, now: datetime, chunk: int = 250_000) -> float:
     """Add generated tickets until there are `to`; returns seconds spent."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     started = time.perf_counter()
     with stack.app.app_context():
@@ -43,7 +43,7 @@ def _grow(stack: Stack, *, to: int, now: datetime, chunk: int = 250_000) -> floa
 def _settle(stack: Stack) -> None:
     """VACUUM ANALYZE after generating: fresh statistics, and no autovacuum waking for the new
     rows (on 1 M, seconds of I/O and CPU) in the middle of the timed sweeps that follow."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     with (
         stack.app.app_context(),
@@ -53,8 +53,8 @@ def _settle(stack: Stack) -> None:
 
 
 def _sweep_once(stack: Stack, now: datetime) -> tuple[float, Any]:
+    from hotline.core.extensions import db
     from hotline.escalations.sweep import sweep
-    from hotline.extensions import db
 
     with stack.app.app_context():
         started = time.perf_counter()
@@ -81,8 +81,8 @@ def nothing_due(stack: Stack, now: datetime) -> dict[str, Any]:
 
 def _capture(stack: Stack, now: datetime) -> list[tuple[str, Any]]:
     """Every statement (with parameters) one sweep sends to the database."""
+    from hotline.core.extensions import db
     from hotline.escalations.sweep import sweep
-    from hotline.extensions import db
 
     seen: list[tuple[str, Any]] = []
 
@@ -117,7 +117,7 @@ def _scans(plan: dict) -> list[dict[str, str]]:
 
 def explain(stack: Stack, now: datetime) -> dict[str, Any]:
     """EXPLAIN every SELECT/UPDATE a sweep sends; fails any sequential scan of a big table."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     statements = _capture(stack, now)
     checked = []
@@ -164,7 +164,7 @@ def explain(stack: Stack, now: datetime) -> dict[str, Any]:
 
 def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
     """Make `count` open tickets due, then time one sweep that escalates them."""
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     with stack.app.app_context():
         made = tickets.make_due(db.session, count=count, now=now)
@@ -187,7 +187,7 @@ def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
 def run(
     stack: Stack, *, big: int, small: int, due: int, peer_size: int, peer_due: int
 ) -> dict[str, Any]:
-    from hotline.clock import utcnow
+    from hotline.core.clock import utcnow
 
     now = utcnow()
     out: dict[str, Any] = {"sizes": {"big": big, "small": small, "due": due}}

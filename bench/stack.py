@@ -72,10 +72,10 @@ class Stack:
 
     def seed(self) -> None:
         """Reference data (the demo units, categories, rules) and an operator's bearer token."""
-        from hotline.api.auth import issue_token
+        from hotline.auth.tokens import issue_token
         from hotline.auth.users import create_user
-        from hotline.clock import utcnow
-        from hotline.extensions import db
+        from hotline.core.clock import utcnow
+        from hotline.core.extensions import db
         from hotline.seed.demo import load_reference
 
         with self.app.app_context():
@@ -91,11 +91,11 @@ class Stack:
         for log_file in Path(tempfile.gettempdir()).glob(f"hotline-bench-{self.tag}-*.log"):
             log_file.unlink(missing_ok=True)
         if self.app is not None:
-            from hotline.extensions import db
+            from hotline.core.extensions import db
 
             with self.app.app_context():
                 db.engine.dispose()
-                from hotline.queue import all_queues, redis_conn
+                from hotline.core.queue import all_queues, redis_conn
 
                 for queue in all_queues():  # jobs left queued: their hashes go with them
                     queue.empty()

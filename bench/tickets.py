@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hotline.escalations.models import Escalation
 from hotline.notify.models import OutboxMessage
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Escalation, Ticket, TicketEvent
 
 OPEN_SHARE = 0.2
 SPREAD_DAYS = 120
@@ -108,7 +107,8 @@ def generate(
             CASE WHEN {st} IN ('dispatched', 'accepted') THEN {at.format(o_warning)} END
         FROM {series}
     """
-    # SQLite stores naive UTC text (hotline.dbtypes.UTCDateTime); PostgreSQL takes the datetime.
+    # SQLite stores naive UTC text (hotline.core.dbtypes.UTCDateTime); PostgreSQL takes the
+    # datetime.
     bound_now = now if pg else now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     session.execute(sa.text(sql), {"first": first, "last": first + n - 1, "now": bound_now})
     if pg:

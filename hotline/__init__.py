@@ -10,10 +10,10 @@ from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from hotline import extensions as ext
-from hotline import queue
-from hotline.auth.session_cookie import SessionCookie
-from hotline.errors import HotlineError, handle_domain_error, handle_http_error
+from hotline.core import extensions as ext
+from hotline.core import queue
+from hotline.core.errors import HotlineError, handle_domain_error, handle_http_error
+from hotline.core.web.session_cookie import SessionCookie
 
 LOCALES = ("zh_CN", "en")
 
@@ -51,7 +51,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     configure_mappers()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if app.config.get("LOG_FORMAT") == "json":
-        from hotline.ops.logs import configure_json_logging, tag_requests
+        from hotline.core.logs import configure_json_logging, tag_requests
 
         configure_json_logging()
         tag_requests(app)
@@ -59,11 +59,12 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
 
 
 def register_extensions(app: Flask) -> None:
-    import hotline.models  # noqa: F401 - complete metadata before migrate binds it
+    import hotline.models
+    import hotline.tickets.watch  # noqa: F401 - recompute deadlines after a clock-rule commit
 
     ext.db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        from hotline.ops.db_pool import ping_idle_connections
+        from hotline.core.db_pool import ping_idle_connections
 
         with app.app_context():
             ping_idle_connections(ext.db.engine, float(app.config.get("DB_IDLE_PING_SECONDS", 1.0)))
@@ -89,32 +90,10 @@ def select_locale() -> str:
     return "zh_CN"
 
 
-# "module:attribute" of each page and webhook blueprint (non-API), one line per domain.
-BLUEPRINTS: list[str] = [
-    "hotline.ops.health:bp",
-    "hotline.ops.views:bp",
-    "hotline.intake.sms:bp",
-    "hotline.intake.voice:bp",
-    "hotline.intake.web:bp",
-    "hotline.intake.open311.views:bp",
-    "hotline.pages.views:bp",
-    "hotline.auth.views:bp",
-    "hotline.console.views:bp",
-    "hotline.workbench.views:bp",
-    "hotline.dashboard.views:bp",
-    "hotline.admin.views:bp",
-]
-
-
 def register_blueprints(app: Flask) -> None:
-    from importlib import import_module
+    from hotline.routes import register_blueprints as register_all
 
-    from hotline.api.routes import register_api
-
-    register_api(app)
-    for spec in BLUEPRINTS:
-        module, attr = spec.split(":")
-        app.register_blueprint(getattr(import_module(module), attr))
+    register_all(app)
 
 
 def register_errors(app: Flask) -> None:
@@ -124,7 +103,7 @@ def register_errors(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     from sqlalchemy import exc as sa_exc
 
-    from hotline.ops.outage import handle_database_error
+    from hotline.core.web.outage import handle_database_error
 
     app.register_error_handler(sa_exc.DBAPIError, handle_database_error)  # 503 when the DB is gone
     app.register_error_handler(sa_exc.TimeoutError, handle_database_error)
@@ -154,7 +133,7 @@ def register_security_headers(app: Flask) -> None:
                 response.headers.add(key, value)
         return response
 
-    from hotline.ops import csp, input_guard
+    from hotline.core.web import csp, input_guard
 
     csp.init_app(app)  # Content-Security-Policy: only 'self' (inline scripts need the nonce)
     input_guard.init_app(app)  # NUL characters answer 4xx naming the field, never a 500

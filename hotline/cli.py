@@ -1,23 +1,19 @@
-"""flask CLI: each domain contributes its command group here (one line per domain)."""
+"""flask CLI: each domain's commands, gathered here (the `sla` group takes commands from three)."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from flask import Flask
 
-# "module:attribute" of each click command or group added to `flask`.
-COMMANDS: list[str] = [
-    "hotline.sla.cli:sla_cli",
-    "hotline.sla.cli:calendar_cli",
-    "hotline.auth.cli:users_group",
-    "hotline.seed.cli:seed_command",
-    "workers.cli:worker_command",
-    "workers.cli:scheduler_command",
-]
+from hotline.auth.cli import users_group
+from hotline.escalations.cli import sweep_command
+from hotline.seed.cli import seed_command
+from hotline.sla.cli import calendar_cli, sla_cli
+from hotline.tickets.cli import recompute_command
 
 
 def register_commands(app: Flask) -> None:
-    for spec in COMMANDS:
-        module, attr = spec.split(":")
-        app.cli.add_command(getattr(import_module(module), attr))
+    """Add every Hotline command to `app.cli` (`flask worker|scheduler` come from workers/)."""
+    sla_cli.add_command(sweep_command)
+    sla_cli.add_command(recompute_command)
+    for command in (sla_cli, calendar_cli, users_group, seed_command):
+        app.cli.add_command(command)

@@ -1,15 +1,15 @@
 """Imports every model so metadata is complete for Alembic and create_all."""
 
-from hotline.api.models import IdempotencyKey
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
+from hotline.calls.models import CallbackTask
 from hotline.catalogue.models import Category, RoutingRule
-from hotline.escalations.models import CreditRecord, Escalation, InterviewCase
-from hotline.intake.models import CallbackTask
+from hotline.core.models import IdempotencyKey
+from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.metrics.models import RollupCursor, UnitDayFigures
 from hotline.notify.models import OutboxMessage, SmsOptOut
 from hotline.sla.models import CalendarDay, SlaPolicy
-from hotline.tickets.models import Ticket, TicketEvent, TicketRequest, TicketSequence
+from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest, TicketSequence
 from hotline.units.models import Unit
 
 __all__ = [

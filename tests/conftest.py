@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 import config as config_module
 from hotline import create_app
-from hotline.extensions import db
+from hotline.core.extensions import db
+from workers.cli import register_commands as register_worker_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,7 @@ def app(
         RATELIMIT_ENABLED=False,
     )
     application = create_app(cfg)
+    register_worker_commands(application)
     with application.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_real_transactions(db.engine)
@@ -176,7 +178,7 @@ def clock(app: Flask) -> Iterator[FrozenClock]:
 
 @pytest.fixture
 def redis(app: Flask):
-    from hotline.queue import redis_conn
+    from hotline.core.queue import redis_conn
 
     with app.app_context():
         conn = redis_conn()

@@ -7,10 +7,10 @@ from datetime import datetime
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from hotline.auth.actor import Actor
 from hotline.auth.models import User
 from hotline.catalogue.models import Category, RoutingRule
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.extensions import db
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Ticket

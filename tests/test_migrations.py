@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import Migrate
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 
 def test_upgraded_database_matches_the_models(app):

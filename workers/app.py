@@ -10,7 +10,7 @@ from rq import SimpleWorker, Worker
 from rq.job import Job
 
 from hotline.catalogue.routing import invalidate_catalogue
-from hotline.queue import all_queues, redis_conn
+from hotline.core.queue import all_queues, redis_conn
 from hotline.sla.service import invalidate_calendar
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 
@@ -32,3 +32,10 @@ def scheduler_command(once: bool) -> None:
     enqueued = run_scheduler(current_app._get_current_object(), once=once)
     if once:
         click.echo("enqueued: " + (", ".join(enqueued) or "nothing"))
+
+
+def register_commands(app: Flask) -> None:
+    """Add `flask worker` and `flask scheduler` to an app (wsgi.py and the test apps call this:
+    `hotline` itself never imports `workers`)."""
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)

@@ -18,15 +18,17 @@ class Periodic:
 
 PERIODIC: tuple[Periodic, ...] = (
     # Tickets left in `new` (Redis was down at intake) get routed.
-    Periodic("route-stragglers", "workers.routing.requeue_stragglers", 60, "routing"),
+    Periodic("route-stragglers", "hotline.tickets.jobs.requeue_stragglers", 60, "routing"),
     # Outbox rows unsent or due for a retry get sent.
-    Periodic("outbox-retry", "workers.outbox.retry_due", 30, "notify"),
+    Periodic("outbox-retry", "hotline.notify.jobs.retry_due", 30, "notify"),
     # The escalation ladder (DESIGN §4), one sweep as of now.
-    Periodic("sla-sweep", "workers.sla.sweep", 60, "sla"),
+    Periodic("sla-sweep", "hotline.escalations.jobs.sweep", 60, "sla"),
     # Incremental roll-up of the figures from the event log.
-    Periodic("figures-rollup", "workers.sla.rollup_figures", 300, "default"),
+    Periodic("figures-rollup", "hotline.oversight.jobs.rollup_figures", 300, "default"),
     # Stored Idempotency-Key answers are kept a day.
-    Periodic("idempotency-purge", "workers.maintenance.purge_idempotency_keys", 3600, "default"),
+    Periodic(
+        "idempotency-purge", "hotline.core.idempotency.purge_idempotency_keys", 3600, "default"
+    ),
     # PostgreSQL's per-day ticket-number sequences of past days.
-    Periodic("number-sequences", "workers.maintenance.drop_number_sequences", 3600, "default"),
+    Periodic("number-sequences", "hotline.tickets.jobs.drop_number_sequences", 3600, "default"),
 )

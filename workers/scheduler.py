@@ -17,8 +17,8 @@ from flask import Flask, current_app
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from hotline.clock import utcnow
-from hotline.queue import get_queue, redis_conn
+from hotline.core.clock import utcnow
+from hotline.core.queue import get_queue, redis_conn
 from workers.schedule import PERIODIC, Periodic
 
 log = logging.getLogger(__name__)

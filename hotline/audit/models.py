@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
 
 
 class AuditEntry(db.Model):

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import insert
 
 from hotline.audit.models import AuditEntry
-from hotline.auth.actor import Actor
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.extensions import db
 
 READ_PERSONAL_DATA = "read_personal_data"
 

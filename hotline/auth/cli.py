@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from hotline.auth.models import Role
-from hotline.errors import HotlineError
-from hotline.extensions import db
+from hotline.core.actor import Role
+from hotline.core.errors import HotlineError
+from hotline.core.extensions import db
 
 
 @click.group("users")

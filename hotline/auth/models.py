@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
 from hotline.units.models import Unit
-
-
-class Role(StrEnum):
-    operator = "operator"
-    supervisor = "supervisor"
-    unit_agent = "unit_agent"
-    unit_head = "unit_head"
-    inspector = "inspector"
-    admin = "admin"
-
-
-HOTLINE_ROLES = frozenset({Role.operator, Role.supervisor})
-UNIT_ROLES = frozenset({Role.unit_agent, Role.unit_head})
 
 
 class User(UserMixin, db.Model):

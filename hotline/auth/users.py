@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.auth.models import UNIT_ROLES, Role, User
-from hotline.clock import utcnow
-from hotline.errors import Conflict, ValidationFailed
-from hotline.extensions import db
+from hotline.auth.models import User
+from hotline.core.actor import UNIT_ROLES, Role
+from hotline.core.clock import utcnow
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 MIN_PASSWORD = 8

@@ -6,10 +6,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
-from hotline.api.auth import token_required
-from hotline.auth.actor import Actor
 from hotline.catalogue.models import Category
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.bearer import token_required
+from hotline.core.extensions import db
 from hotline.units.schemas import UnitRefSchema
 
 blp = Blueprint("categories", __name__, description="Categories (Open311 service codes).")

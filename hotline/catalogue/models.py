@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 

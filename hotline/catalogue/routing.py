@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from hotline.catalogue.models import Category, RoutingRule
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 CATALOGUE_TTL_SECONDS = 30.0
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hotline.clock import local_tz, to_local
-from hotline.escalations import bulk, interviews, record
+from hotline.core import bulk
+from hotline.core.clock import local_tz, to_local
+from hotline.core.extensions import db
+from hotline.core.queue import wake_after_commit
+from hotline.escalations import interviews, record
 from hotline.escalations.models import CreditRecord
-from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
 from hotline.notify.service import inapp_row, sms_row
-from hotline.queue import wake_after_commit
 from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import Level, TicketClock, overdue_from
 from hotline.sla.service import get_calendar

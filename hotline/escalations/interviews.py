@@ -7,13 +7,12 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import Role
-from hotline.clock import to_local, utcnow
-from hotline.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hotline.core.actor import Actor, Role
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hotline.core.extensions import db
 from hotline.escalations import record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
-from hotline.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.units.models import Unit
 

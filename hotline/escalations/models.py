@@ -13,12 +13,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 
@@ -30,29 +29,6 @@ class Level(StrEnum):
 
 
 LADDER = (Level.warning, Level.overdue, Level.supervision, Level.interview)
-
-
-class Escalation(db.Model):
-    """A ladder level reached by a ticket against one deadline; at most once per level."""
-
-    __tablename__ = "escalations"
-    __table_args__ = (
-        UniqueConstraint("ticket_id", "deadline", "level", name="uq_escalations_ticket_deadline"),
-        Index("ix_escalations_unit_at", "unit_id", "created_at"),
-        Index("ix_escalations_level_at", "level", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    level: Mapped[str] = mapped_column(String(15))
-    # accept or resolve: which clock ran out.
-    clock: Mapped[str] = mapped_column(String(10), default="resolve")
-    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(Text)
-
-    unit: Mapped[Unit | None] = relationship(lazy="joined")
 
 
 class InterviewStatus(StrEnum):

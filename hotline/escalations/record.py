@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord
-from hotline.extensions import db
 
 
 def entry(

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from hotline.clock import to_local
+from hotline.core.clock import to_local
 from hotline.sla.ladder import LADDER
 
 

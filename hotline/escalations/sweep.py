@@ -12,14 +12,14 @@ from sqlalchemy import Select, bindparam, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hotline.clock import local_tz
-from hotline.escalations import bulk, effects, interviews
-from hotline.escalations.models import Escalation
-from hotline.extensions import db
+from hotline.core import bulk
+from hotline.core.clock import local_tz
+from hotline.core.extensions import db
+from hotline.escalations import effects, interviews
 from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
-from hotline.sla.schedule import clock_of, thresholds
 from hotline.sla.service import get_calendar
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Escalation, Ticket
+from hotline.tickets.schedule import clock_of, thresholds
 from hotline.units.models import Unit
 
 log = logging.getLogger(__name__)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
-from hotline.api.auth import BEARER, token_required
-from hotline.auth.actor import Actor
-from hotline.auth.models import Role
-from hotline.errors import Forbidden, NotFound, ValidationFailed
+from hotline.core.actor import Actor, Role
+from hotline.core.bearer import BEARER, token_required
+from hotline.core.errors import Forbidden, NotFound, ValidationFailed
+from hotline.core.extensions import csrf, db
 from hotline.escalations import interviews, record
-from hotline.escalations.models import Escalation, InterviewCase, InterviewStatus
+from hotline.escalations.models import InterviewCase, InterviewStatus
 from hotline.escalations.schemas import (
     EscalationArgs,
     EscalationListSchema,
@@ -22,9 +22,8 @@ from hotline.escalations.schemas import (
     ScheduleBody,
     UnitRecordSchema,
 )
-from hotline.extensions import csrf, db
 from hotline.sla import admin as calendar_admin
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Escalation, Ticket
 from hotline.units.models import Unit
 
 blp = Blueprint(

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from hotline import driver_sql
-from hotline.clock import utcnow
-from hotline.errors import HotlineError
-from hotline.extensions import db
-from hotline.intake.models import WebhookDelivery
+from hotline.core import driver_sql
+from hotline.core.clock import utcnow
+from hotline.core.errors import HotlineError
+from hotline.core.extensions import db
+from hotline.core.models import WebhookDelivery
 from hotline.tickets.insert import DeliveryExists
 
 log = logging.getLogger(__name__)

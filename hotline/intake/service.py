@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from hotline.auth.actor import Actor
-from hotline.clock import to_local, utcnow
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.clock import to_local, utcnow
+from hotline.core.extensions import db
 from hotline.notify.models import SmsOptOut
 from hotline.sla import service as sla
 from hotline.tickets import transitions
 from hotline.tickets.models import Status, Ticket
-
-RATING_TOKEN_MAX_AGE = 60 * 24 * 3600  # a rating link stays usable for 60 days
 
 
 def fmt_local(dt: datetime | None) -> str:
@@ -96,27 +92,3 @@ def opt_out(*, phone: str, now: datetime | None = None) -> SmsOptOut:
     db.session.add(row)
     db.session.flush()
     return row
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="hotline-rating")
-
-
-def rating_token(number: str) -> str:
-    """A signed token carrying the ticket number, for the rating link sent by SMS."""
-    return _serializer().dumps({"n": number})
-
-
-def number_from_rating_token(token: str) -> str | None:
-    """The ticket number in a valid, unexpired rating token; None for a forged or old one."""
-    try:
-        data = _serializer().loads(token, max_age=RATING_TOKEN_MAX_AGE)
-    except BadSignature:
-        return None
-    return data.get("n") if isinstance(data, dict) else None
-
-
-def rating_url(number: str) -> str:
-    """The public rating link for a ticket (for the rating-request SMS)."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/complaints/rate/{rating_token(number)}"

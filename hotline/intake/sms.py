@@ -10,13 +10,14 @@ import unicodedata
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline.auth.actor import Actor
-from hotline.clock import utcnow
-from hotline.extensions import csrf, db
-from hotline.intake import deliveries, delivery_status
+from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
+from hotline.core.extensions import csrf, db
+from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.intake.texts import rating_name, text
 from hotline.intake.twilio_security import twilio_signed
+from hotline.notify import delivery_status
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
 from hotline.tickets.insert import NUMBER_MARK

@@ -10,13 +10,14 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.auth.actor import Actor
-from hotline.clock import to_local, utcnow
-from hotline.errors import ValidationFailed
-from hotline.extensions import csrf, db
+from hotline.calls.models import CallbackTask
+from hotline.core.actor import Actor
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import csrf, db
+from hotline.core.models import WebhookDelivery
 from hotline.intake import deliveries
 from hotline.intake import service as intake
-from hotline.intake.models import CallbackTask, WebhookDelivery
 from hotline.intake.texts import text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.tickets import service as tickets

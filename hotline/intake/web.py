@@ -8,15 +8,16 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from hotline.auth.actor import Actor
 from hotline.catalogue.models import Category
-from hotline.errors import InvalidTransition, ValidationFailed
-from hotline.extensions import db, limiter
+from hotline.core.actor import Actor
+from hotline.core.errors import InvalidTransition, ValidationFailed
+from hotline.core.extensions import db, limiter
+from hotline.core.i18n import _, current_locale
 from hotline.intake import service as intake
-from hotline.intake.i18n import _, current_locale
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Kind, Status, Ticket
+from hotline.tickets.rating_link import number_from_rating_token, rating_token
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 
@@ -161,7 +162,7 @@ def status() -> tuple[str, int] | str:
         "received": intake.fmt_local(ticket.created_at),
         "due": intake.fmt_local(ticket.resolve_due_at) if ticket.resolve_due_at else None,
         "rating_link": (
-            f"/complaints/rate/{intake.rating_token(ticket.number)}"
+            f"/complaints/rate/{rating_token(ticket.number)}"
             if ticket.status == Status.replied
             else None
         ),
@@ -172,7 +173,7 @@ def status() -> tuple[str, int] | str:
 @bp.route("/rate/<token>", methods=["GET", "POST"])
 def rate(token: str) -> tuple[str, int] | str:
     """GET|POST /complaints/rate/<signed token> — the rating link sent by SMS."""
-    number = intake.number_from_rating_token(token)
+    number = number_from_rating_token(token)
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number)) if number else None
     if ticket is None:
         return render_template("complaints/rate.html", invalid=True, ratings=RATINGS), 404

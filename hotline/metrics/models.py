@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
 
 
 class UnitDayFigures(db.Model):

@@ -12,9 +12,9 @@ from sqlalchemy import Select, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hotline.clock import local_tz
+from hotline.core.clock import local_tz
+from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
-from hotline.extensions import db
 from hotline.metrics.models import RollupCursor, UnitDayFigures
 from hotline.tickets.models import TicketEvent
 

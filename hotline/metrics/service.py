@@ -8,8 +8,8 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import extract, func, select
 
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit

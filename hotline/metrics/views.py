@@ -7,13 +7,12 @@ from datetime import date
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from hotline.api.auth import BEARER, token_required
-from hotline.auth.actor import Actor
-from hotline.auth.models import Role
-from hotline.clock import to_local, utcnow
-from hotline.errors import Forbidden
+from hotline.core.actor import Actor, Role
+from hotline.core.bearer import BEARER, token_required
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import Forbidden
+from hotline.core.extensions import csrf
 from hotline.escalations.views import calendar_warnings, unit_by_code
-from hotline.extensions import csrf
 from hotline.metrics import service
 from hotline.sla import admin as calendar_admin
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
 
 
 class OutboxMessage(db.Model):
@@ -20,7 +20,8 @@ class OutboxMessage(db.Model):
             postgresql_where=text("status IN ('pending', 'retry')"),
             sqlite_where=text("status IN ('pending', 'retry')"),
         ),
-        # The periodic check for sends interrupted mid-way reads only these (workers/outbox.py).
+        # The periodic check for sends interrupted mid-way reads only these
+        # (hotline/notify/jobs.py).
         Index(
             "ix_outbox_sending",
             "next_attempt_at",
@@ -41,7 +42,7 @@ class OutboxMessage(db.Model):
     # Makes a notification for one cause unique (e.g. "escalation:42:sms:head").
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     # pending, retry, sending, sent, delivered, undelivered, failed, read; review: a send was
-    # interrupted (maybe delivered), never resent automatically (workers/outbox.py)
+    # interrupted (maybe delivered), never resent automatically (hotline/notify/jobs.py)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hotline.clock import utcnow
-from hotline.extensions import db
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.core.queue import wake_after_commit
 from hotline.notify.models import OutboxMessage
 from hotline.notify.texts import render
-from hotline.queue import wake_after_commit
 
 
 def sms_row(

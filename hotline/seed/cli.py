@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 
 @click.command("seed")

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from hotline.auth.actor import Actor
 from hotline.auth.models import User
 from hotline.auth.users import create_user
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import invalidate_catalogue
-from hotline.clock import utcnow
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
 from hotline.notify.models import OutboxMessage
 from hotline.seed import data
 from hotline.sla.models import SlaPolicy

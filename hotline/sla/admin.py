@@ -10,11 +10,12 @@ from datetime import date, datetime
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hotline.clock import to_local, utcnow
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.sla.models import CalendarDay
 from hotline.sla.service import get_calendar, invalidate_calendar
+from hotline.sla.watch import request_recompute
 
 HEADER = ["date", "type", "name"]
 TYPES = {"holiday": False, "workday": True}
@@ -73,8 +74,6 @@ def import_rows(
     *, rows: list[CalendarRow], actor_id: int | None = None, now: datetime | None = None
 ) -> int:
     """Upsert the admin calendar overlay and schedule the recompute of open deadlines."""
-    from hotline.sla.watch import request_recompute
-
     now = now or utcnow()
     if not rows:
         return 0

@@ -1,22 +1,23 @@
-"""`flask sla due|sweep|recompute` and `flask calendar import|status`."""
+"""`flask sla due` and `flask calendar import|status`; `sla sweep` and `sla recompute` join the
+group from their own domains (hotline/cli.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
-from hotline.clock import local_tz, utcnow
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
+from hotline.core.clock import local_tz, utcnow
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.sla import admin
 from hotline.sla.deadlines import add_hours, add_working_days, format_due
 from hotline.sla.service import get_calendar
 
 
-def _instant(value: str | None, name: str) -> datetime:
+def parse_instant(value: str | None, name: str) -> datetime:
     if value is None:
         return utcnow()
     try:
@@ -28,7 +29,7 @@ def _instant(value: str | None, name: str) -> datetime:
     return parsed
 
 
-def _warn_missing(start: datetime, end: datetime) -> None:
+def warn_missing_years(start: datetime, end: datetime) -> None:
     for year in admin.missing_years(start=start, end=end):
         click.echo(f"WARNING: {admin.warning_for(year)}", err=True)
 
@@ -47,42 +48,14 @@ def due_command(start: str, working_days: int | None, hours: float | None) -> No
     """Print the deadline (ISO 8601 with offset) as the last line."""
     if (working_days is None) == (hours is None):
         raise click.UsageError("give exactly one of --working-days and --hours")
-    begin = _instant(start, "--start")
+    begin = parse_instant(start, "--start")
     tz = local_tz()
     if working_days is not None:
         deadline = add_working_days(begin, working_days, get_calendar(), tz)
     else:
         deadline = add_hours(begin, hours)
-    _warn_missing(begin, deadline)
+    warn_missing_years(begin, deadline)
     click.echo(format_due(deadline, tz))
-
-
-@sla_cli.command("sweep")
-@click.option("--now", "now_text", default=None, help="run as of this ISO 8601 instant")
-@with_appcontext
-def sweep_command(now_text: str | None) -> None:
-    """Run one escalation sweep and print what it did."""
-    from hotline.escalations.sweep import sweep
-
-    now = _instant(now_text, "--now")
-    summary = sweep(now=now, commit=db.session.commit)
-    db.session.commit()
-    if summary.deadlines:
-        _warn_missing(now, max(summary.deadlines))
-    else:
-        _warn_missing(now, now + timedelta(days=1))
-    for line in summary.lines():
-        click.echo(line)
-
-
-@sla_cli.command("recompute")
-@with_appcontext
-def recompute_command() -> None:
-    """Recompute open tickets' deadlines now (what the background job does)."""
-    from hotline.sla.recompute import recompute_open_deadlines
-
-    changed = recompute_open_deadlines(now=utcnow(), commit=db.session.commit)
-    click.echo(f"recomputed {changed} tickets")
 
 
 @click.group("calendar", help="The working-day calendar (admin overlay).")

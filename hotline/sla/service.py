@@ -9,8 +9,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from hotline.clock import local_tz
-from hotline.extensions import db
+from hotline.core.clock import local_tz
+from hotline.core.extensions import db
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import add_hours, add_working_days, extend_working_days
 from hotline.sla.models import CalendarDay, SlaPolicy
@@ -160,7 +160,3 @@ def rating_due(replied_at: datetime) -> datetime:
     """Until when a complainant may rate a reply before it closes as not rated."""
     days = int(current_app.config.get("RATING_WINDOW_WD", 3))
     return add_working_days(replied_at, days, get_calendar(), local_tz())
-
-
-# Registers the session hooks that queue a recompute when a policy or the calendar changes.
-from hotline.sla import watch as _watch  # noqa: E402, F401

@@ -1,26 +1,30 @@
-"""A committed change of an SLA policy or the calendar queues a recompute of open deadlines."""
+"""Marks a transaction that changed an SLA policy or the calendar (`changed_clock_rules`).
+
+What follows such a commit (open tickets' deadlines recomputed) is the tickets' business:
+`hotline.tickets.watch` reads the mark after the commit.
+"""
 
 from __future__ import annotations
 
-import logging
 from itertools import chain
 
-from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hotline.core.extensions import db
 from hotline.sla.models import CalendarDay, SlaPolicy
 
-log = logging.getLogger(__name__)
-FLAG = "hotline_recompute_deadlines"
-JOB = "workers.sla.recompute_deadlines"
+FLAG = "hotline_clock_rules_changed"
 
 
 def request_recompute() -> None:
-    """Recompute open tickets' deadlines once the current transaction commits."""
-    from hotline.extensions import db
-
+    """Mark the current transaction as one that changed the clock's rules (bulk writes)."""
     db.session.info[FLAG] = True
+
+
+def changed_clock_rules(session: Session) -> bool:
+    """Whether `session`'s last transaction changed the clock's rules; clears the mark."""
+    return bool(session.info.pop(FLAG, None))
 
 
 @event.listens_for(Session, "before_flush")
@@ -29,23 +33,6 @@ def _watch_rules(session: Session, _context: object, _instances: object) -> None
         if isinstance(obj, SlaPolicy | CalendarDay):
             session.info[FLAG] = True
             return
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if not session.info.pop(FLAG, None) or not has_app_context():
-        return
-    from hotline.queue import enqueue
-    from hotline.sla.service import invalidate_calendar
-
-    invalidate_calendar()
-    if not current_app.config.get("JOBS_ENABLED", True):
-        current_app.extensions.setdefault("hotline_woken", []).append("recompute_deadlines")
-        return
-    try:
-        enqueue("sla", JOB)
-    except Exception as exc:  # noqa: BLE001 - Redis down: an admin reruns `flask sla recompute`
-        log.warning("could not enqueue the deadline recompute: %s", exc)
 
 
 @event.listens_for(Session, "after_rollback")

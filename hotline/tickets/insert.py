@@ -18,10 +18,10 @@ from sqlalchemy import Date, Engine, String, Text, bindparam, exists, func, sele
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
-from hotline import driver_sql
-from hotline.dbtypes import UTCDateTime
-from hotline.extensions import db
-from hotline.intake.models import WebhookDelivery
+from hotline.core import driver_sql
+from hotline.core.dbtypes import UTCDateTime
+from hotline.core.extensions import db
+from hotline.core.models import WebhookDelivery
 from hotline.tickets import numbering
 from hotline.tickets.models import Ticket, TicketEvent
 

@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, Date, bindparam, event, func, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from hotline.clock import to_local
-from hotline.extensions import db
+from hotline.core.clock import to_local
+from hotline.core.extensions import db
 from hotline.tickets.models import TicketSequence
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
-from hotline.api.schemas import PageArgsSchema, PageSchema
-from hotline.auth.actor import Actor
 from hotline.catalogue.routing import load_catalogue
-from hotline.clock import to_local
-from hotline.errors import ValidationFailed
+from hotline.core.actor import Actor
+from hotline.core.clock import to_local
+from hotline.core.errors import ValidationFailed
+from hotline.core.schemas import PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
 from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, normalize_phone
 from hotline.units.schemas import UnitRefSchema
@@ -238,7 +238,7 @@ class ReplyOutSchema(Schema):
 
 
 def _merged_into(ticket: Ticket) -> str | None:
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     if ticket.merged_into_id is None:
         return None

@@ -9,13 +9,13 @@ from typing import Any
 import phonenumbers
 from sqlalchemy import select
 
-from hotline.auth.actor import Actor
 from hotline.catalogue.models import Category
 from hotline.catalogue.routing import CategoryRef, load_catalogue
-from hotline.clock import utcnow
-from hotline.errors import NotFound, ValidationFailed
-from hotline.extensions import db
-from hotline.queue import wake_after_commit
+from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
+from hotline.core.errors import NotFound, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.queue import wake_after_commit
 from hotline.tickets.insert import insert_ticket
 from hotline.tickets.models import (
     Channel,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from hotline.api.auth import token_required
-from hotline.auth.actor import Actor
-from hotline.errors import NotFound
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.bearer import token_required
+from hotline.core.errors import NotFound
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 from hotline.units.schemas import UnitSchema
 

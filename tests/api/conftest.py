@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from hotline.api.auth import issue_token
 from hotline.auth.models import User
-from hotline.extensions import db
+from hotline.auth.tokens import issue_token
+from hotline.core.extensions import db
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 

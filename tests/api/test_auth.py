@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
 from tests.api.conftest import error_fields, sign_in
 from tests.factories import PASSWORD, UserFactory
 
@@ -110,8 +110,8 @@ def test_token_check_needs_no_database_query(client, session, app):
     once per STANDING_TTL per process, not per request)."""
     import sqlalchemy as sa
 
-    from hotline.api.auth import bearer_actor
-    from hotline.extensions import db
+    from hotline.core.bearer import bearer_actor
+    from hotline.core.extensions import db
 
     user = UserFactory(role="unit_agent", unit=None)
     session.commit()
@@ -139,7 +139,7 @@ def test_non_bearer_authorization_is_401(client, session):
 
 
 def test_a_deactivated_users_token_is_refused_at_once(client, session, clock):
-    from hotline.admin.service import update_user
+    from hotline.staff.admin.service import update_user
     from tests.factories import actor
 
     clock.set("2026-10-08T09:00:00+08:00")
@@ -157,7 +157,7 @@ def test_a_deactivated_users_token_is_refused_at_once(client, session, clock):
 
 
 def test_a_change_made_by_another_process_applies_within_the_standing_ttl(client, session, clock):
-    from hotline.api.auth import STANDING_TTL
+    from hotline.auth.tokens import STANDING_TTL
 
     clock.set("2026-10-08T09:00:00+08:00")
     user = UserFactory(role="supervisor")

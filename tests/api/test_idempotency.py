@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hotline.api.models import IdempotencyKey
-from hotline.clock import utcnow
+from hotline.core.clock import utcnow
+from hotline.core.models import IdempotencyKey
 from hotline.tickets.models import Ticket
 from tests.api.conftest import error_fields, ticket_body
 from tests.factories import ticket_in
@@ -115,7 +115,7 @@ def test_concurrent_request_with_the_same_key_gets_the_winners_answer(
     operator, session, monkeypatch
 ):
     """The other request commits its key between our lookup and our commit: we replay it."""
-    from hotline.api import idempotency
+    from hotline.core import idempotency
     from hotline.tickets import service
 
     real_create = service.create

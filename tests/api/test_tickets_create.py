@@ -190,10 +190,10 @@ def test_a_ticket_alone_in_its_request_commits_with_its_one_statement(
 ):
     from sqlalchemy import delete, select, text
 
-    from hotline.api.auth import issue_token
-    from hotline.api.models import IdempotencyKey
     from hotline.auth.models import User
-    from hotline.extensions import db
+    from hotline.auth.tokens import issue_token
+    from hotline.core.extensions import db
+    from hotline.core.models import IdempotencyKey
     from hotline.tickets.models import TicketEvent
     from tests.factories import UserFactory
 

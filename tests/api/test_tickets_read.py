@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from hotline.api.auth import issue_token
 from hotline.audit.models import AuditEntry
-from hotline.extensions import db
+from hotline.auth.tokens import issue_token
+from hotline.core.extensions import db
 from hotline.tickets import transitions as tx
 from tests.api.conftest import Caller, error_fields
 from tests.factories import OPERATOR, new_ticket, ticket_in

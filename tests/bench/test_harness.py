@@ -13,10 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bench import load, report, tickets
-from hotline.escalations.models import Escalation
 from hotline.escalations.sweep import sweep
 from hotline.seed.demo import load_reference
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.models import Escalation, Status, Ticket
 
 NOW = datetime(2026, 10, 13, 2, 0, tzinfo=UTC)
 

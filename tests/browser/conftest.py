@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 import config as config_module
 from hotline import create_app
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -77,7 +77,7 @@ def live_app(browser_database_url: str, tmp_path_factory: pytest.TempPathFactory
     with application.app_context():
         from flask_migrate import upgrade
 
-        from hotline.clock import utcnow
+        from hotline.core.clock import utcnow
         from hotline.seed.demo import load_reference
 
         upgrade(directory=str(ROOT / "migrations"), revision="head")

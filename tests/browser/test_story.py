@@ -53,7 +53,7 @@ def _login(browser, base: str, username: str, lang: str):
 
 def _rollup(live_app) -> None:
     """What the scheduler's figures roll-up job does every five minutes."""
-    from workers.sla import rollup_figures
+    from hotline.oversight.jobs import rollup_figures
 
     with live_app.app_context():
         rollup_figures()

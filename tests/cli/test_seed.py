@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from hotline.auth.models import Role, User
+from hotline.auth.models import User
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.core.actor import Role
 from hotline.sla.models import SlaPolicy
 from hotline.tickets.models import Status, Ticket, TicketEvent
 from hotline.units.models import Unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline.auth.models import User
-from hotline.extensions import db
+from hotline.core.extensions import db
 from tests.factories import UnitFactory, UserFactory
 
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from hotline import driver_sql
-from hotline.extensions import db
+from hotline.core import driver_sql
+from hotline.core.extensions import db
+from hotline.core.models import WebhookDelivery
 from hotline.intake.deliveries import _INSERT
-from hotline.intake.models import WebhookDelivery
 
 BEIJING = timezone(timedelta(hours=8))
 

@@ -1,4 +1,4 @@
-"""Bulk writes (hotline.escalations.bulk): every value arrives whole and rows keep their order."""
+"""Bulk writes (hotline.core.bulk): every value arrives whole and rows keep their order."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from hotline.escalations import bulk
+from hotline.core import bulk
 from hotline.tickets.models import TicketEvent
 from tests.factories import UnitFactory, ticket_in
 

@@ -8,16 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import delete, func, select
 
-from hotline.escalations.models import (
-    CreditRecord,
-    Escalation,
-    InterviewCase,
-    interview_tickets,
-)
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord, InterviewCase, interview_tickets
 from hotline.escalations.sweep import sweep
-from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
-from hotline.tickets.models import Ticket, TicketEvent, TicketRequest
+from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
 from hotline.units.models import Unit
 from tests.factories import UnitFactory, ticket_in
 

@@ -3,7 +3,7 @@ interview an inspector schedules, holds and closes, and the figures show the uni
 
 from __future__ import annotations
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
 from tests.factories import UnitFactory, UserFactory
 
 
@@ -79,7 +79,7 @@ def test_api_ticket_climbs_the_ladder_into_an_interview_and_the_figures(client, 
     assert client.get(url, headers=auth(inspector)).json["closed_at"] is not None
 
     clock.set("2026-11-01T09:00:00+08:00")
-    from workers.sla import rollup_figures
+    from hotline.oversight.jobs import rollup_figures
 
     rollup_figures()
     figures = client.get(

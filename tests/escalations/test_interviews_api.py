@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
+from hotline.core.extensions import db
 from hotline.escalations import interviews
 from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.escalations.sweep import sweep
-from hotline.extensions import db
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
 

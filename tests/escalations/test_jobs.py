@@ -1,12 +1,13 @@
-"""The scheduled entry points in workers/sla.py, called directly as the scheduler would."""
+"""The scheduled sweep and roll-up jobs, called directly as the scheduler would."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hotline.ops.status import last_sweep
+from hotline.escalations import jobs
+from hotline.escalations.jobs import last_sweep
+from hotline.oversight import jobs as oversight_jobs
 from tests.factories import UnitFactory, ticket_in
-from workers import sla as jobs
 
 
 def test_sweep_job_escalates_due_tickets_and_records_when_it_ran(session, clock, redis):
@@ -22,5 +23,5 @@ def test_sweep_job_escalates_due_tickets_and_records_when_it_ran(session, clock,
 def test_rollup_job_folds_new_events_once(session, clock):
     clock.set("2026-10-08T09:00:00+08:00")
     ticket_in("accepted", unit=UnitFactory())
-    assert jobs.rollup_figures() > 0
-    assert jobs.rollup_figures() == 0
+    assert oversight_jobs.rollup_figures() > 0
+    assert oversight_jobs.rollup_figures() == 0

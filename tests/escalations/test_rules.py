@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
-from hotline.escalations.rules import run_unit_rules
 from hotline.escalations.sweep import sweep
-from hotline.extensions import db
+from hotline.oversight.jobs import rollup_figures
+from hotline.oversight.rules import run_unit_rules
 from hotline.tickets import transitions as tx
 from tests.factories import UnitFactory, ticket_in, unit_actor
-from workers.sla import rollup_figures
 
 
 def cases_of(unit) -> list[InterviewCase]:

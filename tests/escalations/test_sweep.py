@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from hotline.escalations.models import CreditRecord, Escalation, InterviewCase, interview_tickets
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord, InterviewCase, interview_tickets
 from hotline.escalations.sweep import due_tickets_query, unrated_query
-from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
 from hotline.tickets import transitions as tx
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Escalation, Ticket, TicketEvent
 from tests.factories import OPERATOR, SUPERVISOR, UnitFactory, ticket_in, unit_actor
 
 LEVELS = ("warning", "overdue", "supervision", "interview")

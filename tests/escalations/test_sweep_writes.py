@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, select
 
-from hotline.escalations.models import CreditRecord, Escalation
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord
 from hotline.escalations.sweep import sweep
-from hotline.extensions import db
 from hotline.notify.models import OutboxMessage
-from hotline.tickets.models import TicketEvent
+from hotline.tickets.models import Escalation, TicketEvent
 from tests.factories import UnitFactory, ticket_in
 
 DUE = datetime(2026, 10, 13, 16, tzinfo=UTC)  # 14 Oct 00:00 local: the DESIGN example

@@ -19,7 +19,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from redis import Redis
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from tests.conftest import ROOT, _server_url
 from tests.faults.helpers import private_app
 from tests.faults.tcpproxy import free_port

@@ -11,12 +11,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from hotline.escalations.models import Escalation, InterviewCase, interview_tickets
-from hotline.extensions import db
+from hotline.core.extensions import db
+from hotline.core.queue import get_queue
+from hotline.escalations.models import InterviewCase, interview_tickets
 from hotline.notify.models import OutboxMessage
-from hotline.queue import get_queue
 from hotline.seed.demo import load_reference
-from hotline.tickets.models import TicketEvent
+from hotline.tickets.models import Escalation, TicketEvent
 from hotline.units.models import Unit
 from tests.conftest import ROOT
 from tests.factories import ticket_in

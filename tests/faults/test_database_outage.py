@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from tests.conftest import ROOT
 from tests.faults.helpers import private_app

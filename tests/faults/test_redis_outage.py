@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
 from hotline.auth.users import create_user
-from hotline.clock import utcnow
-from hotline.extensions import db
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
 from hotline.seed.demo import load_reference
 from hotline.tickets.models import Status, Ticket, TicketEvent
 from tests.faults.conftest import Stack
@@ -78,8 +78,8 @@ def test_complaints_during_a_redis_outage_are_answered_kept_and_routed_after(
 
     stack.redis.start()  # back, and empty: the jobs queued before the outage are gone too
     with app.app_context():
+        from hotline.tickets.jobs import requeue_stragglers
         from workers.app import make_worker
-        from workers.routing import requeue_stragglers
 
         woken = requeue_stragglers(now=utcnow() + timedelta(minutes=2))
         assert woken["route"] is True

@@ -16,10 +16,10 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import func, select
 
-from hotline.clock import utcnow
-from hotline.extensions import db
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.core.queue import get_queue
 from hotline.notify.models import OutboxMessage
-from hotline.queue import get_queue
 from hotline.seed.demo import load_reference
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Status, Ticket, TicketEvent
@@ -109,7 +109,7 @@ def test_routing_killed_mid_batch_routes_every_ticket_exactly_once_after_restart
         # replace the wake-up job intake queued by one with small batches, so some batches are
         # committed and one is in flight when the kill lands
         get_queue("routing").empty()
-        get_queue("routing").enqueue("workers.routing.route_pending", batch_size=4)
+        get_queue("routing").enqueue("hotline.tickets.jobs.route_pending", batch_size=4)
     new = select(func.count()).select_from(Ticket).where(Ticket.status == Status.new)
     worker = stack.worker(FAULT_ROUTE_DELAY="0.15")
     _wait(lambda: _scalar(stack, new) <= 16, "two committed batches")
@@ -118,7 +118,7 @@ def test_routing_killed_mid_batch_routes_every_ticket_exactly_once_after_restart
     assert 0 < left < 24, "the kill landed in the middle of the routing"
 
     with stack.app.app_context():
-        from workers.routing import requeue_stragglers
+        from hotline.tickets.jobs import requeue_stragglers
 
         assert requeue_stragglers(now=utcnow() + timedelta(minutes=2))["route"] is True
     restarted = stack.worker("--burst")
@@ -151,7 +151,7 @@ def test_sender_killed_mid_batch_never_sends_an_sms_twice(stack: Stack, sms_stub
                 )
             )
         db.session.commit()
-        get_queue("notify").enqueue("workers.outbox.send_outbox", batch_size=4)
+        get_queue("notify").enqueue("hotline.notify.jobs.send_outbox", batch_size=4)
     env = {"SMS_BACKEND": "twilio", "FAULT_TWILIO_API_BASE": sms_stub.url}
     worker = stack.worker(**env)
     _wait(lambda: len(sms_stub.bodies) >= 3, "three SMS at the provider")
@@ -160,11 +160,11 @@ def test_sender_killed_mid_batch_never_sends_an_sms_twice(stack: Stack, sms_stub
     assert sent_before_kill < 12, "the kill landed in the middle of the sending"
 
     with stack.app.app_context():
-        from workers.outbox import retry_due
+        from hotline.notify.jobs import retry_due
 
         # rows caught in `sending` go to review (maybe sent); the rest are due again
         retry_due(now=utcnow() + timedelta(minutes=11))
-        get_queue("notify").enqueue("workers.outbox.send_outbox")
+        get_queue("notify").enqueue("hotline.notify.jobs.send_outbox")
     restarted = stack.worker("--burst", **env)
     restarted.wait(timeout=WAIT_SECONDS)
 

@@ -11,6 +11,7 @@ from flask import Flask
 
 import config as config_module
 from hotline import create_app
+from workers.cli import register_commands
 
 
 def create() -> Flask:
@@ -29,4 +30,6 @@ def create() -> Flask:
             return original(ticket, **kwargs)
 
         transitions.route = slow_route
-    return create_app(cfg)
+    app = create_app(cfg)
+    register_commands(app)
+    return app

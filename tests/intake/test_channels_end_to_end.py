@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.extensions import db
-from hotline.intake.open311.service import issue_api_key
+from hotline.auth.api_keys import issue_api_key
+from hotline.core.extensions import db
+from hotline.tickets.jobs import route_pending
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory
 from tests.intake.helpers import message_text, twiml
-from workers.routing import route_pending
 
 
 def test_every_channel_ends_as_a_routed_ticket(twilio, client, clock):

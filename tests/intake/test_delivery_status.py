@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.notify.models import OutboxMessage
 
 SID = "SM" + "d" * 32
@@ -81,7 +81,7 @@ def test_forged_status_callback_is_refused(twilio, message):
 def test_a_callback_racing_the_senders_commit_is_not_lost(twilio, monkeypatch):
     """The callback finds no message with its sid; before it keeps the status, the sender
     commits the sid and finds nothing kept. The callback's second look must apply it."""
-    from hotline.intake import delivery_status
+    from hotline.notify import delivery_status
 
     row = OutboxMessage(
         channel="sms",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.intake import delivery_status
+from hotline.notify import delivery_status
 from hotline.notify.models import OutboxMessage
 
 

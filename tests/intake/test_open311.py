@@ -13,8 +13,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 from sqlalchemy import func, select
 
-from hotline.extensions import db
-from hotline.intake.open311.service import issue_api_key
+from hotline.auth.api_keys import issue_api_key
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, UnitFactory, new_ticket, ticket_in
 

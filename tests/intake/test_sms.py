@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hotline.extensions import db
-from hotline.intake.models import WebhookDelivery
+from hotline.core.extensions import db
+from hotline.core.models import WebhookDelivery
 from hotline.notify.models import SmsOptOut
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.factories import UnitFactory, ticket_in
@@ -92,7 +92,7 @@ def test_a_retried_rating_answers_as_the_first_and_rates_once(twilio):
 
 
 def test_a_retry_whose_handler_now_fails_answers_as_the_first(twilio, app):
-    from hotline.errors import ValidationFailed
+    from hotline.core.errors import ValidationFailed
     from hotline.intake import deliveries
 
     def refuse() -> tuple[str, int | None]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hotline.extensions import db
-from hotline.intake.models import CallbackTask
+from hotline.calls.models import CallbackTask
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from tests.intake.helpers import twiml
 

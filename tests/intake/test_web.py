@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from hotline.extensions import db, limiter
-from hotline.intake.service import rating_token
+from hotline.core.extensions import db, limiter
 from hotline.tickets.models import Ticket
+from hotline.tickets.rating_link import rating_token
 from tests.factories import CategoryFactory, UnitFactory, ticket_in
 
 GOOD = {

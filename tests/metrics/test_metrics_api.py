@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hotline.api.auth import issue_token
-from hotline.auth.actor import Actor
+from hotline.auth.tokens import issue_token
+from hotline.core.actor import Actor
 from hotline.escalations.sweep import sweep
 from hotline.metrics.service import figures
+from hotline.oversight.jobs import rollup_figures
 from hotline.tickets import transitions as tx
 from tests.factories import OPERATOR, UnitFactory, UserFactory, ticket_in, unit_actor
-from workers.sla import rollup_figures
 
 
 def auth(user) -> dict:

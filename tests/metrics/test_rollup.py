@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
-from hotline.clock import local_tz
+from hotline.core.clock import local_tz
+from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
-from hotline.extensions import db
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS, EventFact, figures_from_events, roll_up
 from hotline.tickets.models import TicketEvent

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from tests.faults.helpers import private_app
 
 pytestmark = pytest.mark.committed

@@ -8,7 +8,7 @@ from redis import Redis
 
 
 def test_healthz_answers_without_touching_the_database(client: FlaskClient, monkeypatch) -> None:
-    from hotline.extensions import db
+    from hotline.core.extensions import db
 
     def _boom(*args, **kwargs):
         raise AssertionError("healthz must not query the database")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 
-from hotline.ops.logs import JsonFormatter, TicketFilter, ticket_context
+from hotline.core.logs import JsonFormatter, TicketFilter, ticket_context
 
 
 def _line(message: str, *args: object, **extra: object) -> dict:
-    record = logging.LogRecord("workers.routing", logging.INFO, __file__, 1, message, args, None)
+    record = logging.LogRecord(
+        "hotline.tickets.jobs", logging.INFO, __file__, 1, message, args, None
+    )
     for key, value in extra.items():
         setattr(record, key, value)
     TicketFilter().filter(record)
@@ -21,7 +23,7 @@ def test_a_job_line_naming_a_ticket_carries_it_as_a_field() -> None:
     assert line["ticket"] == "20261009-000042"
     assert line["message"] == "routed ticket 20261009-000042 to 城管局"
     assert line["level"] == "INFO"
-    assert line["logger"] == "workers.routing"
+    assert line["logger"] == "hotline.tickets.jobs"
 
 
 def test_lines_inside_a_ticket_context_carry_its_number() -> None:

@@ -12,10 +12,10 @@ from rq import Queue, SimpleWorker
 from rq.registry import FailedJobRegistry
 
 from hotline.auth.models import User
-from hotline.extensions import db
+from hotline.core.extensions import db
+from hotline.core.queue import get_queue
+from hotline.escalations.jobs import record_sweep
 from hotline.notify.models import OutboxMessage
-from hotline.ops.status import record_sweep
-from hotline.queue import get_queue
 
 
 def _user(role: str, unit=None) -> User:

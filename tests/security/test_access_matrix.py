@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from tests.security import rules
 from tests.security.world import ROLES, World, body_for, build
 

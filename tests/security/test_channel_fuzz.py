@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from hotline.intake.open311.service import issue_api_key
+from hotline.auth.api_keys import issue_api_key
 from tests.factories import CategoryFactory
 
 PUBLIC = "https://hotline.example.org"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
 MAX_EXAMPLES = 6

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from tests.factories import UnitFactory, ticket_in
 from tests.security.world import NOW, ROLES, World, build
 

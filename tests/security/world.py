@@ -10,10 +10,10 @@ from flask import Flask
 from flask_login import FlaskLoginClient
 from werkzeug.test import TestResponse
 
-from hotline.api.auth import issue_token
+from hotline.auth.tokens import issue_token
+from hotline.calls.models import CallbackTask
+from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
-from hotline.extensions import db
-from hotline.intake.models import CallbackTask
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
 ROLES = ("operator", "supervisor", "unit_agent", "unit_head", "inspector", "admin")

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.sla.models import CalendarDay, SlaPolicy
+from hotline.tickets.jobs import recompute_deadlines
 from hotline.tickets.models import TicketEvent
 from tests.factories import UnitFactory, ticket_in
-from workers.sla import recompute_deadlines
 
 
 def due(runner, *args: str):

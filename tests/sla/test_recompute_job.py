@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import delete, select
 
-from hotline.escalations.models import CreditRecord, Escalation
-from hotline.extensions import db
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord
 from hotline.notify.models import OutboxMessage
 from hotline.sla.models import CalendarDay
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Escalation, Ticket, TicketEvent
 from hotline.units.models import Unit
 from tests.factories import UnitFactory, ticket_in
 from workers.app import run_worker

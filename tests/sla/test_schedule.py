@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from hotline.core.extensions import db
 from hotline.escalations.sweep import sweep
-from hotline.extensions import db
 from hotline.tickets import transitions as tx
 from tests.factories import OPERATOR, SUPERVISOR, UnitFactory, ticket_in, unit_actor
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.factories import UnitFactory, new_ticket
 

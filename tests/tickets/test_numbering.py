@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from hotline.errors import ValidationFailed
-from hotline.extensions import db
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.tickets import numbering
 from hotline.tickets.models import TicketSequence
 from tests.factories import new_ticket

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.auth.actor import Actor
-from hotline.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hotline.core.actor import Actor
+from hotline.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import TicketEvent

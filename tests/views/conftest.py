@@ -12,7 +12,7 @@ from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
 from hotline.auth.models import User
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.units.models import Unit
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 

@@ -11,7 +11,7 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import load_catalogue
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.sla.service import get_calendar
 from hotline.units.models import Unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotline.auth.models import User
-from hotline.extensions import db
+from hotline.core.extensions import db
 
 HOMES = {
     "operator": "/console",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline.audit.models import AuditEntry
-from hotline.clock import utcnow
-from hotline.extensions import db
-from hotline.intake.models import CallbackTask
+from hotline.calls.models import CallbackTask
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Ticket, TicketRequest
 from tests.factories import CategoryFactory, RoutingRuleFactory, new_ticket, ticket_in, unit_actor

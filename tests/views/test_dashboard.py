@@ -9,12 +9,13 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from hotline.auth.actor import Actor
-from hotline.clock import utcnow
-from hotline.escalations.models import CreditRecord, Escalation, InterviewCase
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.metrics.rollup import roll_up
 from hotline.tickets import transitions as tx
+from hotline.tickets.models import Escalation
 from tests.factories import OPERATOR, ticket_in
 
 

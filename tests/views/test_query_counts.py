@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from hotline.clock import utcnow
-from hotline.escalations.models import CreditRecord, Escalation, InterviewCase
-from hotline.extensions import db
-from hotline.intake.models import CallbackTask
+from hotline.calls.models import CallbackTask
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.tickets import transitions as tx
+from hotline.tickets.models import Escalation
 from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory, ticket_in, unit_actor
 
 
@@ -156,7 +157,7 @@ def test_ticket_page_query_count_does_not_grow_with_events(
 
 
 def staff_supervisor(staff):
-    from hotline.auth.actor import Actor
+    from hotline.core.actor import Actor
 
     return Actor.of(staff.supervisor)
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from hotline.audit.models import AuditEntry
-from hotline.clock import utcnow
-from hotline.escalations.models import Escalation
-from hotline.extensions import db
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
 from hotline.tickets import transitions as tx
+from hotline.tickets.models import Escalation
 from tests.factories import ticket_in, unit_actor
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from hotline.clock import utcnow
-from hotline.escalations.models import Escalation, InterviewCase
-from hotline.extensions import db
-from hotline.tickets.models import Ticket, TicketEvent, TicketRequest
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.escalations.models import InterviewCase
+from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
 from tests.factories import ticket_in
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 
-from hotline.queue import get_queue, redis_conn
+from hotline.core.queue import get_queue, redis_conn
 from tests.workers.twilio_stub import TwilioStub
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from hotline.api.models import IdempotencyKey
-from workers.maintenance import purge_idempotency_keys
+from hotline.core.idempotency import purge_idempotency_keys
+from hotline.core.models import IdempotencyKey
 
 
 def _key(session, name: str, created_at) -> None:

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.notify.backends import SentSms
+from hotline.notify.jobs import MAX_ATTEMPTS, SENDING_TIMEOUT, retry_due, send_outbox
 from hotline.notify.models import OutboxMessage, SmsOptOut
 from hotline.notify.service import queue_inapp, queue_sms
-from workers.outbox import MAX_ATTEMPTS, SENDING_TIMEOUT, retry_due, send_outbox
 
 PHONE = "+8613812345678"
 
@@ -268,7 +268,7 @@ def test_two_senders_at_once_never_send_a_row_twice(app):
 def test_a_delivery_callback_kept_while_the_sender_commits_is_applied(session, clock, monkeypatch):
     """Twilio calls back before our commit of the sid: the callback is kept, and the sender's
     look after its commit applies it (the callback's own second look is tested in intake)."""
-    from hotline.intake import delivery_status
+    from hotline.notify import delivery_status
 
     clock.set("2026-10-09T10:00:00+08:00")
     message_id = _sms()

@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets import transitions
+from hotline.tickets.jobs import requeue_stragglers, route_pending
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.factories import CategoryFactory, new_ticket
-from workers.routing import requeue_stragglers, route_pending
 
 
 def _reload(number: str) -> Ticket:
@@ -149,7 +149,7 @@ def test_concurrent_claims_never_take_the_same_ticket(app, queues):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("row locks need PostgreSQL")
-        from workers.routing import _claim
+        from hotline.tickets.jobs import _claim
 
         category = CategoryFactory()
         ids = [new_ticket(category=category).id for _ in range(4)]

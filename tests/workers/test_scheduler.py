@@ -9,8 +9,8 @@ from workers.schedule import Periodic
 from workers.scheduler import Scheduler
 
 REGISTRY = (
-    Periodic("route-stragglers", "workers.routing.requeue_stragglers", 60, "routing"),
-    Periodic("outbox-retry", "workers.outbox.retry_due", 30, "notify"),
+    Periodic("route-stragglers", "hotline.tickets.jobs.requeue_stragglers", 60, "routing"),
+    Periodic("outbox-retry", "hotline.notify.jobs.retry_due", 30, "notify"),
 )
 
 

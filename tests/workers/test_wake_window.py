@@ -10,15 +10,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-import hotline.queue as queue_module
-from hotline.extensions import db
+import hotline.core.queue as queue_module
+from hotline.core.extensions import db
+from hotline.core.queue import DRAIN_LINGER_SECONDS, DRAIN_MAX_SECONDS, WAKE_WINDOW_SECONDS
+from hotline.notify.jobs import send_outbox
 from hotline.notify.models import OutboxMessage
 from hotline.notify.service import queue_sms
-from hotline.queue import DRAIN_LINGER_SECONDS, DRAIN_MAX_SECONDS, WAKE_WINDOW_SECONDS
+from hotline.tickets.jobs import route_pending
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, new_ticket
-from workers.outbox import send_outbox
-from workers.routing import route_pending
 
 
 class Monotonic:

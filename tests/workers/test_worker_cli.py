@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, new_ticket
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -11,13 +10,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hotline.auth.actor import Actor
+from hotline.auth.api_keys import active_api_key
 from hotline.auth.models import ApiKey
 from hotline.catalogue.models import Category
-from hotline.clock import local_tz, utcnow
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.clock import local_tz, utcnow
+from hotline.core.extensions import db
+from hotline.core.models import WebhookDelivery
 from hotline.intake import deliveries
-from hotline.intake.models import WebhookDelivery
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
@@ -36,35 +36,10 @@ class Open311Error(Exception):
         self.description = description
 
 
-def hash_api_key(raw: str) -> str:
-    """What ApiKey.key_hash stores for a raw key (the raw key is shown once, never kept)."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def issue_api_key(*, name: str, created_by_id: int | None = None) -> tuple[ApiKey, str]:
-    """A new Open311 api_key for an outside client: the row and the raw key to hand over once."""
-    raw = secrets.token_urlsafe(32)
-    key = ApiKey(
-        name=name,
-        key_hash=hash_api_key(raw),
-        prefix=raw[:8],
-        active=True,
-        created_by_id=created_by_id,
-        created_at=utcnow(),
-    )
-    db.session.add(key)
-    db.session.flush()
-    return key, raw
-
-
 def authenticate(raw: str | None) -> ApiKey:
     """The active ApiKey matching `raw`; Open311Error 403 otherwise."""
-    key = (
-        db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_api_key(raw)))
-        if raw
-        else None
-    )
-    if key is None or not key.active:
+    key = active_api_key(raw)
+    if key is None:
         raise Open311Error(403, "api_key is missing or invalid")
     return key
 

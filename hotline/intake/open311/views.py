@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from hotline.extensions import csrf, db
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import csrf, db
 from hotline.intake.open311 import service as o311
 from hotline.intake.open311.render import error, respond
 
@@ -24,6 +25,13 @@ def _fmt() -> str:
 def _open311_error(exc: o311.Open311Error) -> Response:
     db.session.rollback()
     return error(_fmt(), exc.status, exc.description)
+
+
+@bp.errorhandler(ValidationFailed)
+def _validation_error(exc: ValidationFailed) -> Response:
+    # e.g. the input guard's NUL refusal: Open311 clients read the spec's error array.
+    db.session.rollback()
+    return error(_fmt(), 400, exc.message)
 
 
 @bp.errorhandler(HTTPException)

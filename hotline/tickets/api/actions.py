@@ -9,11 +9,11 @@ from flask import Response, request
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from hotline.api.auth import token_required
-from hotline.api.idempotency import idempotent
-from hotline.auth.actor import Actor
-from hotline.errors import Conflict, ValidationFailed
-from hotline.extensions import db
+from hotline.core.actor import Actor
+from hotline.core.bearer import token_required
+from hotline.core.errors import Conflict, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.idempotency import idempotent
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response

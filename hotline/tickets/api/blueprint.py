@@ -8,9 +8,9 @@ from flask import Response, jsonify, make_response, request
 from flask_smorest import Blueprint
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.auth.actor import Actor
-from hotline.clock import utcnow
-from hotline.extensions import csrf
+from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
+from hotline.core.extensions import csrf
 from hotline.tickets.models import Ticket
 from hotline.tickets.schemas import schema_for, shows_personal_data
 

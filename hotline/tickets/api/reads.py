@@ -8,16 +8,15 @@ from typing import Any
 from flask import Response, jsonify, make_response, request, url_for
 from sqlalchemy import func, or_, select
 
-from hotline.api import idempotency
-from hotline.api.auth import token_required
-from hotline.api.idempotency import idempotent
 from hotline.audit.service import record_personal_data_reads
-from hotline.auth.actor import Actor
-from hotline.auth.models import HOTLINE_ROLES
 from hotline.catalogue.models import Category
-from hotline.clock import utcnow
-from hotline.errors import Forbidden
-from hotline.extensions import db
+from hotline.core import idempotency
+from hotline.core.actor import HOTLINE_ROLES, Actor
+from hotline.core.bearer import token_required
+from hotline.core.clock import utcnow
+from hotline.core.errors import Forbidden
+from hotline.core.extensions import db
+from hotline.core.idempotency import idempotent
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
 from hotline.tickets.models import Ticket, TicketEvent, ticket_assisting_units

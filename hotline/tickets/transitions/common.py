@@ -7,17 +7,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import Role
-from hotline.clock import to_local
-from hotline.errors import (
+from hotline.core.actor import Actor, Role
+from hotline.core.clock import to_local
+from hotline.core.errors import (
     Conflict,
     Forbidden,
     InvalidTransition,
     NotFound,
     ValidationFailed,
 )
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Ticket, TicketRequest
@@ -125,7 +124,7 @@ def _open_window(ticket: Ticket, unit: Unit, now: datetime) -> None:
 
 def sla_next_check(ticket: Ticket) -> datetime | None:
     """When the ladder should next look at the ticket; the clock module refines this."""
-    from hotline.sla.schedule import next_check_at
+    from hotline.tickets.schedule import next_check_at
 
     return next_check_at(ticket)
 

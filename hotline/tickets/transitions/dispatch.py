@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import HOTLINE_ROLES
 from hotline.catalogue.routing import decide, load_catalogue
-from hotline.clock import utcnow
-from hotline.extensions import db
+from hotline.core.actor import HOTLINE_ROLES, Actor
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.transitions.common import (
     _check_version,

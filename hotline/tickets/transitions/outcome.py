@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import HOTLINE_ROLES
-from hotline.clock import utcnow
-from hotline.errors import (
+from hotline.core.actor import HOTLINE_ROLES, Actor
+from hotline.core.clock import utcnow
+from hotline.core.errors import (
     InvalidTransition,
     ValidationFailed,
 )
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket
+from hotline.tickets.rating_link import rating_url
 from hotline.tickets.service import record
 from hotline.tickets.transitions.common import (
     SATISFIED_MIN,
@@ -71,7 +71,7 @@ def reply(
         now=now,
         number=ticket.number,
         reply=ticket.reply_text[:80],
-        link=_rating_url(ticket.number),
+        link=rating_url(ticket.number),
     )
     return ticket
 
@@ -226,10 +226,3 @@ def close_unrated(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
         return ticket
     _close(ticket, Actor.system("rating-timeout"), now, "not rated", {"rated": False})
     return ticket
-
-
-def _rating_url(number: str) -> str:
-    # Imported here: hotline.intake imports the transitions, so a top-level import would cycle.
-    from hotline.intake.service import rating_url
-
-    return rating_url(number)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import Role
-from hotline.clock import utcnow
-from hotline.errors import (
+from hotline.core.actor import Actor, Role
+from hotline.core.clock import utcnow
+from hotline.core.errors import (
     Conflict,
     InvalidTransition,
     ValidationFailed,
 )
-from hotline.extensions import db
+from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.auth.actor import Actor
-from hotline.auth.models import HOTLINE_ROLES, Role
-from hotline.clock import utcnow
-from hotline.errors import (
+from hotline.core.actor import HOTLINE_ROLES, Actor, Role
+from hotline.core.clock import utcnow
+from hotline.core.errors import (
     Conflict,
     NotFound,
     ValidationFailed,

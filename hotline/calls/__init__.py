@@ -1,0 +1,1 @@
+"""Phone calls beyond intake: the missed-call callback tasks operators work through."""

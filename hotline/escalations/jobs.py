@@ -1,0 +1,53 @@
+"""Escalation jobs: the ladder sweep every minute, and when it last finished (status page)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import current_app
+
+from hotline.core.clock import utcnow
+from hotline.core.extensions import db
+from hotline.core.queue import redis_conn
+
+log = logging.getLogger(__name__)
+
+
+def sweep(now: datetime | None = None) -> dict:
+    """One escalation sweep as of now (every 60 s); commits after each batch."""
+    from hotline.escalations.sweep import sweep as run
+
+    now = now or utcnow()
+    try:
+        summary = run(now=now, commit=db.session.commit)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    record_sweep(at=now)  # shown on the admin status page; never fails the job
+    log.info("sla sweep at %s: %s", now.isoformat(), "; ".join(summary.lines()))
+    return {
+        "checked": summary.checked,
+        "levels": dict(summary.levels),
+        "closed_unrated": summary.closed_unrated,
+        "rectification_overdue": summary.rectification_overdue,
+    }
+
+
+def _sweep_key() -> str:
+    return f"{current_app.config['QUEUE_PREFIX']}:ops:last_sweep"
+
+
+def record_sweep(*, at: datetime) -> None:
+    """Remember when the escalation sweep last finished (shown on the status page)."""
+    try:
+        redis_conn().set(_sweep_key(), at.isoformat())
+    except Exception:
+        current_app.logger.warning("could not record the sweep time", exc_info=True)
+
+
+def last_sweep() -> datetime | None:
+    """When the sweep last finished, or None if never (or Redis cannot say)."""
+    raw = redis_conn().get(_sweep_key())
+    return datetime.fromisoformat(raw.decode() if isinstance(raw, bytes) else raw) if raw else None

@@ -1,1 +1,0 @@
-"""Operations: health and readiness probes, the admin status page, JSON logs, outage answers."""

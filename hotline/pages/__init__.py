@@ -1,1 +1,0 @@
-"""Pages shared by every staff role: the home redirect, the ticket page, the action forms."""

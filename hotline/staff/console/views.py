@@ -1,0 +1,186 @@
+"""The operator console pages; every transition posts to the shared ticket actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from hotline.audit.service import record_personal_data_reads
+from hotline.calls.models import CallbackTask
+from hotline.catalogue.models import Category, RoutingRule
+from hotline.core.actor import Role
+from hotline.core.clock import utcnow
+from hotline.core.errors import HotlineError, ValidationFailed
+from hotline.core.extensions import db
+from hotline.staff.access import HOTLINE, current_actor, role_required
+from hotline.staff.console import service
+from hotline.staff.pages.ui import page_args, paginate, run_action
+from hotline.tickets.models import Kind
+from hotline.tickets.service import normalize_phone
+from hotline.units.models import Unit
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+def _units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+
+
+def _phone_arg(raw: str | None) -> str | None:
+    try:
+        return normalize_phone(raw, required=False)
+    except ValidationFailed:
+        return None
+
+
+@bp.route("")
+@role_required(*HOTLINE)
+def index() -> str:
+    task = None
+    task_id = request.args.get("task", type=int)
+    if task_id:
+        task = db.session.get(CallbackTask, task_id)
+    phone = request.args.get("phone") or (task.phone if task else "")
+    categories = list(
+        db.session.scalars(
+            select(Category).where(Category.active.is_(True)).order_by(Category.code)
+        )
+    )
+    districts = sorted(d for d in db.session.scalars(select(RoutingRule.district).distinct()) if d)
+    return render_template(
+        "console/index.html",
+        phone=phone,
+        task=task if task is not None and task.status == "open" else None,
+        categories=categories,
+        districts=districts,
+        units=_units(),
+        kinds=[k.value for k in Kind],
+    )
+
+
+@bp.route("/calls", methods=["POST"])
+@role_required(*HOTLINE)
+def log_call() -> Response:
+    form = request.form
+    actor = current_actor()
+    try:
+        ticket = service.log_call(
+            actor=actor,
+            phone=form.get("phone", ""),
+            description=form.get("description", ""),
+            kind=form.get("kind"),
+            category=form.get("category"),
+            priority=form.get("priority"),
+            name=form.get("name"),
+            disclose_identity=bool(form.get("disclose_identity")),
+            confidential=bool(form.get("confidential")),
+            district=form.get("district"),
+            address=form.get("address"),
+            unit=form.get("unit"),
+            task_id=form.get("task", type=int),
+            locale=str(get_locale() or "zh_CN"),
+        )
+        db.session.commit()
+    except HotlineError as exc:
+        db.session.rollback()
+        names = ", ".join(exc.fields) if exc.fields else ""
+        flash(exc.message + (f" ({names})" if names else ""), "error")
+        return redirect(url_for("console.index", phone=form.get("phone", "")))
+    flash(_("已登记工单 %(n)s。", n=ticket.number), "ok")
+    return redirect(url_for("pages.ticket", number=ticket.number))
+
+
+@bp.route("/caller")
+@role_required(*HOTLINE)
+def caller() -> str:
+    """htmx partial: the caller's earlier tickets beside the new-call form."""
+    phone = _phone_arg(request.args.get("phone"))
+    history = service.caller_history(phone=phone) if phone else []
+    html = render_template("console/_caller.html", phone=phone, history=history)
+    _audit_reads([t.id for t in history], "caller_history")
+    return html
+
+
+def _audit_reads(ticket_ids: list[int], via: str) -> None:
+    """DESIGN §1: staff reads of unmasked complainant data are audited, one INSERT per page."""
+    if ticket_ids:
+        record_personal_data_reads(
+            actor=current_actor(), ticket_ids=ticket_ids, now=utcnow(), via=via
+        )
+        db.session.commit()
+
+
+@bp.route("/suggest")
+@role_required(*HOTLINE)
+def suggest() -> str:
+    """htmx partial: suggested category and unit, and duplicates to merge, while typing."""
+    description = (request.args.get("description") or "").strip()
+    district = (request.args.get("district") or "").strip() or None
+    suggestion = service.suggest(
+        description=description, district=district, category_code=request.args.get("category")
+    )
+    dups = service.duplicates(
+        description=description, phone=_phone_arg(request.args.get("phone")), district=district
+    )
+    return render_template(
+        "console/_suggest.html", suggestion=suggestion, duplicates=dups, description=description
+    )
+
+
+@bp.route("/triage")
+@role_required(*HOTLINE)
+def triage() -> str:
+    page, per_page = page_args()
+    return render_template(
+        "console/triage.html",
+        page=paginate(service.triage_queue(), page=page, per_page=per_page),
+        units=_units(),
+    )
+
+
+@bp.route("/callbacks")
+@role_required(*HOTLINE)
+def callbacks() -> str:
+    page, per_page = page_args()
+    page_ = paginate(service.callback_queue(), page=page, per_page=per_page)
+    html = render_template("console/callbacks.html", page=page_)
+    _audit_reads([t.id for t in page_.items if t.complainant_phone], "callback_queue")
+    return html
+
+
+@bp.route("/missed")
+@role_required(*HOTLINE)
+def missed() -> str:
+    page, per_page = page_args()
+    return render_template(
+        "console/missed.html", page=paginate(service.missed_calls(), page=page, per_page=per_page)
+    )
+
+
+@bp.route("/missed/<int:task_id>/done", methods=["POST"])
+@role_required(*HOTLINE)
+def missed_done(task_id: int) -> Response:
+    return run_action(
+        lambda: service.finish_callback_task(
+            task_id=task_id, actor=current_actor(), note=request.form.get("note") or None
+        ),
+        success=_("已标记为已回拨。"),
+        default_next=url_for("console.missed"),
+    )
+
+
+@bp.route("/requests")
+@role_required(Role.supervisor)
+def requests() -> str:
+    page, per_page = page_args()
+    page_ = paginate(service.pending_requests(), page=page, per_page=per_page)
+    unit_ids = {r.unit_id for r in page_.items}
+    names = (
+        dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
+        if unit_ids
+        else {}
+    )
+    return render_template("console/requests.html", page=page_, unit_names=names)

@@ -1,0 +1,200 @@
+"""The inspector's lists as queries, shared by the pages and the CSV/XLSX exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
+from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.staff.dashboard import figures
+from hotline.tickets.models import Escalation, Ticket
+from hotline.units.models import Unit
+
+PAGE_LEVELS = ("warning", "overdue", "supervision", "interview")
+
+
+def period(args: dict[str, Any]) -> tuple[date, date, str]:
+    """The chosen month (`period=YYYY-MM`, default this month) as local first/last days."""
+    raw = args.get("period") or to_local(utcnow()).strftime("%Y-%m")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        start, end = figures.month_bounds(year, month)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed("period must be YYYY-MM", fields={"period": ["YYYY-MM"]}) from exc
+    return start, end, f"{year}-{month:02d}"
+
+
+def overdue_query(args: dict[str, Any]) -> Select:
+    """Open tickets past a deadline, the longest overdue first."""
+    stmt = select(Ticket).where(figures.overdue_clause(utcnow())).order_by(Ticket.resolve_due_at)
+    if args.get("unit"):
+        stmt = stmt.where(Ticket.unit.has(Unit.code == args["unit"]))
+    return stmt
+
+
+def escalations_query(args: dict[str, Any]) -> Select:
+    """Every escalation with its ticket number and unit, newest first."""
+    stmt = (
+        select(Escalation, Ticket.number, Ticket.status)
+        .join(Ticket, Ticket.id == Escalation.ticket_id)
+        .order_by(Escalation.created_at.desc(), Escalation.id.desc())
+    )
+    if args.get("level") in PAGE_LEVELS:
+        stmt = stmt.where(Escalation.level == args["level"])
+    if args.get("unit"):
+        stmt = stmt.where(Escalation.unit.has(Unit.code == args["unit"]))
+    return stmt
+
+
+def interviews_query(args: dict[str, Any]) -> Select:
+    stmt = select(InterviewCase).order_by(InterviewCase.opened_at.desc())
+    if args.get("status"):
+        stmt = stmt.where(InterviewCase.status == args["status"])
+    if args.get("unit"):
+        stmt = stmt.where(InterviewCase.unit.has(Unit.code == args["unit"]))
+    return stmt
+
+
+def credit_query(unit_id: int) -> Select:
+    return (
+        select(CreditRecord)
+        .where(CreditRecord.unit_id == unit_id)
+        .order_by(CreditRecord.at.desc(), CreditRecord.id.desc())
+    )
+
+
+def _unit_id(args: dict[str, Any]) -> int:
+    unit_id = db.session.scalar(select(Unit.id).where(Unit.code == (args.get("unit") or "")))
+    if unit_id is None:
+        raise ValidationFailed("unknown unit", fields={"unit": ["unknown unit"]})
+    return unit_id
+
+
+def _fmt(dt: Any) -> str:
+    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | None, Iterator]:
+    """Headers, the row query (for counting) and an iterator of plain rows for an export."""
+    if kind == "figures":
+        start, end, _label = period(args)
+        rows = figures.period_figures(start=start, end=end)
+        headers = [
+            _("排名"),
+            _("单位"),
+            _("派单"),
+            _("响应率"),
+            _("按时办结率"),
+            _("解决率"),
+            _("满意率"),
+            _("综合得分"),
+            _("退单"),
+            _("重办"),
+            _("超期"),
+            _("升级"),
+        ]
+        return (
+            headers,
+            None,
+            iter(
+                [
+                    [
+                        f.rank or "",
+                        f.name,
+                        f.counts["dispatched"],
+                        _pct(f.response),
+                        _pct(f.on_time),
+                        _pct(f.resolution),
+                        _pct(f.satisfaction),
+                        _pct(f.composite),
+                        f.counts["returns"],
+                        f.counts["reopens"],
+                        f.counts["overdue"],
+                        f.counts["escalations"],
+                    ]
+                    for f in rows
+                ]
+            ),
+        )
+    if kind == "overdue":
+        stmt = overdue_query(args)
+        headers = [_("工单号"), _("状态"), _("承办单位"), _("办结时限"), _("升级级别"), _("内容")]
+
+        def overdue_rows() -> Iterator:
+            for t in db.session.scalars(stmt.execution_options(yield_per=500)):
+                yield [
+                    t.number,
+                    t.status,
+                    t.unit.name if t.unit else "",
+                    _fmt(t.resolve_due_at),
+                    t.escalation_level or "",
+                    t.description[:200],
+                ]
+
+        return headers, stmt, overdue_rows()
+    if kind == "escalations":
+        stmt = escalations_query(args)
+        headers = [_("时间"), _("级别"), _("工单号"), _("单位"), _("时限"), _("说明")]
+
+        def escalation_rows() -> Iterator:
+            for e, number, _status in db.session.execute(stmt.execution_options(yield_per=500)):
+                yield [
+                    _fmt(e.created_at),
+                    e.level,
+                    number,
+                    e.unit.name if e.unit else "",
+                    _fmt(e.deadline),
+                    e.note or "",
+                ]
+
+        return headers, stmt, escalation_rows()
+    if kind == "interviews":
+        stmt = interviews_query(args)
+        headers = [
+            _("编号"),
+            _("单位"),
+            _("状态"),
+            _("原因"),
+            _("立案"),
+            _("约谈时间"),
+            _("整改承诺"),
+            _("承诺期限"),
+            _("整改时间"),
+        ]
+
+        def interview_rows() -> Iterator:
+            for c in db.session.scalars(stmt.execution_options(yield_per=500)):
+                yield [
+                    c.id,
+                    c.unit.name,
+                    c.status,
+                    c.reason or c.trigger,
+                    _fmt(c.opened_at),
+                    _fmt(c.scheduled_for),
+                    c.commitment or "",
+                    _fmt(c.commitment_due),
+                    _fmt(c.rectified_at),
+                ]
+
+        return headers, stmt, interview_rows()
+    if kind == "credit":
+        stmt = credit_query(_unit_id(args))
+        headers = [_("时间"), _("类型"), _("摘要")]
+
+        def credit_rows() -> Iterator:
+            for r in db.session.scalars(stmt.execution_options(yield_per=500)):
+                yield [_fmt(r.at), r.type, r.summary]
+
+        return headers, stmt, credit_rows()
+    raise ValidationFailed(f"unknown list {kind}", fields={"kind": ["unknown"]})

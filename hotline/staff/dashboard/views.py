@@ -1,0 +1,246 @@
+"""The inspector dashboard: figures, charts, overdue, escalations, interviews, credit, exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from sqlalchemy import select
+
+from hotline.core.actor import Role
+from hotline.core.clock import local_tz, utcnow
+from hotline.core.errors import HotlineError, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.queue import get_queue, redis_conn
+from hotline.escalations import interviews
+from hotline.escalations.models import InterviewCase
+from hotline.staff.access import current_actor, role_required
+from hotline.staff.dashboard import exports, figures, lists
+from hotline.staff.pages.ui import page_args, paginate, run_action
+from hotline.units.models import Unit
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+INSPECT = (Role.inspector,)
+
+
+def _args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k not in ("page", "per_page", "lang")}
+
+
+def _units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
+
+
+@bp.route("")
+@role_required(*INSPECT)
+def index() -> str:
+    try:
+        start, end, label = lists.period(request.args)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+        start, end, label = lists.period({})
+    rows = figures.period_figures(start=start, end=end)
+    from hotline.staff.admin.views import calendar_warnings
+
+    return render_template(
+        "dashboard/index.html",
+        rows=rows,
+        period=label,
+        trend=figures.monthly_trend(end=end),
+        overdue=figures.overdue_by_unit(),
+        warnings=calendar_warnings(),
+        args=_args(),
+    )
+
+
+@bp.route("/overdue")
+@role_required(*INSPECT)
+def overdue() -> str:
+    page, per_page = page_args()
+    return render_template(
+        "dashboard/overdue.html",
+        page=paginate(lists.overdue_query(request.args), page=page, per_page=per_page),
+        units=_units(),
+        args=_args(),
+    )
+
+
+@bp.route("/escalations")
+@role_required(*INSPECT)
+def escalations() -> str:
+    page, per_page = page_args()
+    return render_template(
+        "dashboard/escalations.html",
+        page=paginate(
+            lists.escalations_query(request.args), page=page, per_page=per_page, scalars=False
+        ),
+        units=_units(),
+        levels=lists.PAGE_LEVELS,
+        args=_args(),
+    )
+
+
+@bp.route("/interviews", endpoint="interviews")
+@role_required(*INSPECT)
+def interviews_board() -> str:
+    page, per_page = page_args()
+    return render_template(
+        "dashboard/interviews.html",
+        page=paginate(lists.interviews_query(request.args), page=page, per_page=per_page),
+        units=_units(),
+        args=_args(),
+    )
+
+
+def _local_dt(raw: str | None, field: str) -> datetime:
+    """A datetime-local form value read in the hotline's time zone."""
+    try:
+        return datetime.fromisoformat(raw or "").replace(tzinfo=local_tz())
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"{field} must be a date and time", fields={field: ["a time"]}
+        ) from exc
+
+
+@bp.route("/interviews/<int:case_id>/<action>", methods=["POST"])
+@role_required(*INSPECT)
+def interview_action(case_id: int, action: str) -> Response:
+    form = request.form
+    actor = current_actor()
+    calls = {
+        "schedule": lambda: interviews.schedule(
+            case_id=case_id,
+            actor=actor,
+            at=_local_dt(form.get("at"), "at"),
+            place=form.get("place", ""),
+        ),
+        "hold": lambda: interviews.hold(
+            case_id=case_id,
+            actor=actor,
+            minutes=form.get("minutes", ""),
+            commitment=form.get("commitment", ""),
+            commitment_due=_local_dt(form.get("commitment_due"), "commitment_due"),
+        ),
+        "close": lambda: interviews.close(case_id=case_id, actor=actor),
+    }
+    if action not in calls:
+        abort(404)
+    return run_action(
+        calls[action], success=_("已保存。"), default_next=url_for("dashboard.interviews")
+    )
+
+
+@bp.route("/interviews/mark-overdue", methods=["POST"])
+@role_required(*INSPECT)
+def interviews_mark_overdue() -> Response:
+    """Run the commitment check now (the scheduler also runs it) and report how many."""
+    count = interviews.mark_overdue_commitments(now=utcnow())
+    db.session.commit()
+    flash(_("%(n)s 个整改承诺已标记为逾期。", n=count), "ok")
+    return redirect(url_for("dashboard.interviews"))
+
+
+@bp.route("/units/<code>/credit")
+@role_required(*INSPECT)
+def credit(code: str) -> str:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        abort(404)
+    page, per_page = page_args()
+    cases = list(
+        db.session.scalars(
+            select(InterviewCase)
+            .where(InterviewCase.unit_id == unit.id)
+            .order_by(InterviewCase.opened_at.desc())
+            .limit(10)
+        )
+    )
+    return render_template(
+        "dashboard/credit.html",
+        unit=unit,
+        page=paginate(lists.credit_query(unit.id), page=page, per_page=per_page),
+        cases=cases,
+        args={"unit": code},
+    )
+
+
+@bp.route("/export/<kind>.<fmt>")
+@role_required(*INSPECT)
+def export(kind: str, fmt: str) -> Response:
+    """Small lists download at once; large ones go to a worker and show a progress page."""
+    args = _args()
+    try:
+        exports.check_format(fmt)
+        total = exports.count_rows(kind, args)
+        if total <= exports.inline_limit():
+            body = exports.render_inline(kind, fmt, args)
+            stamp = utcnow().astimezone(local_tz()).strftime("%Y%m%d-%H%M")
+            return Response(
+                body,
+                mimetype=exports.FORMATS[fmt],
+                headers={"Content-Disposition": f'attachment; filename="{kind}-{stamp}.{fmt}"'},
+            )
+    except HotlineError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("dashboard.index"))
+    export_id = exports.new_export_id()
+    job = get_queue("default").enqueue(
+        "hotline.staff.dashboard.jobs.run_export",
+        kind,
+        fmt,
+        args,
+        export_id,
+        total,
+        str(get_locale() or "zh_CN"),
+        job_id=f"export-{export_id}",
+        job_timeout=1800,
+        ttl=3600,
+        result_ttl=86400,
+        meta={"kind": kind, "fmt": fmt, "done": 0, "total": total},
+    )
+    return redirect(url_for("dashboard.export_status", job_id=job.id))
+
+
+def _job(job_id: str) -> Job:
+    if not job_id.startswith("export-"):
+        abort(404)
+    try:
+        return Job.fetch(job_id, connection=redis_conn())
+    except NoSuchJobError:
+        abort(404)
+
+
+@bp.route("/exports/<job_id>")
+@role_required(*INSPECT)
+def export_status(job_id: str) -> str:
+    job = _job(job_id)
+    template = (
+        "dashboard/_export_progress.html"
+        if request.headers.get("HX-Request")
+        else ("dashboard/export.html")
+    )
+    return render_template(template, job=job, status=job.get_status(refresh=True), meta=job.meta)
+
+
+@bp.route("/exports/<job_id>/file")
+@role_required(*INSPECT)
+def export_file(job_id: str) -> Response:
+    job = _job(job_id)
+    path = exports.export_path(job_id.removeprefix("export-"), job.meta.get("fmt", "csv"))
+    if not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=f"{job.meta.get('kind')}{path.suffix}")

@@ -1,0 +1,265 @@
+"""What every staff page shares: labels, local-time and countdown filters, paging, masking."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, flash, g, redirect, request, url_for
+from flask_babel import get_locale, refresh
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select
+from werkzeug.wrappers import Response
+
+from hotline.core.actor import Actor
+from hotline.core.clock import to_local, utcnow
+from hotline.core.errors import HotlineError
+from hotline.core.extensions import db
+from hotline.tickets.service import mask_phone
+
+STATUS_LABELS = {
+    "new": _l("待分派"),
+    "triage": _l("待分拣"),
+    "dispatched": _l("待签收"),
+    "accepted": _l("办理中"),
+    "replied": _l("已答复"),
+    "closed": _l("已办结"),
+    "rejected": _l("不予受理"),
+    "merged": _l("已并单"),
+}
+LEVEL_LABELS = {
+    "warning": _l("预警"),
+    "overdue": _l("催办"),
+    "supervision": _l("督办"),
+    "interview": _l("约谈"),
+}
+KIND_LABELS = {
+    "consultation": _l("咨询"),
+    "help": _l("求助"),
+    "complaint": _l("投诉"),
+    "report": _l("举报"),
+    "suggestion": _l("建议"),
+}
+CHANNEL_LABELS = {
+    "phone": _l("电话"),
+    "sms": _l("短信"),
+    "web": _l("网站"),
+    "open311": _l("Open311"),
+    "api": _l("接口"),
+    "walk_in": _l("来访"),
+}
+ROLE_LABELS = {
+    "operator": _l("话务员"),
+    "supervisor": _l("热线审核"),
+    "unit_agent": _l("承办人"),
+    "unit_head": _l("单位负责人"),
+    "inspector": _l("督查"),
+    "admin": _l("系统管理员"),
+}
+RATING_LABELS = {
+    5: _l("非常满意"),
+    4: _l("满意"),
+    3: _l("基本满意"),
+    2: _l("不满意"),
+    1: _l("非常不满意"),
+}
+INTERVIEW_LABELS = {
+    "proposed": _l("待安排"),
+    "scheduled": _l("已安排"),
+    "held": _l("已约谈"),
+    "rectified": _l("已整改"),
+    "rectification_overdue": _l("整改逾期"),
+}
+EVENT_LABELS = {
+    "created": _l("受理登记"),
+    "triaged": _l("转人工分拣"),
+    "dispatched": _l("派单"),
+    "redispatched": _l("改派"),
+    "accepted": _l("签收"),
+    "return_requested": _l("申请退单"),
+    "return_approved": _l("退单通过"),
+    "return_denied": _l("退单驳回"),
+    "extension_requested": _l("延期申请"),
+    "extension_approved": _l("延期通过"),
+    "extension_denied": _l("延期驳回"),
+    "replied": _l("答复"),
+    "callback": _l("回访"),
+    "rated": _l("评价"),
+    "reopened": _l("发回重办"),
+    "closed": _l("办结"),
+    "merged": _l("并单"),
+    "merged_in": _l("并入工单"),
+    "rejected": _l("不予受理"),
+    "escalated": _l("升级"),
+    "deadline_changed": _l("时限调整"),
+}
+STATUS_TONE = {
+    "new": "info",
+    "triage": "warn",
+    "dispatched": "info",
+    "accepted": "primary",
+    "replied": "ok",
+    "closed": "muted",
+    "rejected": "muted",
+    "merged": "muted",
+}
+
+
+def local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC instant shown in the hotline's local time."""
+    return to_local(dt).strftime(fmt) if dt else "—"
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Time left to a deadline, for a badge that turns red when overdue."""
+
+    seconds: int
+    tone: str  # ok | warn | over
+
+    @property
+    def text(self) -> str:
+        left = abs(self.seconds)
+        days, rest = divmod(left, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes = rest // 60
+        if days:
+            span = f"{days}d {hours}h"
+        elif hours:
+            span = f"{hours}h {minutes}m"
+        else:
+            span = f"{minutes}m"
+        return f"-{span}" if self.seconds < 0 else span
+
+
+def countdown(deadline: datetime | None, now: datetime | None = None) -> Countdown | None:
+    """Seconds to `deadline` with a tone: warn within a day, over when passed."""
+    if deadline is None:
+        return None
+    seconds = math.floor((deadline - (now or utcnow())).total_seconds())
+    tone = "over" if seconds < 0 else "warn" if seconds < 86400 else "ok"
+    return Countdown(seconds, tone)
+
+
+@dataclass
+class Page:
+    """One server-side page of a list."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def __iter__(self) -> Iterator:
+        return iter(self.items)
+
+
+def page_args(default_per_page: int = 20) -> tuple[int, int]:
+    """`page` and `per_page` from the query string, clamped to sane bounds."""
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", default_per_page, type=int) or default_per_page
+    return max(page, 1), min(max(per_page, 5), 100)
+
+
+def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True) -> Page:
+    """Two queries whatever the size: a count, then one page with LIMIT/OFFSET."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    items = list(rows.unique().scalars() if scalars else rows.unique().all())
+    return Page(items, page, per_page, total or 0)
+
+
+def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
+    """The phone and name this viewer may see (DESIGN §1): masked for units, none if 保密."""
+    if actor.sees_full_personal_data:
+        return {"phone": ticket.complainant_phone, "name": ticket.complainant_name, "full": "1"}
+    if ticket.confidential:
+        return {"phone": None, "name": None, "full": ""}
+    return {
+        "phone": mask_phone(ticket.complainant_phone),
+        "name": ticket.complainant_name if ticket.disclose_identity else None,
+        "full": "",
+    }
+
+
+def back(default: str) -> str:
+    """Where a form posts back to: a same-site `next`, else the default."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return default
+
+
+def run_action(action: Callable[[], Any], *, success: str, default_next: str) -> Response:
+    """Run a service call, commit once; domain errors become a flash message, never a 500."""
+    try:
+        action()
+        db.session.commit()
+    except HotlineError as exc:
+        db.session.rollback()
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        flash(f"{exc.message}" + (f" ({detail})" if detail else ""), "error")
+    else:
+        flash(success, "ok")
+    return redirect(back(default_next))
+
+
+def _todt(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _fresh_request_state() -> None:
+    """Flask-Babel and Flask-Login cache the locale and user on the app context; a request that
+    reuses an outer context (the test client, CLI-driven requests) must start from its own."""
+    refresh()
+    g.pop("_login_user", None)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the staff templates use."""
+    app.add_template_filter(local, "local")
+    app.add_template_filter(countdown, "countdown")
+    app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(_todt, "todt")
+    app.add_template_global(lambda: str(get_locale() or "zh_CN"), "get_locale")
+    app.before_request(_fresh_request_state)
+    app.add_template_global(STATUS_LABELS, "STATUS_LABELS")
+    app.add_template_global(STATUS_TONE, "STATUS_TONE")
+    app.add_template_global(LEVEL_LABELS, "LEVEL_LABELS")
+    app.add_template_global(KIND_LABELS, "KIND_LABELS")
+    app.add_template_global(CHANNEL_LABELS, "CHANNEL_LABELS")
+    app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(RATING_LABELS, "RATING_LABELS")
+    app.add_template_global(INTERVIEW_LABELS, "INTERVIEW_LABELS")
+    app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
+
+    @app.template_global()
+    def url_with(**changes: Any) -> str:
+        """The current URL with some query arguments replaced (paging, tabs, language)."""
+        args = request.args.to_dict()
+        args.update({k: v for k, v in changes.items() if v is not None})
+        for key in [k for k, v in changes.items() if v is None]:
+            args.pop(key, None)
+        if request.endpoint is None:  # error pages for unknown URLs
+            from urllib.parse import urlencode
+
+            return f"{request.path}?{urlencode(args)}"
+        return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,146 @@
+"""Ticket jobs: drain `new` tickets to routing in batches (and re-wake missed ones), recompute
+open deadlines, drop past days' number sequences."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Set
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from hotline.core.clock import to_local, utcnow
+from hotline.core.extensions import db
+from hotline.core.queue import clear_wake_flag, drain, wake
+from hotline.notify.models import OutboxMessage
+from hotline.tickets import numbering, transitions
+from hotline.tickets.models import Status, Ticket
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+# A ticket still `new` this long after intake missed its wake-up (Redis was down at commit).
+STRAGGLER_AGE = timedelta(seconds=30)
+
+
+def _clear_flag(kind: str) -> None:
+    try:
+        clear_wake_flag(kind)
+    except Exception as exc:  # noqa: BLE001 - the drain still works; stragglers re-wake later
+        log.warning("could not clear the %s wake flag: %s", kind, exc)
+
+
+def _claim(after_id: int, limit: int, passed_over: Set[int] = frozenset()) -> list[Ticket]:
+    """Lock up to `limit` `new` tickets past `after_id`, except those passed over; rows another
+    worker holds are skipped.
+
+    Only ids are locked (FOR UPDATE OF tickets, no joins); SQLite has no row locks, so the
+    clause compiles to nothing there and its single writer serializes the workers instead.
+    """
+    query = select(Ticket.id).where(Ticket.status == Status.new, Ticket.id > after_id)
+    if passed_over:
+        query = query.where(Ticket.id.not_in(passed_over))
+    ids = list(
+        db.session.scalars(query.order_by(Ticket.id).limit(limit).with_for_update(skip_locked=True))
+    )
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+
+
+def route_pending(
+    *, batch_size: int = BATCH_SIZE, sleep: Callable[[float], None] = time.sleep
+) -> int:
+    """Route every ticket waiting in `new`, a batch per transaction; returns how many moved.
+
+    Woken by `wake("route")` after intake commits; ends as `queue.drain` says. Safe to run twice
+    or concurrently: each batch is claimed with SKIP LOCKED and `transitions.route` ignores
+    tickets no longer `new`. A ticket whose routing fails is passed over for the rest of the job
+    (not retried in a tight loop); the straggler sweep wakes a later job for it.
+    """
+    routed = 0
+    passed_over: set[int] = set()
+
+    def one_pass() -> int:
+        nonlocal routed
+        claimed = 0
+        after_id = 0
+        while True:
+            # Cleared before each claim, so a ticket committed after this claim wakes a new job.
+            _clear_flag("route")
+            batch = _claim(after_id, batch_size, passed_over)
+            if not batch:
+                db.session.commit()
+                return claimed
+            claimed += len(batch)
+            for ticket in batch:
+                after_id = ticket.id
+                try:
+                    with db.session.begin_nested():
+                        transitions.route(ticket)
+                except Exception:
+                    log.exception("ticket %s: routing failed, left in new", ticket.number)
+                    passed_over.add(ticket.id)
+                    continue
+                routed += 1
+                log.info("ticket %s: routed to %s", ticket.number, ticket.status)
+            db.session.commit()
+
+    drain("route", one_pass, sleep=sleep)
+    return routed
+
+
+def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:
+    """Wake the routing and outbox drains when rows wait past their wake-up (Redis was down)."""
+    now = now or utcnow()
+    cutoff = now - STRAGGLER_AGE
+    ticket_id = db.session.scalar(
+        select(Ticket.id)
+        .where(Ticket.status == Status.new, Ticket.created_at <= cutoff)
+        .order_by(Ticket.id)
+        .limit(1)
+    )
+    outbox_id = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.channel == "sms",
+            OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= cutoff,
+        )
+        .limit(1)
+    )
+    woken = {"route": False, "outbox": False}
+    if ticket_id is not None:
+        log.info("tickets waiting in new since before %s: waking the router", cutoff.isoformat())
+        woken["route"] = wake("route")
+    if outbox_id is not None:
+        log.info("outbox rows pending since before %s: waking the sender", cutoff.isoformat())
+        woken["outbox"] = wake("outbox")
+    return woken
+
+
+def recompute_deadlines(now: datetime | None = None) -> int:
+    """Recompute open tickets' deadlines after a calendar or policy change."""
+    from hotline.tickets.recompute import recompute_open_deadlines
+
+    now = now or utcnow()
+    try:
+        changed = recompute_open_deadlines(now=now, commit=db.session.commit)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("deadline recompute: %s tickets changed", changed)
+    return changed
+
+
+def drop_number_sequences() -> list[str]:
+    """Drop the per-day number sequences older than yesterday (local time). A ticket received
+    just before midnight may still draw yesterday's number a moment later; nothing older does."""
+    keep_from = to_local(utcnow()).date() - timedelta(days=1)
+    dropped = numbering.drop_sequences_before(keep_from)
+    db.session.commit()
+    if dropped:
+        log.info("dropped %d ticket-number sequences: %s", len(dropped), ", ".join(dropped))
+    return dropped
