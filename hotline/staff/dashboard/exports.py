@@ -11,16 +11,22 @@ from typing import Any
 
 from flask import current_app
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.staff.dashboard.lists import export_rows
 
+# Flask adds "; charset=utf-8" to text types itself (naming it here sent it twice).
 FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# A text cell starting with one of these is a formula to Excel, LibreOffice or Sheets (OWASP
+# "CSV injection"): complainants write the descriptions, so `=cmd|' /C calc'!A0` must stay text.
+# Full-width forms too: some spreadsheet locales normalise them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 INLINE_MAX_ROWS = 2000
 
 
@@ -50,6 +56,26 @@ def count_rows(kind: str, args: dict[str, Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
+def csv_cell(value: Any) -> Any:
+    """A CSV value no spreadsheet evaluates: risky text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-":
+        return "'" + value
+    return value
+
+
+def xlsx_row(sheet: Any, row: list) -> list:
+    """An XLSX row whose text cells are typed as strings, never formulas (the text unchanged)."""
+    cells = []
+    for value in row:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # openpyxl would store "=…" as a formula
+            cells.append(cell)
+        else:
+            cells.append(value)
+    return cells
+
+
 def write(
     fmt: str,
     headers: list[str],
@@ -64,7 +90,7 @@ def write(
         writer = csv.writer(text)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([csv_cell(value) for value in row])
             written += 1
             if progress and written % 500 == 0:
                 progress(written)
@@ -74,7 +100,7 @@ def write(
     sheet = book.create_sheet()
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         written += 1
         if progress and written % 500 == 0:
             progress(written)
