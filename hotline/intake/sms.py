@@ -13,6 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import csrf, db
+from hotline.core.xml import xml_text
 from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.intake.texts import rating_name, text
@@ -41,7 +42,7 @@ def twiml(body: str | None) -> str:
     response = MessagingResponse()
     if body:
         response.message(body)
-    return str(response)
+    return xml_text(str(response))
 
 
 def xml_response(answer: str) -> Response:

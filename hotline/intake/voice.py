@@ -16,6 +16,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf, db
 from hotline.core.models import WebhookDelivery
+from hotline.core.xml import xml_text
 from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.intake.texts import text
@@ -36,7 +37,7 @@ MAX_RECORDING_SECONDS = 180
 
 
 def _xml(response: VoiceResponse | str) -> Response:
-    return Response(str(response), mimetype="application/xml")
+    return Response(xml_text(str(response)), mimetype="application/xml")
 
 
 def is_open(now: datetime) -> bool:

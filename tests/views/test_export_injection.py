@@ -80,3 +80,14 @@ def test_an_interview_commitment_is_neutralised_too(login, staff, clock) -> None
     body = login(staff.inspector).get("/dashboard/export/interviews.csv").data.decode("utf-8-sig")
     row = next(r for r in csv.reader(io.StringIO(body)) if r[0] == str(case.id))
     assert row[6].startswith("'=HYPERLINK")
+
+
+def test_control_characters_do_not_break_the_xlsx_export(login, staff, clock) -> None:
+    clock.set("2026-10-09T09:00:00+08:00")
+    number = ticket_in("accepted", unit=staff.unit, description="噪音\x01\x0b扰民").number
+    clock.set("2026-11-30T09:00:00+08:00")
+    xlsx = login(staff.inspector).get("/dashboard/export/overdue.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cells = next(r for r in sheet.iter_rows() if r[0].value == number)
+    assert cells[-1].value == "噪音扰民"

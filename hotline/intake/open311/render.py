@@ -8,6 +8,8 @@ from xml.etree import ElementTree as ET
 
 from flask import Response
 
+from hotline.core.xml import xml_text
+
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 
@@ -15,7 +17,7 @@ XML_TYPE = "text/xml; charset=utf-8"
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_text(str(value))
 
 
 def _element(tag: str, value: Any) -> ET.Element:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.xml import xml_text
 from hotline.staff.dashboard.lists import export_rows
 
 # Flask adds "; charset=utf-8" to text types itself (naming it here sent it twice).
@@ -68,7 +69,8 @@ def xlsx_row(sheet: Any, row: list) -> list:
     cells = []
     for value in row:
         if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value=value)
+            # openpyxl refuses control characters XML cannot hold (a 500 on the whole export).
+            cell = WriteOnlyCell(sheet, value=xml_text(value))
             cell.data_type = "s"  # openpyxl would store "=…" as a formula
             cells.append(cell)
         else:
