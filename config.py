@@ -91,6 +91,9 @@ class Config:
     SESSION_COOKIE_SECURE: bool = False
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
+    # Request bodies (hotline/core/web/body_limit.py): JSON/forms/webhooks, and reply uploads.
+    BODY_MAX_BYTES: int = 256 * 1024
+    UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
     # Enqueue straight into Redis after commit (False lets a test inspect the pending list).
     JOBS_ENABLED: bool = True
     # "json" writes JSON-lines logs carrying the ticket number (hotline/core/logs.py).
@@ -144,6 +147,8 @@ def load() -> Config:
         VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
         LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
         DB_IDLE_PING_SECONDS=_float("DB_IDLE_PING_SECONDS", 1.0),
+        BODY_MAX_BYTES=_int("BODY_MAX_BYTES", 256 * 1024),
+        UPLOAD_MAX_BYTES=_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10, "max_overflow": 10}

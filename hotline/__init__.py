@@ -31,7 +31,6 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui/")
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True})
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(config_module.BASE_DIR / "translations")
     )
@@ -133,7 +132,8 @@ def register_security_headers(app: Flask) -> None:
                 response.headers.add(key, value)
         return response
 
-    from hotline.core.web import csp, input_guard
+    from hotline.core.web import body_limit, csp, input_guard
 
     csp.init_app(app)  # Content-Security-Policy: only 'self' (inline scripts need the nonce)
+    body_limit.init_app(app)  # 413 before a body is parsed (before the NUL guard reads it)
     input_guard.init_app(app)  # NUL characters answer 4xx naming the field, never a 500
