@@ -136,7 +136,8 @@ def load() -> Config:
         HOTLINE_TIMEZONE=_tz("HOTLINE_TIMEZONE", "Asia/Shanghai"),
         PUBLIC_BASE_URL=(os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         TWILIO_ACCOUNT_SID=os.environ.get("TWILIO_ACCOUNT_SID", "AC" + "0" * 32),
-        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", "dev-twilio-auth-token"),
+        # No default: a token anyone can read in this repository would let anyone sign webhooks.
+        TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN", ""),
         TWILIO_FROM_NUMBER=os.environ.get("TWILIO_FROM_NUMBER", "+8612345000000"),
         SMS_BACKEND=sms_backend,
         SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", env_name == "production"),

@@ -43,6 +43,10 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_app.config.get("TWILIO_AUTH_TOKEN"):
+            # Nothing to check a signature against: refuse rather than trust anyone.
+            log.error("TWILIO_AUTH_TOKEN is not set: refusing the Twilio webhook %s", request.path)
+            abort(503, description="Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)")
         if not is_valid_twilio_request():
             log.warning("rejected unsigned or forged Twilio request to %s", request.path)
             abort(403, description="invalid Twilio signature")

@@ -278,3 +278,27 @@ def test_on_postgresql_a_text_is_one_statement_and_its_retries_draw_no_number(ap
             db.session.execute(delete(Ticket).where(Ticket.number.like("20310107-%")))
             db.session.execute(text("DROP SEQUENCE IF EXISTS ticket_numbers_20310107"))
             db.session.commit()
+
+
+def test_without_a_configured_auth_token_webhooks_are_refused_not_trusted(twilio, app, caplog):
+    """No TWILIO_AUTH_TOKEN: even a request signed with the old public dev token is refused."""
+    data = {"MessageSid": "SM" + "c" * 32, "From": PHONE, "Body": "路灯坏了"}
+    token = app.config["TWILIO_AUTH_TOKEN"]
+    app.config["TWILIO_AUTH_TOKEN"] = ""
+    try:
+        response = twilio.post("/twilio/sms", data, token="dev-twilio-auth-token")
+        voice = twilio.post("/twilio/voice", {"CallSid": "CA" + "c" * 32, "From": PHONE})
+    finally:
+        app.config["TWILIO_AUTH_TOKEN"] = token
+    assert response.status_code == 503
+    assert voice.status_code == 503
+    assert "TWILIO_AUTH_TOKEN is not set" in caplog.text
+    assert ticket_count() == 0
+
+
+def test_the_environment_gives_no_default_auth_token(monkeypatch):
+    import config as config_module
+
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    monkeypatch.setenv("HOTLINE_ENV", "development")
+    assert config_module.load().TWILIO_AUTH_TOKEN == ""
