@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from hotline.core.clock import to_local
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.sla.ladder import LADDER
 
 
@@ -23,6 +24,8 @@ class LocalDateTime(fields.DateTime):
         parsed = super()._deserialize(value, attr, data, **kwargs)
         if parsed.tzinfo is None:
             raise ValidationError("needs a time zone offset, e.g. +08:00")
+        if not instant_in_range(parsed):
+            raise ValidationError(OUT_OF_RANGE)
         return parsed
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hotline.core.actor import Actor, Role
 from hotline.core.bearer import BEARER, token_required
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import csrf
+from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.escalations.views import calendar_warnings, unit_by_code
 from hotline.metrics import service
 from hotline.sla import admin as calendar_admin
@@ -24,11 +25,18 @@ READERS = (Role.inspector, Role.admin, Role.supervisor, Role.unit_agent, Role.un
 
 class MetricsArgs(Schema):
     from_ = fields.Date(
-        data_key="from", metadata={"description": "first local day (default: 1st of this month)"}
+        data_key="from",
+        metadata={"description": "first local day (default: 1st of this month)"},
     )
     to = fields.Date(metadata={"description": "last local day, inclusive (default: today)"})
     unit = fields.Str(validate=validate.Length(max=40))
     period = fields.Str(validate=validate.OneOf(service.PERIODS))
+
+    @validates_schema
+    def _years(self, data: dict, **_kwargs: object) -> None:
+        for key, name in (("from_", "from"), ("to", "to")):
+            if key in data and not year_in_range(data[key].year):
+                raise ValidationError(OUT_OF_RANGE, field_name=name)
 
 
 class MetricsRowSchema(Schema):

@@ -249,3 +249,18 @@ def test_the_unit_head_is_told_the_time_place_and_commitment_deadline_by_sms(
     assert "2026-10-26 09:30" in notices[0].body
     assert "302会议室" in notices[0].body
     assert "2026-11-02 00:00" in notices[1].body
+
+
+@pytest.mark.parametrize(
+    "at", ["0001-01-01T09:00:00+08:00", "9999-12-31T23:00:00+08:00", "1899-06-01T09:00:00+08:00"]
+)
+def test_a_date_outside_this_century_is_422_not_a_500_or_a_mangled_offset(client, case_setup, at):
+    s = case_setup
+    r = client.post(
+        f"/api/v1/interviews/{s['case'].id}/schedule",
+        json={"at": at, "place": "302会议室"},
+        headers=auth(s["inspector"]),
+    )
+    assert r.status_code == 422
+    assert "at" in r.json["error"]["fields"]
+    assert "2000" in str(r.json["error"]["fields"]["at"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from hotline.audit.models import AuditEntry
@@ -215,3 +216,18 @@ def test_a_key_issued_on_the_admin_page_opens_open311_posts_until_revoked(login,
     row = db.session.scalar(select(ApiKey))
     admin.post(f"/admin/api-keys/{row.id}/revoke")
     assert anonymous.post("/open311/v2/requests.json", data=form).status_code == 403
+
+
+@pytest.mark.parametrize("year", ["-1", "10000", "1"])
+def test_a_calendar_year_outside_the_century_is_a_clear_4xx(login, staff, year) -> None:
+    response = login(staff.admin).get(f"/admin/calendar?year={year}")
+    assert response.status_code == 422
+    assert "2000" in response.get_data(as_text=True)
+
+
+def test_a_calendar_day_in_year_one_is_refused(login, staff) -> None:
+    response = login(staff.admin).post(
+        "/admin/calendar", data={"day": "0001-01-01", "type": "holiday"}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "2000" in response.get_data(as_text=True)

@@ -1,37 +1,62 @@
-"""Reject NUL characters at the door: PostgreSQL text cannot hold them, so a NUL that reached a
-query would be a 500. Each channel answers in its own error shape, naming the field."""
+"""Reject what no field may hold, at the door: NUL characters (PostgreSQL text cannot hold them)
+and lone UTF-16 surrogates (no UTF-8 encoding exists for them), so neither reaches a query as a
+500. JSON nested deeper than the parser can follow is a 400 too. Each channel answers in its own
+error shape, naming the field."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from werkzeug.exceptions import BadRequest
 
 from hotline.core.errors import ValidationFailed
 
-NUL = "\x00"
+# A NUL, or a surrogate code point on its own (only JSON's \uD800-style escapes can make one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Escapes that can produce one of those characters in a JSON string.
+_RISKY_JSON = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])|\x00")
+# More brackets than any document of ours has: worth parsing once here to refuse one nested past
+# the parser's recursion limit (webargs would otherwise hit it with a 500). Counting is C-fast.
+_MANY_BRACKETS = 200
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-def _find_nul(value: Any, path: str) -> str | None:
-    if isinstance(value, str):
-        return path if NUL in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _find_nul(str(key), path) or _find_nul(item, f"{path}.{key}" if path else key)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _find_nul(item, f"{path}[{index}]")
-            if found:
-                return found
+class GuardedRequest(Request):
+    """Flask's request, whose JSON parsing answers 400 for a document nested too deeply."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as exc:
+            # json.loads gives up past Python's recursion limit; that is the client's doing.
+            raise BadRequest("body: the JSON document is nested too deeply") from exc
+
+
+def _find_unstorable(value: Any, path: str) -> str | None:
+    """The path of the first string holding an unstorable character (iteratively: a deep
+    document must not exhaust the stack here either)."""
+    pending: list[tuple[Any, str]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                return where
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                pending.append((child, f"{where}.{key}" if where else str(key)))
+                pending.append((str(key), where))
+        elif isinstance(item, list):
+            pending.extend(
+                (child, f"{where}[{index}]") for index, child in reversed(list(enumerate(item)))
+            )
     return None
 
 
-def nul_field() -> str | None:
-    """The first request field (path, query, form or JSON) holding a NUL character."""
-    if NUL in request.path:
+def bad_field() -> str | None:
+    """The first request field (path, query, form or JSON) holding an unstorable character."""
+    if _UNSTORABLE.search(request.path):
         return "path"
     # Parse only what the request carries: building an empty `request.form` for a JSON body,
     # or `request.args` with no query string, is measurable on an intake.
@@ -42,26 +67,31 @@ def nul_field() -> str | None:
         sources.append(request.form)
     for source in sources:
         for key, values in source.lists():
-            found = _find_nul(key, key) or _find_nul(values, key)
+            found = _find_unstorable(key, key) or _find_unstorable(values, key)
             if found:
                 return found.split("[")[0]
     if request.is_json:
-        # A NUL can reach a JSON string only as the escape \u0000 (a raw one is invalid JSON),
-        # so a body without that text needs no walk through the parsed document.
         raw = request.get_data(cache=True)
-        if b"\\u0000" not in raw and b"\x00" not in raw:
+        if raw.count(b"{") + raw.count(b"[") > _MANY_BRACKETS:
+            request.get_json(silent=True)  # a document nested too deeply is a 400 here
+        # Such a character reaches a JSON string only through an escape (a raw NUL is invalid
+        # JSON, a raw surrogate invalid UTF-8), so a body without one needs no walk.
+        if not _RISKY_JSON.search(raw):
             return None
-        return _find_nul(request.get_json(silent=True), "")
+        return _find_unstorable(request.get_json(silent=True), "")
     return None
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = GuardedRequest
+
     @app.before_request
-    def _reject_nul() -> Response | None:
+    def _reject_unstorable() -> Response | None:
         if request.method not in ("POST", "PUT", "PATCH") and not request.query_string:
             return None
-        field = nul_field()
+        field = bad_field()
         if field is None:
             return None
-        message = f"{field or 'body'} contains a NUL character"
-        raise ValidationFailed(message, fields={field or "body": ["NUL character not allowed"]})
+        name = field or "body"
+        message = f"{name} contains a character that cannot be stored (NUL or a lone surrogate)"
+        raise ValidationFailed(message, fields={name: ["NUL or lone surrogate not allowed"]})

@@ -17,6 +17,7 @@ from hotline.core.actor import Actor
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.extensions import db
 from hotline.core.models import WebhookDelivery
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.intake import deliveries
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
@@ -70,6 +71,8 @@ def parse_datetime(value: str, field: str) -> datetime:
         parsed = datetime.fromisoformat(re.sub(r" (\d{2}:?\d{2})$", r"+\1", value.strip()))
     except ValueError as exc:
         raise Open311Error(400, f"{field} must be an ISO 8601 datetime") from exc
+    if not instant_in_range(parsed):
+        raise Open311Error(400, f"{field} {OUT_OF_RANGE}")
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=local_tz())
 
 

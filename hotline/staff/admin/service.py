@@ -18,6 +18,7 @@ from hotline.core.actor import UNIT_ROLES, Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.sla.service import invalidate_calendar
 from hotline.tickets.models import Kind
@@ -250,6 +251,8 @@ def set_calendar_day(*, actor: Actor, day: str, is_workday: bool, name: str | No
         parsed = date.fromisoformat(day)
     except ValueError as exc:
         raise ValidationFailed("day must be YYYY-MM-DD", fields={"day": ["a date"]}) from exc
+    if not year_in_range(parsed.year):
+        raise ValidationFailed(f"day {OUT_OF_RANGE}", fields={"day": [OUT_OF_RANGE]})
     row = db.session.get(CalendarDay, parsed) or CalendarDay(day=parsed)
     row.is_workday = is_workday
     row.name = (name or "").strip() or None

@@ -13,8 +13,9 @@ from hotline.auth.models import ApiKey, User
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.actor import Role
 from hotline.core.clock import to_local, utcnow
-from hotline.core.errors import HotlineError
+from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import service
@@ -223,6 +224,8 @@ def calendar() -> str | Response:
         )
     page, per_page = page_args(50)
     year = request.args.get("year", type=int) or to_local(utcnow()).year
+    if not year_in_range(year):
+        raise ValidationFailed(f"year {OUT_OF_RANGE}", fields={"year": [OUT_OF_RANGE]})
     stmt = (
         select(CalendarDay)
         .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))

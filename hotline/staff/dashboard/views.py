@@ -26,6 +26,7 @@ from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.queue import get_queue, redis_conn
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.escalations import interviews
 from hotline.escalations.models import InterviewCase
 from hotline.staff.access import current_actor, role_required
@@ -109,11 +110,14 @@ def interviews_board() -> str:
 def _local_dt(raw: str | None, field: str) -> datetime:
     """A datetime-local form value read in the hotline's time zone."""
     try:
-        return datetime.fromisoformat(raw or "").replace(tzinfo=local_tz())
+        value = datetime.fromisoformat(raw or "").replace(tzinfo=local_tz())
     except ValueError as exc:
         raise ValidationFailed(
             f"{field} must be a date and time", fields={field: ["a time"]}
         ) from exc
+    if not instant_in_range(value):
+        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
+    return value
 
 
 @bp.route("/interviews/<int:case_id>/<action>", methods=["POST"])

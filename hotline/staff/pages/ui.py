@@ -18,6 +18,7 @@ from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
+from hotline.core.timebounds import instant_in_range
 from hotline.tickets.service import mask_phone
 
 STATUS_LABELS = {
@@ -221,9 +222,10 @@ def run_action(action: Callable[[], Any], *, success: str, default_next: str) ->
 
 def _todt(value: str | None) -> datetime | None:
     try:
-        return datetime.fromisoformat(value) if value else None
+        parsed = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return parsed if parsed is None or instant_in_range(parsed) else None
 
 
 def _fresh_request_state() -> None:
