@@ -91,6 +91,8 @@ class Config:
     SESSION_COOKIE_SECURE: bool = False
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
+    # Proxy hops in front of the app whose X-Forwarded-* headers are believed (0: none).
+    TRUSTED_PROXIES: int = 0
     # Request bodies (hotline/core/web/body_limit.py): JSON/forms/webhooks, and reply uploads.
     BODY_MAX_BYTES: int = 256 * 1024
     UPLOAD_MAX_BYTES: int = 10 * 1024 * 1024
@@ -106,6 +108,16 @@ class Config:
 def _default_sqlite() -> str:
     (BASE_DIR / "instance").mkdir(exist_ok=True)
     return f"sqlite:///{BASE_DIR / 'instance' / 'hotline.db'}"
+
+
+def limiter_storage(redis_url: str) -> str:
+    """Where rate-limit counters live: the app's Redis when there is one, so every web process
+    counts together (per-process memory let 10 posts through a limit of 3 with 4 workers)."""
+    if not redis_url:
+        return "memory://"
+    if redis_url.startswith("unix://"):  # the embedded Redis's socket (make run)
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
 
 
 def load() -> Config:
@@ -142,7 +154,9 @@ def load() -> Config:
         SMS_BACKEND=sms_backend,
         SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", env_name == "production"),
         API_TOKEN_TTL_SECONDS=_int("API_TOKEN_TTL_SECONDS", 12 * 3600),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI")
+        or limiter_storage(os.environ.get("REDIS_URL", "")),
+        TRUSTED_PROXIES=_int("TRUSTED_PROXIES", 0),
         VOICE_QUEUE_NAME=os.environ.get("VOICE_QUEUE_NAME") or "operators",
         VOICE_MAX_WAIT_SECONDS=_int("VOICE_MAX_WAIT_SECONDS", 120),
         VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",

@@ -38,7 +38,11 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     # bytes, and readable in logs and curl).
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.session_interface = SessionCookie()
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    hops = int(app.config.get("TRUSTED_PROXIES", 0))
+    if hops:  # only then are X-Forwarded-* a proxy's word rather than the client's
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     register_extensions(app)
     register_blueprints(app)

@@ -207,3 +207,53 @@ def test_status_lookups_are_rate_limited_per_ip(client, rate_limits):
         for _ in range(21)
     ]
     assert codes == [404] * 20 + [429]
+
+
+def test_a_forged_x_forwarded_for_does_not_reset_the_per_ip_limit(client, rate_limits):
+    """Without a configured proxy, X-Forwarded-For is the client's own claim: ignored."""
+    statuses = [
+        client.post(
+            "/complaints/new",
+            data=GOOD | {"phone": f"1390000001{i}"},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_behind_a_configured_proxy_its_forwarded_address_counts():
+    import config as config_module
+    from hotline import create_app
+
+    cfg = config_module.Config(
+        SECRET_KEY="x",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        TRUSTED_PROXIES=1,
+        RATELIMIT_ENABLED=False,  # the limiter is one object: leave it as the suite set it
+    )
+    app = create_app(cfg)
+
+    @app.get("/_whoami")
+    def _whoami() -> str:
+        from flask import request
+
+        return request.remote_addr or ""
+
+    seen = app.test_client().get(
+        "/_whoami",
+        headers={"X-Forwarded-For": "198.51.100.7"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    assert seen.text == "198.51.100.7"
+
+
+def test_rate_limit_counters_live_in_redis_whenever_redis_is_configured(monkeypatch):
+    import config as config_module
+
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert config_module.limiter_storage("") == "memory://"
+    assert config_module.limiter_storage("redis://10.1.2.3:6379/0") == "redis://10.1.2.3:6379/0"
+    assert config_module.limiter_storage("unix:///tmp/r.sock") == "redis+unix:///tmp/r.sock"
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    assert config_module.load().RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
