@@ -139,6 +139,10 @@ def register_security_headers(app: Flask) -> None:
         for key, value in SECURITY_HEADERS:
             if key.lower() not in present:
                 response.headers.add(key, value)
+        # Pages, API answers and tokens carry personal data or credentials: no cache (a shared
+        # proxy, the browser's back button on a shared PC) may keep them. Static files may.
+        if "cache-control" not in present and not request.path.startswith("/static/"):
+            response.headers.add("Cache-Control", "no-store")
         return response
 
     from hotline.core.web import body_limit, csp, input_guard

@@ -23,6 +23,7 @@ from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
 from hotline.tickets.insert import NUMBER_MARK
 from hotline.tickets.models import Kind, Priority, Status, Ticket
+from hotline.tickets.service import media_links
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,11 @@ def media_urls(form: dict) -> list[str]:
         count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
     except ValueError:
         count = 0
-    return [form[f"MediaUrl{i}"] for i in range(count) if form.get(f"MediaUrl{i}")]
+    urls = [form[f"MediaUrl{i}"] for i in range(count) if form.get(f"MediaUrl{i}")]
+    links = media_links(urls)
+    if len(links) < len(urls):
+        log.warning("dropped %d media URL(s) that are not http(s) links", len(urls) - len(links))
+    return links
 
 
 def status_detail(ticket: Ticket, locale: str) -> str:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from flask import Blueprint, abort, render_template, request
 from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
 from hotline.core.errors import InvalidTransition, ValidationFailed
 from hotline.core.extensions import db, limiter
 from hotline.core.i18n import _, current_locale
+from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.notify.texts import status_name
 from hotline.tickets import service as tickets
@@ -44,6 +48,12 @@ class ComplaintForm(FlaskForm):
     name = StringField()
     disclose_identity = BooleanField()
     confidential = BooleanField()
+    # One id per form shown: a second submit of the same form (a double click, a resend after
+    # a slow answer) finds the ticket the first one opened instead of opening another.
+    submission = HiddenField(default=lambda: uuid.uuid4().hex)
+
+
+SUBMISSION_RE = re.compile(r"[0-9a-f]{32}")
 
 
 class RatingForm(FlaskForm):
@@ -111,9 +121,12 @@ def new() -> tuple[str, int] | str:
             abort(400, description="CSRF token missing or invalid")
         return render_template("complaints/new.html", form=form, categories=categories, errors={})
     errors = check(form, categories)
+    if not SUBMISSION_RE.fullmatch(form.submission.data or ""):
+        form.submission.data = uuid.uuid4().hex  # an old page without one: submits once more
     if not errors:
-        try:
-            ticket = tickets.create(
+
+        def open_ticket() -> tuple[str, int]:
+            created = tickets.create(
                 actor=Actor.complainant(),
                 channel="web",
                 kind=form.kind.data,
@@ -127,6 +140,11 @@ def new() -> tuple[str, int] | str:
                 confidential=form.confidential.data,
                 locale=current_locale(),
             )
+            return created.number, created.id
+
+        try:
+            number = deliveries.once(f"web-form:{form.submission.data}", open_ticket)
+            ticket = tickets.get_by_number(number)
         except ValidationFailed as exc:  # a race (category just deactivated) or a rule we missed
             errors = dict.fromkeys(exc.fields, exc.message) or {"description": exc.message}
         else:

@@ -19,7 +19,7 @@ from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
 from hotline.core.schemas import PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
-from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, normalize_phone
+from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, media_links, normalize_phone
 from hotline.units.schemas import UnitRefSchema
 
 STATUSES = [s.value for s in Status]
@@ -272,7 +272,7 @@ class TicketSchema(Schema):
     assisting_units = fields.List(fields.Nested(UnitRefSchema))
     complainant = Inline(ComplainantSchema)
     location = Inline(LocationSchema)
-    media = fields.Function(lambda t: t.media or [], metadata={"type": "array"})
+    media = fields.Function(lambda t: media_links(t.media), metadata={"type": "array"})
     accept_due_at = LocalDateTime()
     resolve_due_at = LocalDateTime()
     return_due_at = LocalDateTime()

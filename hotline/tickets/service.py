@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import phonenumbers
 from sqlalchemy import select
@@ -41,10 +43,17 @@ def normalize_phone(raw: str | None, *, field: str = "phone", required: bool = T
     return e164
 
 
+# What a typed phone number may hold. phonenumbers reads letters as keypad digits
+# ("400-FLOWERS"), so "13800ABCDEF" would become a real stranger's number.
+_PHONE_CHARS = re.compile(r"[+\d\s\-().]+")
+
+
 @lru_cache(maxsize=4096)
 def _e164(raw: str) -> tuple[str | None, str]:
     """(E.164, "") or (None, why) — cached: an intake checks the same string twice (schema and
     service), and complainants write again from the same numbers."""
+    if not _PHONE_CHARS.fullmatch(raw):
+        return None, "only digits, spaces, + - ( ) are allowed"
     try:
         parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException as exc:
@@ -52,6 +61,18 @@ def _e164(raw: str) -> tuple[str | None, str]:
     if not phonenumbers.is_possible_number(parsed):
         return None, "not a number"
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), ""
+
+
+def is_link(url: str) -> bool:
+    """Whether `url` is an http(s) link with a host: the only media a ticket keeps or shows
+    (a `javascript:` or `data:` "media URL" would run in a staff member's browser)."""
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def media_links(urls: list[str] | None) -> list[str]:
+    """The http(s) links among `urls`, in order."""
+    return [url.strip() for url in urls or [] if isinstance(url, str) and is_link(url)]
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -179,6 +179,9 @@ def test_a_deactivated_api_key_is_refused(client, road):
         ({"attribute[DEPTH]": ""}, "attribute[DEPTH] is required"),
         ({"attribute[DEPTH]": "bottomless"}, "attribute[DEPTH]"),
         ({"phone": "12"}, "phone"),
+        ({"phone": "1380013ABCD"}, "phone"),  # letters are not keypad digits here
+        ({"media_url": "javascript:alert(document.cookie)"}, "media_url"),
+        ({"media_url": "data:text/html,<script>alert(1)</script>"}, "media_url"),
     ],
 )
 def test_bad_posts_are_400_with_the_reason(client, road, api_key, fields, needle):

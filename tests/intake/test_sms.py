@@ -302,3 +302,18 @@ def test_the_environment_gives_no_default_auth_token(monkeypatch):
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     monkeypatch.setenv("HOTLINE_ENV", "development")
     assert config_module.load().TWILIO_AUTH_TOKEN == ""
+
+
+def test_media_urls_that_are_not_http_links_are_not_kept(twilio):
+    data = {
+        "MessageSid": "SM" + "d" * 32,
+        "From": PHONE,
+        "Body": "路面塌陷，见图",
+        "NumMedia": "3",
+        "MediaUrl0": "javascript:alert(document.cookie)",
+        "MediaUrl1": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+        "MediaUrl2": "data:text/html,<script>alert(1)</script>",
+    }
+    assert twilio.post("/twilio/sms", data).status_code == 200
+    ticket = db.session.scalar(select(Ticket))
+    assert ticket.media == ["https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"]

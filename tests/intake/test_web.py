@@ -257,3 +257,23 @@ def test_rate_limit_counters_live_in_redis_whenever_redis_is_configured(monkeypa
     assert config_module.limiter_storage("unix:///tmp/r.sock") == "redis+unix:///tmp/r.sock"
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
     assert config_module.load().RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/3"
+
+
+def test_submitting_the_same_form_twice_opens_one_ticket(client):
+    html = page(client.get("/complaints/new"))
+    submission = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', html)[1]
+    first = client.post("/complaints/new", data=GOOD | {"submission": submission})
+    again = client.post("/complaints/new", data=GOOD | {"submission": submission})
+    assert first.status_code == again.status_code == 200
+    numbers = {re.search(r"\d{8}-\d{6}", page(r))[0] for r in (first, again)}
+    assert len(numbers) == 1  # the second answer names the ticket the first one opened
+    assert tickets() == 1
+    other = client.post("/complaints/new", data=GOOD | {"submission": "f" * 32})
+    assert other.status_code == 200
+    assert tickets() == 2  # a new form is a new complaint
+
+
+@pytest.mark.parametrize("submission", ["", "../../etc", "x" * 200])
+def test_a_missing_or_odd_submission_id_still_files_the_complaint(client, submission):
+    assert client.post("/complaints/new", data=GOOD | {"submission": submission}).status_code == 200
+    assert tickets() == 1

@@ -165,7 +165,7 @@ def as_request(ticket: Ticket) -> dict[str, Any]:
         "zipcode": None,
         "lat": None if hidden else ticket.lat,
         "long": None if hidden else ticket.long,
-        "media_url": None if hidden or not ticket.media else ticket.media[0],
+        "media_url": next(iter([] if hidden else tickets.media_links(ticket.media)), None),
     }
 
 
@@ -229,6 +229,8 @@ def create_request(*, form: Any, api_key: ApiKey, now: datetime | None = None) -
     if answers:
         extra["attributes"] = answers
     media_url = (form.get("media_url") or "").strip()
+    if media_url and not tickets.is_link(media_url):
+        raise Open311Error(400, "media_url must be an http(s) URL")
     try:
         ticket = tickets.create(
             actor=Actor.system(f"open311:{api_key.prefix}"),
