@@ -14,6 +14,7 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.models import User
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db, limiter, login_manager
+from hotline.core.web.redirects import safe_path
 from hotline.staff.access import home_endpoint
 from hotline.staff.signin_form import LoginForm
 
@@ -54,8 +55,7 @@ def authenticate(*, username: str, password: str) -> tuple[User | None, str | No
 
 
 def _safe_next() -> str | None:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return safe_path(request.args.get("next"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, flash, g, redirect, request, url_for
 from flask_babel import get_locale, refresh
@@ -19,6 +20,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
 from hotline.core.timebounds import instant_in_range
+from hotline.core.web.redirects import safe_path
 from hotline.tickets.service import mask_phone
 
 STATUS_LABELS = {
@@ -200,10 +202,7 @@ def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
 
 def back(default: str) -> str:
     """Where a form posts back to: a same-site `next`, else the default."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return safe_path(request.form.get("next") or request.args.get("next")) or default
 
 
 def run_action(action: Callable[[], Any], *, success: str, default_next: str) -> Response:
@@ -261,7 +260,7 @@ def register_template_helpers(app: Flask) -> None:
         for key in [k for k, v in changes.items() if v is None]:
             args.pop(key, None)
         if request.endpoint is None:  # error pages for unknown URLs
-            from urllib.parse import urlencode
-
-            return f"{request.path}?{urlencode(args)}"
+            # Only the query: the path is whatever the client sent (`/\\evil.example/x` would
+            # be another site), and a bare query keeps the browser on the page it is on.
+            return f"?{urlencode(args)}"
         return url_for(request.endpoint, **(request.view_args or {}), **args)
