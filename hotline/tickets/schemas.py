@@ -19,7 +19,8 @@ from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
 from hotline.core.schemas import PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
-from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, media_links, normalize_phone
+from hotline.tickets.service import MAX_DESCRIPTION, media_links, normalize_phone
+from hotline.tickets.visibility import unit_view
 from hotline.units.schemas import UnitRefSchema
 
 STATUSES = [s.value for s in Status]
@@ -216,13 +217,9 @@ class MaskedComplainantSchema(ComplainantSchema):
     """A unit's view: masked phone, a name only if disclosed, nothing if confidential."""
 
     phone = fields.Function(
-        lambda t: None if t.confidential else mask_phone(t.complainant_phone),
-        metadata={"type": "string", "example": "138****5678"},
+        lambda t: unit_view(t).phone, metadata={"type": "string", "example": "138****5678"}
     )
-    name = fields.Function(
-        lambda t: t.complainant_name if t.disclose_identity and not t.confidential else None,
-        metadata={"type": "string"},
-    )
+    name = fields.Function(lambda t: unit_view(t).name, metadata={"type": "string"})
 
 
 class LocationSchema(Schema):
@@ -230,6 +227,15 @@ class LocationSchema(Schema):
     district = fields.Str(allow_none=True)
     lat = fields.Float(allow_none=True)
     long = fields.Float(allow_none=True)
+
+
+class MaskedLocationSchema(LocationSchema):
+    """A unit's view of the place: none of it on a confidential (保密) ticket."""
+
+    address = fields.Function(lambda t: unit_view(t).address, metadata={"type": "string"})
+    district = fields.Function(lambda t: unit_view(t).district, metadata={"type": "string"})
+    lat = fields.Function(lambda t: unit_view(t).lat, metadata={"type": "number"})
+    long = fields.Function(lambda t: unit_view(t).long, metadata={"type": "number"})
 
 
 class ReplyOutSchema(Schema):
@@ -297,6 +303,7 @@ class UnitTicketSchema(TicketSchema):
     """A ticket as its unit's staff read it (DESIGN §1)."""
 
     complainant = Inline(MaskedComplainantSchema)
+    location = Inline(MaskedLocationSchema)
 
 
 class TicketPageSchema(PageSchema):

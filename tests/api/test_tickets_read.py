@@ -208,3 +208,33 @@ def test_merged_ticket_names_the_ticket_it_went_into(operator, session):
     session.commit()
     items = operator.get("/api/v1/tickets?status=merged").get_json()["items"]
     assert [(t["number"], t["merged_into"]) for t in items] == [(duplicate.number, kept.number)]
+
+
+def test_a_confidential_tickets_place_does_not_reach_its_unit_through_the_api(
+    agent, operator, session, unit
+):
+    """The page shows 保密 there; the API now agrees (one rule: tickets/visibility.py)."""
+    ticket = ticket_in(
+        "dispatched",
+        unit=unit,
+        confidential=True,
+        address="幸福路12号3单元502",
+        district="东城区",
+        lat=26.08,
+        long=119.3,
+    )
+    session.commit()
+    location = agent.get(f"/api/v1/tickets/{ticket.number}").get_json()["location"]
+    assert location == {"address": None, "district": None, "lat": None, "long": None}
+    listed = agent.get("/api/v1/tickets").get_json()["items"]
+    assert all(item["location"]["address"] is None for item in listed)
+    # Hotline staff still see where to send help.
+    full = operator.get(f"/api/v1/tickets/{ticket.number}").get_json()["location"]
+    assert full["address"] == "幸福路12号3单元502"
+
+
+def test_an_open_tickets_place_reaches_its_unit(agent, session, unit):
+    ticket = ticket_in("dispatched", unit=unit, address="幸福路12号", district="东城区")
+    session.commit()
+    location = agent.get(f"/api/v1/tickets/{ticket.number}").get_json()["location"]
+    assert (location["address"], location["district"]) == ("幸福路12号", "东城区")

@@ -110,3 +110,18 @@ def test_english_ticket_page(login, staff, clock) -> None:
     assert "Timeline" in body
     assert "To accept" in body
     assert "Registered" in body
+
+
+def test_page_and_api_agree_on_a_confidential_tickets_place(login, staff, clock) -> None:
+    from hotline.core.actor import Actor
+    from hotline.tickets.visibility import personal_view
+
+    clock.set("2026-10-09T09:00:00+08:00")
+    ticket = ticket_in(
+        "dispatched", unit=staff.unit, confidential=True, address="幸福路12号3单元502"
+    )
+    html = login(staff.agent).get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    assert "幸福路12号3单元502" not in html
+    assert "保密" in html
+    view = personal_view(ticket, Actor.of(staff.agent))
+    assert (view.address, view.phone, view.full) == (None, None, False)

@@ -22,6 +22,7 @@ from hotline.core.extensions import db
 from hotline.core.timebounds import instant_in_range
 from hotline.core.web.redirects import safe_path
 from hotline.tickets.service import mask_phone
+from hotline.tickets.visibility import personal_view
 
 STATUS_LABELS = {
     "new": _l("待分派"),
@@ -189,15 +190,8 @@ def paginate(stmt: Select, *, page: int, per_page: int, scalars: bool = True) ->
 
 def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
     """The phone and name this viewer may see (DESIGN §1): masked for units, none if 保密."""
-    if actor.sees_full_personal_data:
-        return {"phone": ticket.complainant_phone, "name": ticket.complainant_name, "full": "1"}
-    if ticket.confidential:
-        return {"phone": None, "name": None, "full": ""}
-    return {
-        "phone": mask_phone(ticket.complainant_phone),
-        "name": ticket.complainant_name if ticket.disclose_identity else None,
-        "full": "",
-    }
+    view = personal_view(ticket, actor)
+    return {"phone": view.phone, "name": view.name, "full": "1" if view.full else ""}
 
 
 def back(default: str) -> str:
