@@ -22,6 +22,9 @@ ZH: dict[str, str] = {
     "Name (optional)": "姓名（选填）",
     "The unit may see my name and phone number": "同意承办单位查看我的姓名和联系方式",
     "Keep my complaint confidential (保密)": "对我的诉求保密（保密件）",
+    "It may be published without my name, phone number or house number": (
+        "同意在隐去姓名、电话和门牌号后公开（经热线审核）"
+    ),
     "Submit": "提交",
     "consultation": "咨询",
     "help": "求助",

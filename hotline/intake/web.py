@@ -48,6 +48,7 @@ class ComplaintForm(FlaskForm):
     name = StringField()
     disclose_identity = BooleanField()
     confidential = BooleanField()
+    publish_consent = BooleanField()
     # One id per form shown: a second submit of the same form (a double click, a resend after
     # a slow answer) finds the ticket the first one opened instead of opening another.
     submission = HiddenField(default=lambda: uuid.uuid4().hex)
@@ -138,6 +139,7 @@ def new() -> tuple[str, int] | str:
                 name=form.name.data,
                 disclose_identity=form.disclose_identity.data,
                 confidential=form.confidential.data,
+                publish_consent=form.publish_consent.data,
                 locale=current_locale(),
             )
             return created.number, created.id

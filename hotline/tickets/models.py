@@ -81,6 +81,13 @@ class Ticket(db.Model):
             postgresql_where=text("sla_check_at IS NOT NULL"),
             sqlite_where=text("sla_check_at IS NOT NULL"),
         ),
+        # The public feeds list only published tickets, newest first.
+        Index(
+            "ix_tickets_published_created",
+            "created_at",
+            postgresql_where=text("published_at IS NOT NULL"),
+            sqlite_where=text("published_at IS NOT NULL"),
+        ),
         # Replied tickets whose rating window ran out are closed as "not rated" by the sweep.
         Index(
             "ix_tickets_rating_due_replied",
@@ -142,6 +149,12 @@ class Ticket(db.Model):
     window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The next instant the escalation ladder must look at this ticket (NULL: nothing pending).
     sla_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Publication on the public channels (Open311 GET, the public site; DESIGN §11): only with
+    # the complainant's consent and a supervisor's approval, and then only `public_text`.
+    publish_consent: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    public_text: Mapped[str | None] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -72,6 +72,13 @@ class ComplainantInSchema(Schema):
     name = fields.Str(allow_none=True, validate=validate.Length(max=60))
     disclose_identity = fields.Bool(load_default=False)
     confidential = fields.Bool(load_default=False, metadata={"description": "保密"})
+    publish_consent = fields.Bool(
+        load_default=False,
+        metadata={
+            "description": "the complainant agrees that the ticket may be published (redacted, "
+            "after a supervisor's approval) on Open311 and the public site"
+        },
+    )
 
 
 class LocationInSchema(Schema):
@@ -115,6 +122,7 @@ def create_arguments(body: dict) -> dict:
         "name": person.get("name"),
         "disclose_identity": person["disclose_identity"],
         "confidential": person["confidential"],
+        "publish_consent": person["publish_consent"],
         "address": place.get("address"),
         "district": place.get("district"),
         "lat": place.get("lat"),
@@ -211,6 +219,7 @@ class ComplainantSchema(Schema):
     name = fields.Str(attribute="complainant_name", allow_none=True)
     disclose_identity = fields.Bool()
     confidential = fields.Bool()
+    publish_consent = fields.Bool()
 
 
 class MaskedComplainantSchema(ComplainantSchema):
@@ -297,6 +306,12 @@ class TicketSchema(Schema):
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
     version = fields.Int(metadata={"description": "send back as If-Match or `version`"})
+    published_at = LocalDateTime(
+        metadata={"description": "when a supervisor approved publication (null: not public)"}
+    )
+    public_text = fields.Str(
+        allow_none=True, metadata={"description": "what the public channels show"}
+    )
 
 
 class UnitTicketSchema(TicketSchema):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline.auth.api_keys import issue_api_key
+from hotline.core.actor import Actor
 from hotline.core.extensions import db
+from hotline.tickets import publication
 from hotline.tickets.jobs import route_pending
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory
@@ -76,6 +78,10 @@ def test_every_channel_ends_as_a_routed_ticket(twilio, client, clock):
     )
     assert "已派单" in status
     assert "区城管执法局" in status
+    # Public once the complainant agreed and a supervisor approved (DESIGN §11).
+    assert client.get(f"/open311/v2/requests/{tickets['open311'].number}.json").status_code == 404
+    tickets["open311"].publish_consent = True
+    publication.publish(tickets["open311"], actor=Actor(role="supervisor", label="审核员"))
     [request] = client.get(f"/open311/v2/requests/{tickets['open311'].number}.json").get_json()
     assert request["agency_responsible"] == "区城管执法局"
     assert request["expected_datetime"] == "2026-10-20T00:00:00+08:00"

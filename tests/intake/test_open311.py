@@ -14,9 +14,20 @@ from referencing.jsonschema import DRAFT7
 from sqlalchemy import func, select
 
 from hotline.auth.api_keys import issue_api_key
+from hotline.core.actor import Actor
 from hotline.core.extensions import db
+from hotline.tickets import publication
 from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, UnitFactory, new_ticket, ticket_in
+
+SUPERVISOR = Actor(user_id=None, role="supervisor", label="审核员")
+
+
+def published(ticket: Ticket, text: str | None = None) -> Ticket:
+    """The complainant agreed and a supervisor approved: the ticket is on the public feed."""
+    ticket.publish_consent = True
+    return publication.publish(ticket, actor=SUPERVISOR, text=text)
+
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "open311"
 NAMES = ("services", "service", "service-definition", "requests", "request")
@@ -196,43 +207,64 @@ def test_bad_posts_are_400_with_the_reason(client, road, api_key, fields, needle
 def test_requests_show_status_unit_deadline_and_never_personal_data(client, clock, road):
     clock.set("2026-09-30T10:00:00+08:00")
     unit = UnitFactory(name="市政管理处")
-    open_one = ticket_in(
-        "dispatched",
-        unit=unit,
-        phone="13812345678",
-        name="王五",
-        address="人民路1号",
-        category=road,
+    open_one = published(
+        ticket_in(
+            "dispatched",
+            unit=unit,
+            phone="13812345678",
+            name="王五",
+            address="人民路1号",
+            district="鼓楼区",
+            category=road,
+            description="人民路1号门口井盖缺失，联系电话13812345678",
+        )
     )
-    closed_one = ticket_in("closed", unit=unit, phone="13812345678", category=road)
+    closed_one = published(ticket_in("closed", unit=unit, phone="13812345678", category=road))
     body = valid(client.get("/open311/v2/requests.json").get_json(), "requests")
     by_id = {r["service_request_id"]: r for r in body}
     assert by_id[open_one.number]["status"] == "open"
     assert by_id[open_one.number]["agency_responsible"] == "市政管理处"
     assert by_id[open_one.number]["expected_datetime"] == "2026-10-14T00:00:00+08:00"
     assert by_id[open_one.number]["requested_datetime"] == "2026-09-30T10:00:00+08:00"
-    assert by_id[open_one.number]["address"] == "人民路1号"
+    assert by_id[open_one.number]["address"] == "鼓楼区"  # the district, never the house number
+    assert by_id[open_one.number]["description"] == "人民路*号门口井盖缺失，联系电话[电话]"
     assert by_id[closed_one.number]["status"] == "closed"
-    assert by_id[closed_one.number]["status_notes"] == "已现场处理，摊贩已劝离。"
+    assert by_id[closed_one.number]["status_notes"] == "已办结"  # never the unit's reply text
     text = json.dumps(body, ensure_ascii=False) + client.get("/open311/v2/requests.xml").text
-    assert "13812345678" not in text
-    assert "王五" not in text
+    for personal in ("13812345678", "王五", "人民路1号", "已现场处理"):
+        assert personal not in text
 
 
-def test_a_confidential_request_hides_its_text_and_place(client, road):
-    ticket = new_ticket(category=road, confidential=True, address="秘密地址")
-    [body] = client.get(f"/open311/v2/requests/{ticket.number}.json").get_json()
-    assert body["description"] is None
-    assert body["address"] is None
+def test_only_published_tickets_reach_the_public_feed(client, road, session):
+    """DESIGN §11: consent by the complainant and a supervisor's approval, or nothing."""
+    unpublished = new_ticket(category=road, description="楼道堆放杂物")
+    consented = new_ticket(category=road, description="路灯不亮", publish_consent=True)
+    shown = published(new_ticket(category=road, description="井盖缺失"))
+    session.commit()  # the 404s below roll back their request's work, not the test's
+    ids = {r["service_request_id"] for r in client.get("/open311/v2/requests.json").get_json()}
+    assert ids == {shown.number}
+    for ticket in (unpublished, consented):
+        assert client.get(f"/open311/v2/requests/{ticket.number}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{shown.number}.json").status_code == 200
+
+
+def test_a_confidential_request_is_never_published(client, road):
+    from hotline.core.errors import ValidationFailed
+
+    ticket = new_ticket(category=road, confidential=True, address="秘密地址", publish_consent=True)
+    assert ticket.publish_consent is False  # 保密 outranks consent
+    with pytest.raises(ValidationFailed):
+        published(ticket)
+    assert client.get(f"/open311/v2/requests/{ticket.number}.json").status_code == 404
 
 
 def test_requests_filters(client, clock, road):
     clock.set("2026-09-01T10:00:00+08:00")
-    old = new_ticket(category=road)
+    old = published(new_ticket(category=road))
     clock.set("2026-10-20T10:00:00+08:00")
     other = CategoryFactory(code="NOISE")
-    noise = new_ticket(category=other)
-    closed = ticket_in("closed", unit=UnitFactory(), category=road)
+    noise = published(new_ticket(category=other))
+    closed = published(ticket_in("closed", unit=UnitFactory(), category=road))
 
     def ids(query: str) -> set[str]:
         body = client.get(f"/open311/v2/requests.json?{query}").get_json()
@@ -270,7 +302,7 @@ def test_bad_request_filters_are_400(client, query, needle):
 
 
 def test_single_request_in_both_formats_and_404(client, road):
-    ticket = new_ticket(category=road, description="井盖 <缺失> & 危险")
+    ticket = published(new_ticket(category=road, description="井盖 <缺失> & 危险"))
     [body] = valid(client.get(f"/open311/v2/requests/{ticket.number}.json").get_json(), "requests")
     assert body["description"] == "井盖 <缺失> & 危险"
     root = xml(client.get(f"/open311/v2/requests/{ticket.number}.xml"))

@@ -277,3 +277,13 @@ def test_submitting_the_same_form_twice_opens_one_ticket(client):
 def test_a_missing_or_odd_submission_id_still_files_the_complaint(client, submission):
     assert client.post("/complaints/new", data=GOOD | {"submission": submission}).status_code == 200
     assert tickets() == 1
+
+
+def test_the_form_asks_for_consent_to_publish_and_keeps_the_answer(client):
+    html = page(client.get("/complaints/new"))
+    assert 'name="publish_consent"' in html
+    assert "同意在隐去姓名、电话和门牌号后公开" in html
+    assert client.post("/complaints/new", data=GOOD | {"publish_consent": "y"}).status_code == 200
+    ticket = db.session.scalar(select(Ticket))
+    assert ticket.publish_consent is True
+    assert ticket.published_at is None  # consent alone publishes nothing

@@ -125,3 +125,31 @@ def test_page_and_api_agree_on_a_confidential_tickets_place(login, staff, clock)
     assert "保密" in html
     view = personal_view(ticket, Actor.of(staff.agent))
     assert (view.address, view.phone, view.full) == (None, None, False)
+
+
+def test_a_supervisor_approves_publication_on_the_ticket_page(login, staff, clock) -> None:
+    from hotline.auth.users import create_user
+
+    clock.set("2026-10-09T09:00:00+08:00")
+    ticket = ticket_in(
+        "dispatched",
+        unit=staff.unit,
+        publish_consent=True,
+        description="幸福路12号噪音扰民，电话13812345678",
+    )
+    supervisor = create_user(
+        username="pub-sup", password="correct horse battery", role="supervisor"
+    )
+    client = login(supervisor)
+    html = client.get(f"/tickets/{ticket.number}").get_data(as_text=True)
+    assert 'data-test="publish"' in html
+    assert "幸福路*号噪音扰民，电话[电话]" in html  # offered redacted
+    response = client.post(f"/tickets/{ticket.number}/publish", data={"text": "幸福路*号噪音扰民"})
+    assert response.status_code == 302
+    assert ticket.public_text == "幸福路*号噪音扰民"
+    assert ticket.published_at is not None
+    # Unit staff see no publication card; operators may not approve.
+    assert 'data-test="publication"' not in login(staff.agent).get(
+        f"/tickets/{ticket.number}"
+    ).get_data(as_text=True)
+    assert login(staff.operator).post(f"/tickets/{ticket.number}/publish").status_code == 403

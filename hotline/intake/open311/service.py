@@ -110,8 +110,8 @@ def parse_filters(args: Any) -> Filters:
 
 
 def find_requests(filters: Filters) -> list[Ticket]:
-    """Tickets matching the filters, newest first, at most 1,000."""
-    query = select(Ticket)
+    """Published tickets matching the filters, newest first, at most 1,000."""
+    query = select(Ticket).where(Ticket.published_at.is_not(None))
     if filters.ids is not None:
         query = query.where(Ticket.number.in_(filters.ids))
     else:
@@ -129,43 +129,45 @@ def find_requests(filters: Filters) -> list[Ticket]:
 
 
 def get_request(number: str) -> Ticket:
-    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    """A published ticket; an unpublished one is as unknown as a missing one."""
+    ticket = db.session.scalar(
+        select(Ticket).where(Ticket.number == number, Ticket.published_at.is_not(None))
+    )
     if ticket is None:
         raise Open311Error(404, f"service_request_id {number} not found")
     return ticket
 
 
 def status_notes(ticket: Ticket) -> str | None:
+    """The status in words; never the unit's reply, which may name the complainant."""
     if ticket.status == Status.merged and ticket.merged_into_id:
         target = db.session.get(Ticket, ticket.merged_into_id)
         return f"{status_name(ticket.status)}：{target.number}" if target else None
-    if ticket.status in (Status.replied, Status.closed) and ticket.reply_text:
-        return None if ticket.confidential else ticket.reply_text
     return status_name(ticket.status)
 
 
 def as_request(ticket: Ticket) -> dict[str, Any]:
-    """A ticket as a GeoReport v2 request: never the complainant's phone, name or email, and
-    for a confidential (保密) ticket not its text or place either."""
-    hidden = ticket.confidential
+    """A published ticket as a GeoReport v2 request (DESIGN §11): category, status, district
+    and the supervisor-approved redacted text; never a name, phone number, house number,
+    coordinates or recording."""
     return {
         "service_request_id": ticket.number,
         "status": "closed" if ticket.status in CLOSED else "open",
         "status_notes": status_notes(ticket),
         "service_name": ticket.category.name if ticket.category else None,
         "service_code": ticket.category.code if ticket.category else "",
-        "description": None if hidden else ticket.description,
+        "description": ticket.public_text,
         "agency_responsible": ticket.unit.name if ticket.unit else None,
         "service_notice": None,
         "requested_datetime": iso(ticket.created_at),
         "updated_datetime": iso(ticket.updated_at),
         "expected_datetime": iso(ticket.resolve_due_at),
-        "address": None if hidden else ticket.address,
-        "address_id": None if hidden else (ticket.extra or {}).get("address_id"),
+        "address": ticket.district,
+        "address_id": None,
         "zipcode": None,
-        "lat": None if hidden else ticket.lat,
-        "long": None if hidden else ticket.long,
-        "media_url": next(iter([] if hidden else tickets.media_links(ticket.media)), None),
+        "lat": None,
+        "long": None,
+        "media_url": None,
     }
 
 

@@ -25,6 +25,7 @@ from hotline.core.extensions import db
 from hotline.staff.access import current_actor, home_endpoint
 from hotline.staff.pages.blueprint import bp
 from hotline.staff.pages.ui import complainant
+from hotline.tickets import publication
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Escalation, Status, Ticket, TicketEvent, TicketRequest
 from hotline.units.models import Unit
@@ -129,6 +130,7 @@ def ticket(number: str) -> str:
         actions=actions,
         units=units,
         merged_into=db.session.get(Ticket, item.merged_into_id) if item.merged_into_id else None,
+        public_proposal=item.public_text or publication.proposed_text(item),
     )
     if person["full"] and item.complainant_phone:
         # DESIGN §1: every read of unmasked complainant data by staff is audited.

@@ -30,6 +30,7 @@ _ERRORS = {
     403: "your role may not do this",
     404: "no such ticket (or not your unit's)",
     409: "illegal transition or stale version; `error.current_status` says where it is",
+    422: "invalid body; `error.fields` names each bad field",
 }
 
 
