@@ -118,7 +118,7 @@ def load_reference(*, now: datetime) -> dict[str, int]:
             username=username, password=password, role=role, unit=unit_code, display_name=display
         )
     db.session.flush()
-    invalidate_catalogue()
+    invalidate_catalogue()  # now, not after the commit: the demo's own tickets route with it
     return {"units": len(units), "categories": len(categories), "users": len(data.USERS)}
 
 
