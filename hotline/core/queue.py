@@ -137,6 +137,12 @@ def wake_after_commit(kind: str) -> None:
     uow.on_commit(f"wake:{kind}", partial(_wake_hook, kind))
 
 
+def cancel_wake_ups() -> None:
+    """Wake no drain job after the current transaction (rows that need none, such as history)."""
+    for kind in WAKE_JOBS:
+        uow.cancel(f"wake:{kind}")
+
+
 def _wake_hook(kind: str) -> None:
     if not uow.woken(kind):
         wake(kind)

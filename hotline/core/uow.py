@@ -6,15 +6,20 @@ Services only flush. Three callers end a unit of work, all through this module:
   commits when the view answers below 400 (or `keep()` says the error's writes stand) and rolls
   back otherwise; a conflict at commit answers 409 through the one error handler;
 - an RQ job: `unit_of_work()` around `AppJob.perform` (workers/app.py);
-- a CLI command: `@unit_of_work()` under `@with_appcontext`.
-Jobs that hold row locks per batch (the sweep, the routing and outbox drains, the roll-up) end
-each batch with `checkpoint()`: a commit inside the unit of work that runs the hooks so far.
+- a CLI command: `with unit_of_work():` around its work, before it reports.
+`checkpoint()` commits inside a unit of work and runs the hooks so far, where a commit must come
+before what follows: each batch of the sweep, the deadline recompute, the routing and outbox
+drains and the roll-up (row locks held briefly; a failing batch loses only itself), an outbox row
+taken before its provider call, stuck rows flagged before the sender is woken, and a kept
+delivery callback before the SMS status webhook looks for its message again.
 
 `grep -rn "\\.commit()" hotline workers` lists one file:
 - hotline/core/uow.py: the only `Session.commit()` (`_commit`), behind `run_request`,
   `unit_of_work` and `checkpoint`.
 The intake fast path (hotline/tickets/insert.py) commits without calling commit(): its one
-statement runs in autocommit when `write_connection` allows it (`one_statement`).
+statement runs in autocommit when `write_connection` allows it (`one_statement`). The only other
+transaction listeners, in hotline/tickets/numbering.py, log ticket numbers a rollback left
+unused; they run no work after a commit.
 """
 
 from __future__ import annotations
@@ -58,6 +63,11 @@ def on_commit(key: str, fn: Callable[[], None], *, session: Session | None = Non
 
     `session`: the one a flush event is about (default: the app's)."""
     (session or db.session()).info.setdefault(HOOKS, {}).setdefault(key, fn)
+
+
+def cancel(key: str) -> None:
+    """Drop the hook registered under `key` in the current transaction, if any."""
+    db.session.info.get(HOOKS, {}).pop(key, None)
 
 
 @event.listens_for(Session, "after_commit")

@@ -20,6 +20,7 @@ from hotline.catalogue.routing import invalidate_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.core.queue import cancel_wake_ups
 from hotline.notify.models import OutboxMessage
 from hotline.seed import data
 from hotline.sla.models import SlaPolicy
@@ -321,7 +322,7 @@ def mark_history_sent() -> int:
         .execution_options(synchronize_session=False)
     )
     # Routing and sending wake-ups would start Redis just to replay history: drop them.
-    db.session.info.pop("hotline_wake", None)
+    cancel_wake_ups()
     return result.rowcount or 0
 
 

@@ -90,7 +90,7 @@ def test_a_failing_hook_neither_undoes_the_commit_nor_stops_the_others(session):
 
 
 def test_wake_ups_are_recorded_when_jobs_are_off(session, app, monkeypatch):
-    from hotline.core.queue import wake_after_commit
+    from hotline.core.queue import cancel_wake_ups, wake_after_commit
 
     monkeypatch.setitem(app.config, "JOBS_ENABLED", False)
     woken = app.extensions.setdefault("hotline_woken", [])
@@ -100,6 +100,10 @@ def test_wake_ups_are_recorded_when_jobs_are_off(session, app, monkeypatch):
     uow.rollback()
     assert woken == []
     wake_after_commit("route")
+    uow.checkpoint()
+    assert woken == ["route"]
+    wake_after_commit("outbox")
+    cancel_wake_ups()  # the seed's history needs no sender
     uow.checkpoint()
     assert woken == ["route"]
     woken.clear()
