@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
@@ -206,12 +207,12 @@ def back(default: str) -> str:
 
 
 def run_action(action: Callable[[], Any], *, success: str, default_next: str) -> Response:
-    """Run a service call, commit once; domain errors become a flash message, never a 500."""
+    """Run a service call (the request commits it); domain errors become a flash message and
+    are rolled back here, since the redirect that follows is no error."""
     try:
         action()
-        db.session.commit()
     except HotlineError as exc:
-        db.session.rollback()
+        uow.rollback()
         detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         flash(f"{exc.message}" + (f" ({detail})" if detail else ""), "error")
     else:

@@ -135,7 +135,6 @@ def ticket(number: str) -> str:
         record_personal_data_reads(
             actor=actor, ticket_ids=[item.id], now=utcnow(), via="ticket_page"
         )
-        db.session.commit()
     return html
 
 

@@ -9,6 +9,7 @@ from flask import Response, request
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.bearer import token_required
 from hotline.core.errors import Conflict, ValidationFailed
@@ -62,7 +63,7 @@ def _act(number: str, actor: Actor, body: dict, change: Callable[[Ticket], Any])
         db.session.flush()
     except StaleDataError as exc:
         # Someone committed a change between our read and our UPDATE … WHERE version = n.
-        db.session.rollback()
+        uow.rollback()
         current = db.session.execute(
             select(Ticket.status, Ticket.version).where(Ticket.number == number)
         ).one()
