@@ -7,13 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from hotline.core.actor import Actor, Role
+from hotline.core.actor import Actor
 from hotline.core.clock import to_local
 from hotline.core.errors import (
     Conflict,
     Forbidden,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
 )
 from hotline.core.extensions import db
@@ -33,13 +32,6 @@ def _fmt(dt: datetime | None) -> str:
 def _require_role(actor: Actor, action: str, roles: Iterable[str]) -> None:
     if actor.role not in set(roles):
         raise Forbidden(f"role {actor.role or actor.label} may not {action}")
-
-
-def _require_own_unit(actor: Actor, ticket: Ticket, action: str) -> None:
-    _require_role(actor, action, (Role.unit_agent, Role.unit_head))
-    if ticket.unit_id != actor.unit_id:
-        # Another unit's ticket does not exist as far as this user is concerned.
-        raise NotFound(f"no ticket {ticket.number}")
 
 
 def _require_text(value: str | None, field: str) -> None:
