@@ -1,4 +1,8 @@
-"""Routing, dispatch (派单/改派) and accept (签收)."""
+"""Routing, dispatch (派单/改派) and accept (签收).
+
+The staff actions here are unguarded: their rows in registry.py check who may, from which status
+and at which version; call them as `hotline.tickets.transitions.<name>`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Reply (答复), callback (回访), rating (好差评), reopen (发回重办) and closing."""
+"""Reply (答复), callback (回访), rating (好差评), reopen (发回重办) and closing.
+
+The staff actions here are unguarded: their rows in registry.py check who may, from which status
+and at which version; call them as `hotline.tickets.transitions.<name>`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Returns (退单) and extensions (延期): the unit asks, a supervisor decides."""
+"""Returns (退单) and extensions (延期): the unit asks, a supervisor decides.
+
+The staff actions here are unguarded: their rows in registry.py check who may, from which status
+and at which version; call them as `hotline.tickets.transitions.<name>`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Merge (并单) and reject: folding duplicates and refusing what is not ours."""
+"""Merge (并单) and reject: folding duplicates and refusing what is not ours.
+
+The staff actions here are unguarded: their rows in registry.py check who may, from which status
+and at which version; call them as `hotline.tickets.transitions.<name>`.
+"""
 
 from __future__ import annotations
 
