@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
 from hotline.core.actor import HOTLINE_ROLES, UNIT_ROLES, Actor, Role
-from hotline.core.errors import NotFound
+from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.schemas import (
     ActionSchema,
@@ -31,7 +31,7 @@ from hotline.tickets.schemas import (
     ReplySchema,
     ReturnSchema,
 )
-from hotline.tickets.transitions.common import _check_version, _require_role, _require_status
+from hotline.tickets.transitions.common import _require_status
 from hotline.tickets.transitions.dispatch import accept, dispatch
 from hotline.tickets.transitions.outcome import callback, reopen, reply
 from hotline.tickets.transitions.requests import (
@@ -46,6 +46,16 @@ from hotline.tickets.transitions.triage import merge, reject
 
 SUPERVISOR = frozenset({Role.supervisor})
 WITH_UNIT = frozenset({Status.dispatched, Status.accepted})
+
+
+def check_version(ticket: Ticket, expected: int | None) -> None:
+    """The optimistic lock, for the API (body `version` or If-Match), forms and direct calls."""
+    if expected is not None and expected != ticket.version:
+        raise Conflict(
+            f"ticket {ticket.number} changed (version {ticket.version}, you had {expected})",
+            current_status=ticket.status,
+            current_version=ticket.version,
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,11 +96,12 @@ class Transition:
 
     def guard(self, ticket: Ticket, actor: Actor, expected_version: int | None = None) -> None:
         """The checks every caller goes through: 403, 404 (another unit's), 409 stale, 409."""
-        _require_role(actor, self.verb, self.roles)
+        if actor.role not in self.roles:
+            raise Forbidden(f"role {actor.role or actor.label} may not {self.verb} a ticket")
         if self.own_unit and ticket.unit_id != actor.unit_id:
             # Another unit's ticket does not exist as far as this user is concerned.
             raise NotFound(f"no ticket {ticket.number}")
-        _check_version(ticket, expected_version)
+        check_version(ticket, expected_version)
         if self.statuses is not None:
             _require_status(ticket, self.verb, self.statuses)
 
