@@ -20,6 +20,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
 from hotline.tickets.service import mask_phone
+from hotline.tickets.transitions import BY_SLUG
 
 STATUS_LABELS = {
     "new": _l("待分派"),
@@ -251,6 +252,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(RATING_LABELS, "RATING_LABELS")
     app.add_template_global(INTERVIEW_LABELS, "INTERVIEW_LABELS")
     app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
+    app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
 
     @app.template_global()
     def url_with(**changes: Any) -> str:
