@@ -251,6 +251,9 @@ def peer_intake(
             versions = site.versions
     except peer.PeerSetupError as exc:
         return {"ok": False, "reason": str(exc)}
+    except Exception as exc:  # Hotline's figures stand whatever the peer does
+        log.exception("peer intake failed")
+        return {"ok": False, "reason": f"{type(exc).__name__}: {exc}"}
     answered = peaks["peer"]["requests"] - peaks["peer"]["errors"]
     unconfirmed = max(0, answered - created)
     return {
