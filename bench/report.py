@@ -329,6 +329,12 @@ def _peer_intake(intake: dict) -> list[str]:
         return ["", f"django-helpdesk's public form not measured: {p.get('reason')}"]
     peak, bare = p.get("peak") or {}, p.get("bare") or {}
     api = _get(intake, "api", "peak", "rps")
+    created, answered = p.get("rows_created"), p.get("answered")
+    extra = (
+        max(0, created - answered)
+        if isinstance(created, int) and isinstance(answered, int)
+        else None
+    )
     return [
         "",
         "### Peer: django-helpdesk's public form",
@@ -349,8 +355,9 @@ def _peer_intake(intake: dict) -> list[str]:
         + ", ".join(_n(r, 0) for r in bare.get("rounds_rps") or [])
         + f". Tickets counted in its database after the run: {_n(p.get('rows_created'))} "
         f"created for {_n(p.get('answered'))} answers below 400 "
-        f"({_n(p.get('unconfirmed'))} answers without a ticket, counted as errors; a few more "
-        "rows than answers are requests still in flight when a round's wrk stopped). The ratio "
+        f"({_n(p.get('unconfirmed'))} answers without a ticket, counted as errors; the "
+        f"{_n(extra)} rows beyond the answers are requests still in flight when a round's wrk "
+        "stopped, which the server finished: at most one per connection and round). The ratio "
         'to the bound was measured in the same turns; "Hotline API / this" divides rates '
         "taken minutes apart on a shared machine.",
         "",
