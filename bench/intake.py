@@ -91,9 +91,12 @@ class Target:
         return self.bodies[index * size : (index + 1) * size]
 
 
-def run(stack: Stack, *, seconds: int, connections: int, half_seconds: int) -> dict[str, Any]:
+def run(
+    stack: Stack, *, seconds: int, connections: int, half_seconds: int, peer: bool = True
+) -> dict[str, Any]:
     """Peak (wrk) for bare, API and SMS in interleaved rounds, then each at half its peak rate
-    (paced client)."""
+    (paced client); then, Hotline stopped, the peer's public form at its peak in turns with the
+    bare app (`peer_intake`)."""
     bare.create_table(stack.url)
     redis = Redis.from_url(REDIS_URL)
     body = api_body()
@@ -133,7 +136,17 @@ def run(stack: Stack, *, seconds: int, connections: int, half_seconds: int) -> d
         peaks = _interleaved_peaks(targets, seconds=seconds, connections=connections)
         time.sleep(1)
         halves = _interleaved_halves(targets, peaks, half_seconds=half_seconds)
-        return {t.name: {"peak": peaks[t.name], "half": halves[t.name]} for t in targets}
+        result: dict[str, Any] = {
+            t.name: {"peak": peaks[t.name], "half": halves[t.name]} for t in targets
+        }
+        if peer:
+            # after Hotline's rounds, with Hotline stopped: the peer's install, migrations and
+            # server never run beside Hotline's measurement
+            stack.stop(hotline_proc)
+            result["peer"] = peer_intake(
+                stack, targets[0], seconds=seconds, connections=connections
+            )
+        return result
     finally:
         stack.stop(bare_proc)
         stack.stop(hotline_proc)
@@ -141,13 +154,14 @@ def run(stack: Stack, *, seconds: int, connections: int, half_seconds: int) -> d
 
 
 def _interleaved_peaks(
-    targets: list[Target], *, seconds: int, connections: int
+    targets: list[Target], *, seconds: int, connections: int, alternate: bool = False
 ) -> dict[str, dict[str, Any]]:
-    """Each target's peak over `seconds` of load, in rounds of ROUND_SECONDS, targets in turn."""
+    """Each target's peak over `seconds` of load, in rounds of ROUND_SECONDS, targets in turn
+    (`alternate`: every other round in reverse order, so no target always follows another)."""
     rounds = max(1, seconds // ROUND_SECONDS)
     runs: dict[str, list[load.LoadResult]] = {t.name: [] for t in targets}
     for index in range(rounds):
-        for target in targets:
+        for target in round_order(targets, index, alternate=alternate):
             runs[target.name].append(
                 load.wrk(
                     target.url,
@@ -184,6 +198,77 @@ def _interleaved_peaks(
                 len(target.bodies),
             )
     return peaks
+
+
+def round_order(targets: list[Target], index: int, *, alternate: bool) -> list[Target]:
+    return list(reversed(targets)) if alternate and index % 2 else list(targets)
+
+
+# The peer's descriptions: the API's and the SMS's (70 characters), in turn.
+PEER_DESCRIPTIONS = [DESCRIPTION, DESCRIPTION[:70]]
+PEER_WARM_BODIES = 500
+
+
+def peer_intake(
+    stack: Stack, bare_target: Target, *, seconds: int, connections: int
+) -> dict[str, Any]:
+    """django-helpdesk's public "submit a ticket" form at its peak: the same wrk, connections
+    and rounds as Hotline's, in turns with the bare app (so the peer has a ratio to the bound
+    measured beside it), the CSRF cookie and token fetched from the form page first. Its tickets
+    are counted in its database afterwards: an answer without a row counts as an error."""
+    from bench import peer
+
+    started = time.perf_counter()
+    try:
+        with peer.intake_site(stack) as site:
+            setup_seconds = time.perf_counter() - started
+            bodies = site.form.bodies(
+                PEER_DESCRIPTIONS, PEER_WARM_BODIES + 500 * (seconds + 2), tag=stack.tag
+            )
+            target = Target(
+                "peer",
+                site.port,
+                peer.SUBMIT_PATH,
+                site.form.headers(),
+                bodies=bodies[PEER_WARM_BODIES:],
+            )
+            for warm in (bare_target, target):
+                load.wrk(
+                    warm.url,
+                    headers=warm.headers,
+                    body=warm.body,
+                    bodies=bodies[:PEER_WARM_BODIES] if warm is target else None,
+                    seconds=2,
+                    connections=connections,
+                )
+            time.sleep(1)  # the warm-up's last requests commit before the count
+            before = site.tickets()
+            peaks = _interleaved_peaks(
+                [bare_target, target], seconds=seconds, connections=connections
+            )
+            time.sleep(2)  # requests still in flight when wrk stopped finish and commit
+            created = site.tickets() - before
+            versions = site.versions
+    except peer.PeerSetupError as exc:
+        return {"ok": False, "reason": str(exc)}
+    except Exception as exc:  # Hotline's figures stand whatever the peer does
+        log.exception("peer intake failed")
+        return {"ok": False, "reason": f"{type(exc).__name__}: {exc}"}
+    answered = peaks["peer"]["requests"] - peaks["peer"]["errors"]
+    unconfirmed = max(0, answered - created)
+    return {
+        "ok": True,
+        "peak": peaks["peer"],
+        "bare": peaks["bare"],
+        "ratio_to_bound": peaks["peer"]["rps"] / peaks["bare"]["rps"],
+        "answered": answered,
+        "rows_created": created,
+        "unconfirmed": unconfirmed,
+        "errors_total": peaks["peer"]["errors"] + unconfirmed,
+        "description_bytes": [len(d.encode()) for d in PEER_DESCRIPTIONS],
+        "setup_seconds": round(setup_seconds, 1),
+        **versions,
+    }
 
 
 def _interleaved_halves(

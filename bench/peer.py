@@ -1,23 +1,38 @@
-"""The peer: django-helpdesk's `escalate_tickets` over the same tickets, in a throw-away venv.
+"""The peer: django-helpdesk, in a throw-away venv, for the sweep and for intake.
 
 django-helpdesk is not a project dependency: the bench installs it under /tmp with pip, builds a
-minimal Django project on a private PostgreSQL database, loads tickets set-based, and times the
-management command. Anything that fails is reported as the reason, never as a number.
+minimal Django project on a private PostgreSQL database, and either loads tickets set-based and
+times `escalate_tickets` (`run`), or serves its public "submit a ticket" form under gunicorn with
+Hotline's settings for the intake load (`intake_site`, driven from bench/intake.py). Anything
+that fails is reported as the reason, never as a number.
 """
 
 from __future__ import annotations
 
+import html
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 VENV = Path("/tmp/hotline-bench-peer/venv")
 PROJECT = Path("/tmp/hotline-bench-peer/project")
-PACKAGES = ["django-helpdesk", "psycopg[binary]"]
+# gunicorn at Hotline's own version, so both sites are served alike (intake)
+PACKAGES = [
+    "django-helpdesk",
+    "psycopg[binary]",
+    f"gunicorn=={importlib.metadata.version('gunicorn')}",
+]
 INSTALL_TIMEOUT = 600
 COMMAND_TIMEOUT = 1800
 
@@ -35,8 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles",
     "django.contrib.sites", "django.contrib.humanize", "rest_framework", "helpdesk",
 ]
+# CSRF as any deployment has it: the intake load fetches the token as a browser would.
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
@@ -49,7 +66,9 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIR
                   "django.contrib.messages.context_processors.messages"]}}]
 DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql",
                          "NAME": os.environ["PEER_DB"], "HOST": "127.0.0.1", "PORT": "5432",
-                         "USER": "postgres"}}
+                         "USER": "postgres",
+                         # persistent connections, as Hotline's pool (one per gunicorn thread)
+                         "CONN_MAX_AGE": 60}}
 # Escalation mails go nowhere: we time the command, not an SMTP server.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -102,7 +121,7 @@ def install() -> str | None:
     """Create the venv and install django-helpdesk; the error text if that fails."""
     python = VENV / "bin" / "python"
     if python.exists():
-        probe = _run([str(python), "-c", "import helpdesk, django, psycopg"], timeout=60)
+        probe = _run([str(python), "-c", "import helpdesk, django, psycopg, gunicorn"], timeout=60)
         if probe.returncode == 0:
             return None
     VENV.parent.mkdir(parents=True, exist_ok=True)
@@ -134,23 +153,10 @@ def run(*, admin_url: str, n: int, open_n: int, due: int) -> dict[str, Any]:
     error = install()
     if error:
         return {"ok": False, "reason": error}
-    import sqlalchemy as sa
-
-    PROJECT.mkdir(parents=True, exist_ok=True)
-    (PROJECT / "benchsettings.py").write_text(textwrap.dedent(SETTINGS))
-    (PROJECT / "benchurls.py").write_text(textwrap.dedent(URLS))
-    (PROJECT / "load.py").write_text(textwrap.dedent(LOAD))
+    write_project()
     name = f"hotline_bench_peer_{os.getpid()}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    env = {
-        **os.environ,
-        "PEER_DB": name,
-        "DJANGO_SETTINGS_MODULE": "benchsettings",
-        "PYTHONPATH": str(PROJECT),
-    }
+    admin = _create_database(admin_url, name)
+    env = project_env(name)
     python = str(VENV / "bin" / "python")
     manage = [python, "-m", "django"]
     try:
@@ -195,6 +201,197 @@ def run(*, admin_url: str, n: int, open_n: int, due: int) -> dict[str, Any]:
     except subprocess.TimeoutExpired as exc:
         return {"ok": False, "reason": f"timed out after {exc.timeout} s: {exc.cmd[-1]}"}
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(admin, name)
+
+
+def write_project() -> None:
+    PROJECT.mkdir(parents=True, exist_ok=True)
+    for file_name, text in (
+        ("benchsettings.py", SETTINGS),
+        ("benchurls.py", URLS),
+        ("benchwsgi.py", WSGI),
+        ("load.py", LOAD),
+        ("public_queue.py", PUBLIC_QUEUE),
+    ):
+        (PROJECT / file_name).write_text(textwrap.dedent(text))
+
+
+def project_env(db_name: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PEER_DB": db_name,
+        "DJANGO_SETTINGS_MODULE": "benchsettings",
+        "PYTHONPATH": str(PROJECT),
+    }
+
+
+def _create_database(admin_url: str, name: str):
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return admin
+
+
+def _drop_database(admin, name: str) -> None:
+    import sqlalchemy as sa
+
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+# --- intake: the public "submit a ticket" form under gunicorn ---------------------------------
+
+WSGI = """
+from django.core.wsgi import get_wsgi_application
+application = get_wsgi_application()
+"""
+
+# The one queue open to anonymous submissions: the public form offers it by name.
+PUBLIC_QUEUE = """
+import django
+django.setup()
+from helpdesk.models import Queue
+Queue.objects.create(title="Public", slug="public", allow_public_submission=True,
+                     email_address="public@example.org")
+"""
+PUBLIC_QUEUE_TITLE = "Public"
+# The anonymous "submit a ticket" view (helpdesk.views.public.create_ticket); a valid submission
+# answers 302 to the ticket's public page, an invalid one 200 with the form and its errors.
+SUBMIT_PATH = "/helpdesk/tickets/submit/"
+
+
+class PeerSetupError(RuntimeError):
+    """The peer could not be installed, migrated or served: its reason goes in the report."""
+
+
+@dataclass
+class Form:
+    """What a browser holds after loading the public form: the CSRF cookie, the form's masked
+    token (Django accepts it as long as the cookie matches) and the public queue's option."""
+
+    cookie: str
+    token: str
+    queue: str
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={self.cookie}",
+        }
+
+    def bodies(self, descriptions: list[str], count: int, tag: str) -> list[str]:
+        """`count` submissions, each its own title and submitter, descriptions in turn."""
+        return [
+            urlencode(
+                {
+                    "csrfmiddlewaretoken": self.token,
+                    "queue": self.queue,
+                    "title": f"bench {tag} {i}",
+                    "body": descriptions[i % len(descriptions)],
+                    "priority": "3",
+                    "submitter_email": f"c{i}.{tag}@example.org",
+                }
+            )
+            for i in range(count)
+        ]
+
+
+def csrf_from_page(set_cookies: list[str], page: str) -> tuple[str, str]:
+    """(csrftoken cookie, csrfmiddlewaretoken field) from a form page's Set-Cookie headers and
+    HTML, as a browser takes them."""
+    jar: SimpleCookie = SimpleCookie()
+    for header in set_cookies:
+        jar.load(header)
+    if "csrftoken" not in jar:
+        raise PeerSetupError("the form page set no csrftoken cookie")
+    field = re.search(r"<input\b[^>]*\bname=[\"']csrfmiddlewaretoken[\"'][^>]*>", page)
+    value = field and re.search(r"\bvalue=[\"']([^\"']*)[\"']", field.group(0))
+    if not value:
+        raise PeerSetupError("the form page has no csrfmiddlewaretoken field")
+    return jar["csrftoken"].value, html.unescape(value.group(1))
+
+
+def option_value(page: str, select: str, label: str) -> str:
+    """The value of the option labelled `label` in the page's <select name=`select`>."""
+    block = re.search(
+        rf"<select\b[^>]*\bname=[\"']{re.escape(select)}[\"'][^>]*>(.*?)</select>", page, re.S
+    )
+    if block:
+        for value, text in re.findall(
+            r"<option\b[^>]*\bvalue=[\"']([^\"']*)[\"'][^>]*>(.*?)</option>", block.group(1), re.S
+        ):
+            if html.unescape(text).strip() == label:
+                return html.unescape(value)
+    raise PeerSetupError(f"the form offers no {select} labelled {label!r}")
+
+
+def fetch_form(port: int) -> Form:
+    """GET the public form as a browser would: keep its cookie, read its hidden token."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{SUBMIT_PATH}", timeout=10) as resp:
+        page = resp.read().decode()
+        set_cookies = resp.headers.get_all("Set-Cookie") or []
+    cookie, token = csrf_from_page(set_cookies, page)
+    return Form(cookie, token, option_value(page, "queue", PUBLIC_QUEUE_TITLE))
+
+
+@dataclass
+class Site:
+    port: int
+    form: Form
+    db_url: str
+    versions: dict[str, str]
+
+    def tickets(self) -> int:
+        """Rows in helpdesk_ticket: what the form really created."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.db_url)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(sa.text("SELECT count(*) FROM helpdesk_ticket")).scalar_one()
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def intake_site(stack: Any) -> Iterator[Site]:
+    """django-helpdesk installed, migrated on its own database and served by gunicorn with
+    Hotline's settings (bench/stack.py GUNICORN); everything removed on the way out.
+
+    Raises PeerSetupError with the reason when any step fails."""
+    error = install()
+    if error:
+        raise PeerSetupError(error)
+    write_project()
+    name = f"hotline_bench_peer_intake_{os.getpid()}"
+    admin = _create_database(stack.admin_url, name)
+    env = project_env(name)
+    python = str(VENV / "bin" / "python")
+    proc = None
+    try:
+        migrate = _run(
+            [python, "-m", "django", "migrate", "-v0"], env=env, cwd=PROJECT, timeout=600
+        )
+        if migrate.returncode != 0:
+            raise PeerSetupError("migrate failed: " + migrate.stderr.strip()[-400:])
+        queue = _run([python, "public_queue.py"], env=env, cwd=PROJECT, timeout=120)
+        if queue.returncode != 0:
+            raise PeerSetupError("creating the public queue failed: " + queue.stderr[-400:])
+        try:
+            proc, port = stack.gunicorn(
+                "benchwsgi:application", env=env, cwd=PROJECT, binary=VENV / "bin" / "gunicorn"
+            )
+        except RuntimeError as exc:
+            raise PeerSetupError(str(exc)) from exc
+        db_url = stack.admin_url.rsplit("/", 1)[0] + "/" + name
+        yield Site(port, fetch_form(port), db_url, versions())
+    finally:
+        if proc is not None:
+            stack.stop(proc)
+        _drop_database(admin, name)

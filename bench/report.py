@@ -136,6 +136,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
             None,
         )
     )
+    rows += _intake_comparisons(s)
     peer = s.get("peer", {})
     if peer.get("ok"):
         rows.append(
@@ -156,6 +157,62 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
             )
         )
     return rows
+
+
+def _intake_comparisons(s: dict) -> list[tuple[str, str, str, bool | None]]:
+    """The peer's public form beside Hotline's intake, and intake before/after a revision."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    peer = _get(s, "intake", "peer")
+    if isinstance(peer, dict) and peer.get("ok"):
+        rps, api = _get(peer, "peak", "rps"), _get(s, "intake", "api", "peak", "rps")
+        rows.append(
+            (
+                "peer: django-helpdesk public ticket form vs Hotline POST /api/v1/tickets (intake)",
+                f"{_n(rps, 1)} req/s (p50 {_n(_get(peer, 'peak', 'p50_ms'))} ms, p99 "
+                f"{_n(_get(peer, 'peak', 'p99_ms'))} ms, {_n(peer.get('errors_total'))} errors, "
+                f"{_n(peer.get('rows_created'))} tickets created) vs {_n(api, 0)} req/s",
+                f"peer / its bound = {_n(peer.get('ratio_to_bound'), 3)}; "
+                f"Hotline API / peer = {_n(_ratio(api, rps), 1)}",
+                None,
+            )
+        )
+    elif isinstance(peer, dict):
+        rows.append(
+            (
+                "peer: django-helpdesk public ticket form",
+                "not measured",
+                str(peer.get("reason")),
+                None,
+            )
+        )
+    c = s.get("compare")
+    if isinstance(c, dict) and not c.get("error") and c.get("api"):
+        rev = _rev(c)
+        rows.append(
+            (
+                f"intake now vs {rev} (A/B in turns, one run; a comparison, no target)",
+                "; ".join(
+                    f"{label} {_n(_get(c, k, 'current', 'rps'), 0)} vs "
+                    f"{_n(_get(c, k, 'rev', 'rps'), 0)} req/s"
+                    for k, label in (("api", "API"), ("sms", "SMS"))
+                ),
+                "now / before: "
+                + "; ".join(
+                    f"{label} {_n(_get(c, k, 'ratio'), 2)}×"
+                    for k, label in (("api", "API"), ("sms", "SMS"))
+                ),
+                None,
+            )
+        )
+    elif isinstance(c, dict) and c.get("error"):
+        rows.append(("intake before/after a revision", "not measured", str(c["error"]), None))
+    return rows
+
+
+def _rev(c: dict, fmt: str = "{}") -> str:
+    """The revision as given, with its commit when the name is not already a prefix of it."""
+    rev, commit = str(c.get("rev")), str(c.get("rev_commit") or "")
+    return fmt.format(rev) + ("" if commit.startswith(rev) else f" ({commit[:10]})")
 
 
 def _mark(ok: bool | None) -> str:
@@ -203,7 +260,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         prev = prev_rows.get(target)
         prev_text = f"{prev[1]} ({prev[2]})" if prev else "—"
         out.append(f"| {target} | {measured} | {ratio} | {_mark(ok)} | {prev_text} |")
-    out += _intake(s) + _routing(s) + _sweep(s) + _figures(s) + _memory(s) + _peer(s)
+    out += _intake(s) + _compare(s) + _routing(s) + _sweep(s) + _figures(s) + _memory(s) + _peer(s)
     carried = [
         (k, v["carried_from"])
         for k, v in s.items()
@@ -261,6 +318,104 @@ def _intake(s: dict) -> list[str]:
             f"{_n(half.get('target_rps'), 0)} | {_n(half.get('rps'), 0)} | "
             f"{_n(half.get('p50_ms'))} | {_n(half.get('p99_ms'))} | {_n(half.get('errors'))} |"
         )
+    return out + _peer_intake(intake)
+
+
+def _peer_intake(intake: dict) -> list[str]:
+    p = intake.get("peer")
+    if not isinstance(p, dict):
+        return []
+    if not p.get("ok"):
+        return ["", f"django-helpdesk's public form not measured: {p.get('reason')}"]
+    peak, bare = p.get("peak") or {}, p.get("bare") or {}
+    api = _get(intake, "api", "peak", "rps")
+    created, answered = p.get("rows_created"), p.get("answered")
+    extra = (
+        max(0, created - answered)
+        if isinstance(created, int) and isinstance(answered, int)
+        else None
+    )
+    return [
+        "",
+        "### Peer: django-helpdesk's public form",
+        "",
+        f"django-helpdesk {p.get('django-helpdesk')} on Django {p.get('django')} (the peer "
+        "section's throw-away virtualenv, its own PostgreSQL database, persistent connections), "
+        "served by gunicorn with the same settings as Hotline. Measured after Hotline's rounds, "
+        "with Hotline's server stopped (its install and migrations never ran beside Hotline's "
+        f'figures; set-up took {_n(p.get("setup_seconds"))} s): the anonymous "submit a '
+        'ticket" view (`POST /helpdesk/tickets/submit/`), the CSRF cookie and token taken from '
+        "a GET of the form as a browser would, each request its own title and submitter, "
+        "descriptions the API's and the SMS's in turn ("
+        + " / ".join(f"{b:,} bytes" for b in dict.fromkeys(p.get("description_bytes") or []))
+        + " of UTF-8); same wrk, connections and 2-second rounds as Hotline's, in turns with "
+        "the bare app. Peak req/s per round: peer "
+        + ", ".join(_n(r, 1) for r in peak.get("rounds_rps") or [])
+        + "; bare "
+        + ", ".join(_n(r, 0) for r in bare.get("rounds_rps") or [])
+        + f". Tickets counted in its database after the run: {_n(p.get('rows_created'))} "
+        f"created for {_n(p.get('answered'))} answers below 400 "
+        f"({_n(p.get('unconfirmed'))} answers without a ticket, counted as errors; the "
+        f"{_n(extra)} rows beyond the answers are requests still in flight when a round's wrk "
+        "stopped, which the server finished: at most one per connection and round). The ratio "
+        'to the bound was measured in the same turns; "Hotline API / this" divides rates '
+        "taken minutes apart on a shared machine.",
+        "",
+        "| endpoint | peak req/s | ratio to bound (same turns) | p50 ms | p99 ms | errors | "
+        "tickets created | Hotline API / this |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| django-helpdesk `POST /helpdesk/tickets/submit/` | {_n(peak.get('rps'), 1)} | "
+        f"{_n(p.get('ratio_to_bound'), 3)} | {_n(peak.get('p50_ms'))} | {_n(peak.get('p99_ms'))} "
+        f"| {_n(p.get('errors_total'))} | {_n(p.get('rows_created'))} | "
+        f"{_n(_ratio(api, peak.get('rps')), 1)} |",
+        f"| bare stack, in turns with the peer | {_n(bare.get('rps'), 0)} | 1.00 | "
+        f"{_n(bare.get('p50_ms'))} | {_n(bare.get('p99_ms'))} | {_n(bare.get('errors'))} | — "
+        "| — |",
+    ]
+
+
+def _compare(s: dict) -> list[str]:
+    c = s.get("compare")
+    if not isinstance(c, dict) or c.get("error") or not c.get("api"):
+        return []
+    rev = _rev(c, "`{}`")
+    dirty = ", with uncommitted changes" if c.get("dirty") else ""
+    out = [
+        "",
+        "## Intake before/after a revision",
+        "",
+        f"`--compare {c.get('rev')}`: {rev} checked out into a temporary git worktree outside "
+        "the repository (removed afterwards) and served by gunicorn with the same settings, "
+        "environment and database as the current tree "
+        f"({str(c.get('head_commit', ''))[:10]}{dirty}; hotline imported from "
+        f"`{_get(c, 'imports', 'rev')}` vs `{_get(c, 'imports', 'current')}`). "
+        "Both servers up, measured A/B in turns: wrk with the intake section's connections, "
+        "2-second rounds, every other round in reverse order. The machine is shared and noisy, so "
+        "the turns are the measurement: compare the ratios, not the rates.",
+        "",
+        "| endpoint | now req/s | before req/s | now / before | median of per-round ratios | "
+        "p50 ms now / before | p99 ms now / before | errors now / before |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key, label in (("api", "POST /api/v1/tickets"), ("sms", "POST /twilio/sms (signed)")):
+        x = c.get(key) or {}
+        now, before = x.get("current") or {}, x.get("rev") or {}
+        out.append(
+            f"| {label} | {_n(now.get('rps'), 0)} | {_n(before.get('rps'), 0)} | "
+            f"{_n(x.get('ratio'), 3)} | {_n(x.get('median_round_ratio'), 3)} | "
+            f"{_n(now.get('p50_ms'))} / {_n(before.get('p50_ms'))} | "
+            f"{_n(now.get('p99_ms'))} / {_n(before.get('p99_ms'))} | "
+            f"{_n(now.get('errors'))} / {_n(before.get('errors'))} |"
+        )
+    out += [
+        "",
+        "Per-round ratios (now / before): "
+        + "; ".join(
+            f"{key.upper()} " + ", ".join(f"{r:.2f}" for r in _get(c, key, "rounds_ratio") or [])
+            for key in ("api", "sms")
+        )
+        + ".",
+    ]
     return out
 
 

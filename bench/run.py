@@ -4,6 +4,7 @@ docs/PERFORMANCE.md and bench/results/latest.json.
     python -m bench.run               # the full run (about 15 minutes on 2 cores)
     python -m bench.run --quick       # small sizes, to check the harness
     python -m bench.run --only intake,sweep
+    python -m bench.run --only intake --compare 2a5ffb3   # intake A/B against a revision
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from bench.stack import ROOT, Stack, machine
 log = logging.getLogger("bench")
 
 # peer before figures: the memory worker starts with the figures and must not overlap the peer
-SECTIONS = ("intake", "routing", "sweep", "peer", "figures", "memory")
+# compare runs only with --compare REV (bench/compare.py); otherwise its last figures carry over
+SECTIONS = ("intake", "compare", "routing", "sweep", "peer", "figures", "memory")
 
 FULL = {
     # peak load per endpoint, in 2-second rounds taken in turn (bench/intake.py)
@@ -60,9 +62,15 @@ QUICK = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (harness check)")
-    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--only", default=None, help="comma-separated sections (default all)")
     parser.add_argument("--out", default=None, help="results JSON (default latest.json)")
     parser.add_argument("--doc", default=None, help="Markdown table (default PERFORMANCE.md)")
+    parser.add_argument(
+        "--compare",
+        metavar="REV",
+        default=None,
+        help="also measure intake A/B against REV, checked out in a temporary git worktree",
+    )
     args = parser.parse_args(argv)
     # a quick run never overwrites the real figures unless asked to
     results_dir = ROOT / "bench" / "results"
@@ -75,10 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     # bench's own progress lines stay visible.
     logging.getLogger("bench").setLevel(logging.INFO)
     sizes = QUICK if args.quick else FULL
-    only = [s for s in args.only.split(",") if s]
+    only = [s for s in (args.only or ",".join(SECTIONS)).split(",") if s]
     unknown = set(only) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    only = sections_to_run(only, args.compare, explicit=args.only is not None)
+    if only is None:
+        parser.error("the compare section needs --compare REV")
 
     command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
     results: dict[str, Any] = {
@@ -103,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in [n for n in SECTIONS if n in only and n != "memory"]:
             if "memory" in only and memory_run is None and name in background:
                 memory_run = _start_memory(stack, sizes, results, concurrent=background)
-            _timed(name, stack, sizes, results)
+            _timed(name, stack, sizes, results, rev=args.compare)
         if "memory" in only:
             if memory_run is None:
                 memory_run = _start_memory(stack, sizes, results, concurrent=[])
@@ -126,6 +137,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 BACKGROUND_WITH = ("figures",)
+
+
+def sections_to_run(only: list[str], compare: str | None, *, explicit: bool) -> list[str] | None:
+    """The sections to run: compare joins when --compare is given and is left out (its figures
+    carried over) when not; None when it was asked for by name without a revision."""
+    if compare:
+        return only if "compare" in only else [*only, "compare"]
+    if "compare" in only and explicit:
+        return None
+    return [name for name in only if name != "compare"]
 
 
 def _carry(results: dict, previous: dict | None, only: list[str]) -> None:
@@ -166,7 +187,7 @@ def _timed(name: str, stack: Stack, sizes: dict[str, int], results: dict, **extr
             out = memory.finish(handle)
             out["concurrent_with"] = results.get("memory_concurrent_with", [])
         else:
-            out = run_section(name, stack, sizes, results["sections"])
+            out = run_section(name, stack, sizes, results["sections"], rev=extra.get("rev"))
     except Exception as exc:
         log.exception("section %s failed", name)
         out = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()[-2000:]}
@@ -175,7 +196,7 @@ def _timed(name: str, stack: Stack, sizes: dict[str, int], results: dict, **extr
 
 
 def run_section(
-    name: str, stack: Stack, sizes: dict[str, int], done: dict[str, Any]
+    name: str, stack: Stack, sizes: dict[str, int], done: dict[str, Any], rev: str | None = None
 ) -> dict[str, Any]:
     if name == "intake":
         from bench import intake
@@ -185,6 +206,12 @@ def run_section(
             seconds=sizes["seconds"],
             connections=sizes["connections"],
             half_seconds=sizes["half_seconds"],
+        )
+    if name == "compare":
+        from bench import compare
+
+        return compare.run(
+            stack, rev=rev, seconds=sizes["seconds"], connections=sizes["connections"]
         )
     if name == "routing":
         from bench import routing

@@ -122,17 +122,26 @@ class Stack:
             **extra,
         }
 
-    def gunicorn(self, target: str, *, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    def gunicorn(
+        self,
+        target: str,
+        *,
+        env: dict[str, str],
+        cwd: Path = ROOT,
+        binary: Path | None = None,
+    ) -> tuple[subprocess.Popen, int]:
         """Start gunicorn on a free loopback port; returns once its workers answer.
 
-        Its output goes to a log file: an undrained pipe would block the workers on logging.
+        `cwd` and `binary` serve another tree (bench/compare.py) or the peer's venv with the
+        same settings. Its output goes to a log file: an undrained pipe would block the workers
+        on logging.
         """
         port = free_port()
         log_path = Path(tempfile.gettempdir()) / f"hotline-bench-{self.tag}-{port}.log"
         with log_path.open("ab") as log_file:
             proc = subprocess.Popen(
                 [
-                    str(Path(sys.executable).parent / "gunicorn"),
+                    str(binary or Path(sys.executable).parent / "gunicorn"),
                     *GUNICORN,
                     "-b",
                     f"127.0.0.1:{port}",
@@ -140,7 +149,7 @@ class Stack:
                     "warning",
                     target,
                 ],
-                cwd=ROOT,
+                cwd=cwd,
                 env=env,
                 stdout=log_file,
                 stderr=log_file,

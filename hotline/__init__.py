@@ -6,21 +6,30 @@ import logging
 from typing import Any
 
 from flask import Flask, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from hotline.core import extensions as ext
-from hotline.core import queue
+from hotline.core import queue, uow
 from hotline.core.errors import HotlineError, handle_domain_error, handle_http_error
 from hotline.core.web.session_cookie import SessionCookie
 
 LOCALES = ("zh_CN", "en")
 
 
+class Hotline(Flask):
+    """The Flask app, whose every request is one unit of work."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Run the view, then commit once or roll back (`uow.run_request`)."""
+        return uow.run_request(super().dispatch_request)
+
+
 def create_app(config: config_module.Config | dict[str, Any] | None = None) -> Flask:
     """Build the app from `config` (default: the environment); connects to nothing yet."""
-    app = Flask(__name__, template_folder="../templates", static_folder="static")
+    app = Hotline(__name__, template_folder="../templates", static_folder="static")
     cfg = config_module.load() if config is None else config
     app.config.update(cfg.as_dict() if isinstance(cfg, config_module.Config) else cfg)
     app.config.setdefault("API_TITLE", "Hotline API")
@@ -63,7 +72,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
 
 def register_extensions(app: Flask) -> None:
     import hotline.models
-    import hotline.tickets.watch  # noqa: F401 - recompute deadlines after a clock-rule commit
+    import hotline.tickets.watch  # noqa: F401 - subscribes the deadline recompute to rule changes
 
     ext.db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

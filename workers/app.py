@@ -11,13 +11,16 @@ from rq.job import Job
 
 from hotline.catalogue.routing import invalidate_catalogue
 from hotline.core.queue import all_queues, redis_conn
+from hotline.core.uow import unit_of_work
 from hotline.sla.service import invalidate_calendar
 
 log = logging.getLogger(__name__)
 
 
 class AppJob(Job):
-    """An RQ job that runs inside its own app context, so each job gets a fresh DB session.
+    """An RQ job that runs inside its own app context, so each job gets a fresh DB session,
+    as one unit of work: it commits once at the end (batches call `uow.checkpoint`) or rolls
+    back when the job raises, and RQ records the failure.
 
     The worker's app is bound on a subclass (`job_class_for`), never created at import time:
     a job module imported by the worker connects to nothing by itself (pallets-eco/flask-rq).
@@ -37,7 +40,8 @@ class AppJob(Job):
             # admin's edit in a web process cannot invalidate this process's caches.
             invalidate_catalogue()
             invalidate_calendar()
-            return super().perform()
+            with unit_of_work():
+                return super().perform()
 
 
 def job_class_for(app: Flask) -> type[AppJob]:

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from hotline.core.actor import Role
 from hotline.core.errors import HotlineError
-from hotline.core.extensions import db
+from hotline.core.uow import unit_of_work
 
 
 @click.group("users")
@@ -29,11 +29,15 @@ def create_command(
     from hotline.auth.users import create_user
 
     try:
-        user = create_user(
-            username=username, password=password, role=role, unit=unit, display_name=display_name
-        )
-        db.session.commit()
+        with unit_of_work():
+            user = create_user(
+                username=username,
+                password=password,
+                role=role,
+                unit=unit,
+                display_name=display_name,
+            )
+            name, user_role = user.username, user.role
     except HotlineError as exc:
-        db.session.rollback()
         raise click.ClickException(exc.message) from exc
-    click.echo(f"created user {user.username} ({user.role}{', ' + unit if unit else ''})")
+    click.echo(f"created user {name} ({user_role}{', ' + unit if unit else ''})")

@@ -1,10 +1,11 @@
-"""One commit per API write, and `Idempotency-Key` replays of its first response.
+"""`Idempotency-Key` replays of an API write's first response.
 
-A POST view decorated with `idempotent` only flushes; the decorator commits once. When the
-caller sent an `Idempotency-Key`, the response is stored in the same transaction as the work it
-describes, so a retry after a lost answer gets the first answer instead of a second ticket, and
-two concurrent requests with one key cannot both succeed (the unique key makes one fail, and
-that one replays the winner's answer).
+A POST view decorated with `idempotent` only flushes; the decorator flushes what is left, so a
+version conflict is answered (and stored) here, and the request's unit of work commits
+(`uow.run_request`). When the caller sent an `Idempotency-Key`, the response is stored in the
+same transaction as the work it describes, so a retry after a lost answer gets the first answer
+instead of a second ticket, and two concurrent requests with one key cannot both succeed (the
+unique key makes one fail, and that one replays the winner's answer).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, HotlineError, ValidationFailed, handle_domain_error
@@ -85,7 +87,7 @@ def _stale_conflict() -> Conflict:
 
 
 def idempotent(view: Callable) -> Callable:
-    """Commit the view's work once; store and replay its answer under an Idempotency-Key.
+    """Flush the view's work; store and replay its answer under an Idempotency-Key.
 
     Wrap a view that receives `actor=` (place it under `token_required`). Nothing is stored for
     5xx answers or input errors.
@@ -103,6 +105,7 @@ def idempotent(view: Callable) -> Callable:
                     fields={HEADER: [f"1 to {MAX_KEY_LENGTH} characters"]},
                 )
             fingerprint = request_fingerprint()
+            uow.several_statements()  # the key's row joins the view's writes
             stored = _find(_scope(actor), key)
             if stored is not None:
                 return _replay(stored, fingerprint)
@@ -110,16 +113,17 @@ def idempotent(view: Callable) -> Callable:
             response = make_response(view(*args, **kwargs))
             if key is not None and response.status_code < 400:
                 _remember(actor, key, fingerprint, response)
-            db.session.commit()
+            else:
+                db.session.flush()  # a version conflict surfaces here, not at the commit
             return response
         except StaleDataError as exc:
-            db.session.rollback()
+            uow.rollback()
             return _store_refusal(actor, key, fingerprint if key else "", _stale_conflict(), exc)
         except (HotlineError, HTTPException) as exc:
-            db.session.rollback()
+            uow.rollback()
             return _store_refusal(actor, key, fingerprint if key else "", exc, exc)
         except IntegrityError:
-            db.session.rollback()
+            uow.rollback()
             if key is not None:
                 # Another request with this key committed first: answer as it did.
                 stored = _find(_scope(actor), key)
@@ -127,7 +131,7 @@ def idempotent(view: Callable) -> Callable:
                     return _replay(stored, fingerprint)
             raise
         except Exception:
-            db.session.rollback()  # a 5xx: nothing of the request is kept, not even its key
+            uow.rollback()  # a 5xx: nothing of the request is kept, not even its key
             raise
 
     return wrapped
@@ -145,9 +149,9 @@ def _store_refusal(
     if response.status_code in _STORED_ERRORS:
         try:
             _remember(actor, key, fingerprint, response)
-            db.session.commit()
+            uow.keep()  # the refusal is committed though the answer is an error
         except IntegrityError:
-            db.session.rollback()
+            uow.rollback()
             stored = _find(_scope(actor), key)
             if stored is not None:
                 return _replay(stored, fingerprint)
@@ -181,6 +185,5 @@ def purge(*, older_than: timedelta = timedelta(days=1), now: datetime | None = N
 def purge_idempotency_keys() -> int:
     """Delete Idempotency-Key answers older than a day; returns how many went."""
     removed = purge()
-    db.session.commit()
     log.info("purged %d idempotency keys", removed)
     return removed

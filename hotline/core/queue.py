@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+
+from hotline.core import uow
 
 log = logging.getLogger(__name__)
 
@@ -133,26 +134,18 @@ def clear_wake_flag(kind: str) -> None:
 
 def wake_after_commit(kind: str) -> None:
     """Wake the `kind` drain job once the current transaction commits (never before)."""
-    from hotline.core.extensions import db
-
-    db.session.info.setdefault("hotline_wake", set()).add(kind)
+    uow.on_commit(f"wake:{kind}", partial(_wake_hook, kind))
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    kinds: set[str] | None = session.info.pop("hotline_wake", None)
-    if not kinds:
-        return
-    if not current_app.config.get("JOBS_ENABLED", True):
-        current_app.extensions.setdefault("hotline_woken", []).extend(sorted(kinds))
-        return
-    for kind in sorted(kinds):
+def cancel_wake_ups() -> None:
+    """Wake no drain job after the current transaction (rows that need none, such as history)."""
+    for kind in WAKE_JOBS:
+        uow.cancel(f"wake:{kind}")
+
+
+def _wake_hook(kind: str) -> None:
+    if not uow.woken(kind):
         wake(kind)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop("hotline_wake", None)
 
 
 def enqueue(purpose: str, func: str, *args: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
-from hotline.core.extensions import db
+from hotline.core.uow import checkpoint, unit_of_work
 from hotline.escalations.sweep import sweep
 from hotline.sla.cli import parse_instant, warn_missing_years
 
@@ -18,8 +18,8 @@ from hotline.sla.cli import parse_instant, warn_missing_years
 def sweep_command(now_text: str | None) -> None:
     """Run one escalation sweep and print what it did."""
     now = parse_instant(now_text, "--now")
-    summary = sweep(now=now, commit=db.session.commit)
-    db.session.commit()
+    with unit_of_work():
+        summary = sweep(now=now, commit=checkpoint)
     if summary.deadlines:
         warn_missing_years(now, max(summary.deadlines))
     else:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask import current_app
 
+from hotline.core import uow
 from hotline.core.clock import utcnow
-from hotline.core.extensions import db
 from hotline.core.queue import redis_conn
 
 log = logging.getLogger(__name__)
@@ -19,12 +19,7 @@ def sweep(now: datetime | None = None) -> dict:
     from hotline.escalations.sweep import sweep as run
 
     now = now or utcnow()
-    try:
-        summary = run(now=now, commit=db.session.commit)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    summary = run(now=now, commit=uow.checkpoint)
     record_sweep(at=now)  # shown on the admin status page; never fails the job
     log.info("sla sweep at %s: %s", now.isoformat(), "; ".join(summary.lines()))
     return {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from hotline.core import driver_sql
+from hotline.core import driver_sql, uow
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Recorded:
     """A handler's answer whose delivery row its own statement already wrote (`insert_ticket`
-    with `delivery=`): `once` only commits."""
+    with `delivery=`): `once` only returns it."""
 
     answer: str
 
@@ -53,7 +53,9 @@ def once(
     look_first: bool = True,
 ) -> str:
     """Run `handle` (returning the answer and its ticket id, or a Recorded answer) once per key
-    and commit; a repeat, even one racing this request, returns the first answer.
+    and record the answer in the request's unit of work; a repeat, even one racing this
+    request, returns the first answer (the delivery's unique key makes the later one wait, then
+    fail at its INSERT).
 
     `look_first=False` skips the lookup before `handle` (a round trip, as much as a quarter of
     an SMS intake): for handlers that only write to this transaction, so a repeat can run them
@@ -72,7 +74,7 @@ def once(
         # writes the delivery itself finds its key taken: answer as the first did.
         if look_first:
             raise
-        db.session.rollback()
+        uow.rollback()
         existing = _answer(key)
         if existing is None:
             raise
@@ -80,7 +82,6 @@ def once(
             log.info("%s: a concurrent repeat committed first; answered as it did", key)
         return existing
     if isinstance(result, Recorded):
-        db.session.commit()
         return result.answer
     answer, ticket_id = result
     row = {"key": key, "ticket_id": ticket_id, "response": answer, "created_at": utcnow()}
@@ -88,10 +89,9 @@ def once(
         db.session.flush()  # the handler's own rows first (the delivery may point at them)
         conn = db.session.connection()
         driver_sql.compiled(_INSERT, conn.dialect).execute(conn, row)
-        db.session.commit()
     except IntegrityError:
         # A repeat, or a concurrent retry that committed first: drop our work, answer as it did.
-        db.session.rollback()
+        uow.rollback()
         existing = _answer(key)
         if existing is None:
             raise

@@ -10,9 +10,10 @@ import unicodedata
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
-from hotline.core.extensions import csrf, db
+from hotline.core.extensions import csrf
 from hotline.core.xml import xml_text
 from hotline.intake import deliveries
 from hotline.intake import service as intake
@@ -143,7 +144,6 @@ def answer_new(form: dict, phone: str, message: str, key: str) -> str | deliveri
         extra={"sms": {"message_sid": form.get("MessageSid"), "to": form.get("To")}},
         locale=locale,
         now=now,
-        alone=True,
         delivery={"key": key, "response": answer, "created_at": now},
     )
     return deliveries.Recorded(answer.replace(NUMBER_MARK, ticket.number))
@@ -171,6 +171,7 @@ def handle(form: dict, key: str) -> tuple[str, int | None] | deliveries.Recorded
 
 @bp.post("")
 @twilio_signed
+@uow.one_statement  # a new ticket's INSERT (with its delivery) is all a text writes
 def incoming() -> Response:
     """POST /twilio/sms — answered once per MessageSid; a retry gets the same TwiML."""
     form = request.form.to_dict()
@@ -195,8 +196,10 @@ def status_callback() -> tuple[str, int]:
     message = delivery_status.record(
         provider_sid=sid, status=status, error_code=request.form.get("ErrorCode")
     )
-    db.session.commit()
-    if message is None and delivery_status.apply_kept(sid) is None:
-        log.info("delivery status %s for %s kept until the sender stores that sid", status, sid)
-    db.session.commit()
+    if message is None:
+        # Committed before looking again: a sender storing this sid now either sees the kept
+        # status or has stored the sid already.
+        uow.checkpoint()
+        if delivery_status.apply_kept(sid) is None:
+            log.info("delivery status %s for %s kept until the sender stores that sid", status, sid)
     return "", 204

@@ -151,7 +151,6 @@ def new() -> tuple[str, int] | str:
             errors = dict.fromkeys(exc.fields, exc.message) or {"description": exc.message}
         else:
             due = intake.fmt_local(intake.expected_due(ticket))
-            db.session.commit()
             return render_template("complaints/submitted.html", ticket=ticket, due=due)
     return (
         render_template("complaints/new.html", form=form, categories=categories, errors=errors),
@@ -213,7 +212,6 @@ def rate(token: str) -> tuple[str, int] | str:
         intake.rate(ticket, rating=int(value), comment=(form.comment.data or "").strip() or None)
     except InvalidTransition:
         return render_template("complaints/rate.html", not_waiting=True, **context), 409
-    db.session.commit()
     if ticket.status == Status.closed:
         outcome = _("The ticket is closed.")
     else:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from hotline.core import uow
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
@@ -80,7 +81,7 @@ def _take(message_id: int, now: datetime, **values: object) -> OutboxMessage | N
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).scalar()
-    db.session.commit()
+    uow.checkpoint()
     return None if taken is None else db.session.get(OutboxMessage, message_id)
 
 
@@ -150,7 +151,7 @@ def send_outbox(
             now = utcnow()
             ids = _due_ids(now, after_id, batch_size)
             if not ids:
-                db.session.commit()
+                uow.checkpoint()  # the look's snapshot must not outlive the linger
                 return claimed
             claimed += len(ids)
             after_id = ids[-1]
@@ -178,10 +179,10 @@ def _send_batch(backend: SmsBackend, ids: list[int], now: datetime) -> int:
             continue  # another sender has it
         if _send_one(backend, message):
             sent += 1
-            db.session.commit()
+            uow.checkpoint()
             # A delivery callback kept while we committed the sid (delivery_status.apply_kept)
             delivery_status.apply_early_callbacks(message)
-        db.session.commit()
+        uow.checkpoint()  # the outcome is stored before the next provider call
     return sent
 
 
@@ -216,7 +217,7 @@ def retry_due(*, now: datetime | None = None) -> dict[str, int | bool]:
         )
         .limit(1)
     )
-    db.session.commit()
+    uow.checkpoint()  # the flags stand before the sender is woken: its job must see them
     if flagged:
         log.warning("outbox: %d rows interrupted while sending, flagged for review", flagged)
     woken = wake("outbox") if due is not None else False

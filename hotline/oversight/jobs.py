@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from hotline.core import uow
 from hotline.core.clock import utcnow
-from hotline.core.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -18,17 +18,12 @@ def rollup_figures(now: datetime | None = None, max_batches: int = 200) -> int:
 
     now = now or utcnow()
     total = 0
-    try:
-        for _ in range(max_batches):
-            count = roll_up(now=now)
-            db.session.commit()
-            total += count
-            if not count:
-                break
-        opened = run_unit_rules(now=now)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for _ in range(max_batches):
+        count = roll_up(now=now)
+        uow.checkpoint()  # each batch's figures stand even if a later one fails
+        total += count
+        if not count:
+            break
+    opened = run_unit_rules(now=now)
     log.info("figures roll-up: %s rows folded, %s interview cases opened", total, len(opened))
     return total

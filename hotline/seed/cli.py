@@ -7,7 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from hotline.core.extensions import db
+from hotline.core.uow import unit_of_work
 
 
 @click.command("seed")
@@ -27,12 +27,8 @@ def seed_command(demo: bool, if_empty: bool, count: int) -> None:
             return
         raise click.ClickException("database is not empty; the demo seed needs a fresh one")
     started = time.monotonic()
-    try:
+    with unit_of_work():
         summary = seed_demo(count=count)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     statuses = summary["tickets"]
     assert isinstance(statuses, dict)
     click.echo(

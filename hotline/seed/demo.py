@@ -20,6 +20,7 @@ from hotline.catalogue.routing import invalidate_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.core.queue import cancel_wake_ups
 from hotline.notify.models import OutboxMessage
 from hotline.seed import data
 from hotline.sla.models import SlaPolicy
@@ -118,7 +119,7 @@ def load_reference(*, now: datetime) -> dict[str, int]:
             username=username, password=password, role=role, unit=unit_code, display_name=display
         )
     db.session.flush()
-    invalidate_catalogue()
+    invalidate_catalogue()  # now, not after the commit: the demo's own tickets route with it
     return {"units": len(units), "categories": len(categories), "users": len(data.USERS)}
 
 
@@ -321,7 +322,7 @@ def mark_history_sent() -> int:
         .execution_options(synchronize_session=False)
     )
     # Routing and sending wake-ups would start Redis just to replay history: drop them.
-    db.session.info.pop("hotline_wake", None)
+    cancel_wake_ups()
     return result.rowcount or 0
 
 

@@ -14,7 +14,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.sla.models import CalendarDay
-from hotline.sla.service import get_calendar, invalidate_calendar
+from hotline.sla.service import get_calendar
 from hotline.sla.watch import request_recompute
 
 HEADER = ["date", "type", "name"]
@@ -100,8 +100,7 @@ def import_rows(
         },
     )
     db.session.execute(stmt)
-    invalidate_calendar()
-    request_recompute()
+    request_recompute()  # after the commit: the calendar cache dropped, deadlines recomputed
     return len(rows)
 
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import ValidationFailed
-from hotline.core.extensions import db
+from hotline.core.uow import unit_of_work
 from hotline.sla import admin
 from hotline.sla.deadlines import add_hours, add_working_days, format_due
 from hotline.sla.service import get_calendar
@@ -76,8 +76,8 @@ def import_command(file: Path) -> None:
         for line, problems in exc.fields.items():
             click.echo(f"{file}: {line}: {'; '.join(problems)}", err=True)
         raise click.ClickException(f"{len(exc.fields)} bad line(s); nothing imported") from exc
-    count = admin.import_rows(rows=rows)
-    db.session.commit()
+    with unit_of_work():
+        count = admin.import_rows(rows=rows)
     years = sorted({r.day.year for r in rows})
     click.echo(f"imported {count} days for {', '.join(map(str, years)) or '-'}")
     click.echo("open tickets' deadlines will be recomputed in the background")

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import User
+from hotline.core import uow
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db, limiter, login_manager
 from hotline.core.web.redirects import safe_path
@@ -67,7 +68,7 @@ def login() -> str | Response:
     status = 200
     if form.validate_on_submit():
         user, error = authenticate(username=form.username.data, password=form.password.data)
-        db.session.commit()
+        uow.keep()  # a failure's count and lock-out stand though the answer is a 401
         if user is not None:
             login_user(user)
             return redirect(_safe_next() or url_for(home_endpoint(user.role)))

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from hotline.core.clock import utcnow
-from hotline.core.extensions import db
+from hotline.core.uow import checkpoint, unit_of_work
 from hotline.tickets.recompute import recompute_open_deadlines
 
 
@@ -14,5 +14,6 @@ from hotline.tickets.recompute import recompute_open_deadlines
 @with_appcontext
 def recompute_command() -> None:
     """Recompute open tickets' deadlines now (what the background job does)."""
-    changed = recompute_open_deadlines(now=utcnow(), commit=db.session.commit)
+    with unit_of_work():
+        changed = recompute_open_deadlines(now=utcnow(), commit=checkpoint)
     click.echo(f"recomputed {changed} tickets")

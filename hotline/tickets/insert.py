@@ -3,10 +3,11 @@ little Python as the database allows.
 
 PostgreSQL: one statement (the ticket's INSERT draws its number, and data-modifying CTEs add the
 event and, for a webhook, the delivery row with its answer). When that statement is all the
-request writes (`alone`), it runs in autocommit: one round trip where BEGIN, INSERT, COMMIT took
-three. SQLite: the day's counter row, the ticket, the event, the delivery. Either way the ticket
-comes back persistent in the session with every column loaded and nothing read back; the
-PostgreSQL statement runs through `driver_sql` (compiled once per shape).
+request writes, the unit of work runs it in autocommit (`uow.write_connection`): one round
+trip where BEGIN, INSERT, COMMIT took three. SQLite: the day's counter row, the ticket, the
+event, the delivery. Either way the ticket comes back persistent in the session with every
+column loaded and nothing read back; the PostgreSQL statement runs through `driver_sql`
+(compiled once per shape).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Date, Engine, String, Text, bindparam, exists, func, select
+from sqlalchemy import Date, String, Text, bindparam, exists, func, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
-from hotline.core import driver_sql
+from hotline.core import driver_sql, uow
 from hotline.core.dbtypes import UTCDateTime
 from hotline.core.extensions import db
 from hotline.core.models import WebhookDelivery
@@ -104,32 +105,23 @@ def insert_ticket(
     values: dict[str, Any],
     event: dict[str, Any],
     *,
-    alone: bool = False,
     delivery: dict[str, Any] | None = None,
 ) -> Ticket:
     """INSERT a ticket with `values` (its other columns take their defaults) and its first event
     (`event` holds EVENT_FIELDS); the number comes from `numbering` for the local day of
     values["created_at"].
 
-    `alone`: the caller writes nothing else in this transaction. On PostgreSQL, when the session
-    has not begun a transaction yet, the statement then commits by itself (autocommit): the
-    whole transaction is one round trip instead of BEGIN, INSERT, COMMIT. The session's own
-    commit afterwards only runs its after-commit hooks (the routing wake-up).
+    When the request's unit of work says this statement is all it writes (`uow.write_connection`:
+    a `one_statement` view, PostgreSQL, nothing before it), the statement commits by itself
+    (autocommit); the unit of work's commit afterwards only runs its after-commit hooks (the
+    routing wake-up).
 
     `delivery`: the webhook delivery this ticket answers ("key", "response" with NUMBER_MARK
     where the number goes, "created_at"), written with it; DeliveryExists when its key is taken.
     """
     row = {**_DEFAULTS, **values}
-    session = db.session()
-    bind = session.get_bind()
-    postgresql = bind.dialect.name == "postgresql"
-    # A session bound to a Connection (not the Engine) may run inside its caller's transaction.
-    autocommit = alone and postgresql and isinstance(bind, Engine) and not session.in_transaction()
-    conn = (
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        if autocommit
-        else session.connection()
-    )
+    conn, autocommit = uow.write_connection()
+    postgresql = conn.dialect.name == "postgresql"
     if postgresql:
         bound = tuple(k for k, v in row.items() if v is not None)
         params = {f"t_{k}": row[k] for k in bound}

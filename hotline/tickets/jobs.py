@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from hotline.core import uow
 from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
@@ -71,7 +72,7 @@ def route_pending(
             _clear_flag("route")
             batch = _claim(after_id, batch_size, passed_over)
             if not batch:
-                db.session.commit()
+                uow.checkpoint()  # the claim's snapshot must not outlive the linger
                 return claimed
             claimed += len(batch)
             for ticket in batch:
@@ -85,7 +86,7 @@ def route_pending(
                     continue
                 routed += 1
                 log.info("ticket %s: routed to %s", ticket.number, ticket.status)
-            db.session.commit()
+            uow.checkpoint()  # the batch's row locks go with its commit
 
     drain("route", one_pass, sleep=sleep)
     return routed
@@ -125,12 +126,7 @@ def recompute_deadlines(now: datetime | None = None) -> int:
     from hotline.tickets.recompute import recompute_open_deadlines
 
     now = now or utcnow()
-    try:
-        changed = recompute_open_deadlines(now=now, commit=db.session.commit)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    changed = recompute_open_deadlines(now=now, commit=uow.checkpoint)
     log.info("deadline recompute: %s tickets changed", changed)
     return changed
 
@@ -140,7 +136,6 @@ def drop_number_sequences() -> list[str]:
     just before midnight may still draw yesterday's number a moment later; nothing older does."""
     keep_from = to_local(utcnow()).date() - timedelta(days=1)
     dropped = numbering.drop_sequences_before(keep_from)
-    db.session.commit()
     if dropped:
         log.info("dropped %d ticket-number sequences: %s", len(dropped), ", ".join(dropped))
     return dropped

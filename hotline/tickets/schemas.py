@@ -276,10 +276,13 @@ class TicketSchema(Schema):
     kind = fields.Str()
     category = fields.Function(
         lambda t: _category(t).code if t.category_id else None,
+        allow_none=True,
         metadata={"type": "string", "description": "category code"},
     )
     category_name = fields.Function(
-        lambda t: _category(t).name if t.category_id else None, metadata={"type": "string"}
+        lambda t: _category(t).name if t.category_id else None,
+        allow_none=True,
+        metadata={"type": "string"},
     )
     priority = fields.Str()
     description = fields.Str()
@@ -288,10 +291,11 @@ class TicketSchema(Schema):
     complainant = Inline(ComplainantSchema)
     location = Inline(LocationSchema)
     media = fields.Function(lambda t: media_links(t.media), metadata={"type": "array"})
-    accept_due_at = LocalDateTime()
-    resolve_due_at = LocalDateTime()
-    return_due_at = LocalDateTime()
-    callback_due_at = LocalDateTime()
+    # Deadlines and milestones not reached yet are null, and documented so.
+    accept_due_at = LocalDateTime(allow_none=True)
+    resolve_due_at = LocalDateTime(allow_none=True)
+    return_due_at = LocalDateTime(allow_none=True)
+    callback_due_at = LocalDateTime(allow_none=True)
     escalation_level = fields.Str(
         allow_none=True, metadata={"description": "warning|overdue|supervision|interview"}
     )
@@ -299,15 +303,16 @@ class TicketSchema(Schema):
     rating = fields.Int(allow_none=True)
     reply = Inline(ReplyOutSchema, present=lambda t: t.reply_text is not None, allow_none=True)
     reopen_count = fields.Int()
-    merged_into = fields.Function(_merged_into, metadata={"type": "string"})
-    dispatched_at = LocalDateTime()
-    accepted_at = LocalDateTime()
-    closed_at = LocalDateTime()
+    merged_into = fields.Function(_merged_into, allow_none=True, metadata={"type": "string"})
+    dispatched_at = LocalDateTime(allow_none=True)
+    accepted_at = LocalDateTime(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
     version = fields.Int(metadata={"description": "send back as If-Match or `version`"})
     published_at = LocalDateTime(
-        metadata={"description": "when a supervisor approved publication (null: not public)"}
+        allow_none=True,
+        metadata={"description": "when a supervisor approved publication (null: not public)"},
     )
     public_text = fields.Str(
         allow_none=True, metadata={"description": "what the public channels show"}

@@ -160,12 +160,11 @@ def create(
     extra: dict[str, Any] | None = None,
     locale: str = "zh_CN",
     now: datetime | None = None,
-    alone: bool = False,
     delivery: dict[str, Any] | None = None,
 ) -> Ticket:
     """Register a complaint as a `new` ticket; routing happens in a worker after commit.
 
-    `alone` and `delivery` (the webhook delivery the ticket answers): see `insert_ticket`."""
+    `delivery` (the webhook delivery the ticket answers): see `insert_ticket`."""
     now = now or utcnow()
     channel = _choice(channel, Channel, "channel")
     priority = _choice(priority, Priority, "priority", default="normal")
@@ -214,7 +213,7 @@ def create(
         "to_status": Status.new,
         "data": {"channel": channel},
     }
-    ticket = insert_ticket(values, event, alone=alone, delivery=delivery)
+    ticket = insert_ticket(values, event, delivery=delivery)
     wake_after_commit("route")
     return ticket
 

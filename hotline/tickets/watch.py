@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
+from hotline.core import uow
 from hotline.core.queue import enqueue
-from hotline.sla.service import invalidate_calendar
-from hotline.sla.watch import changed_clock_rules
+from hotline.sla.watch import after_rules_change
 from hotline.tickets.jobs import recompute_deadlines
 
 log = logging.getLogger(__name__)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if not changed_clock_rules(session) or not has_app_context():
-        return
-    invalidate_calendar()
-    if not current_app.config.get("JOBS_ENABLED", True):
-        current_app.extensions.setdefault("hotline_woken", []).append("recompute_deadlines")
+@after_rules_change
+def _recompute_open_deadlines() -> None:
+    if uow.woken("recompute_deadlines"):
         return
     try:
         enqueue("sla", recompute_deadlines)

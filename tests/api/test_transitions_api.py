@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Ticket, TicketEvent
 from tests.api.conftest import error_fields
@@ -278,16 +279,17 @@ def test_concurrent_write_between_read_and_update_is_409(agent, session, unit, m
     """Two clerks at once: the UPDATE … WHERE version = n finds nothing (StaleDataError)."""
     ticket = ticket_in("dispatched", unit=unit)
     session.commit()
-    real_accept = tx.accept
+    real_read = tickets.get_by_number
 
-    def accept_while_someone_else_writes(t, **kwargs):
+    def read_then_someone_else_writes(number, **kwargs):
+        t = real_read(number, **kwargs)
         table = Ticket.__table__
         session.connection().execute(  # Core, behind the ORM's back like another process
             update(table).where(table.c.id == t.id).values(version=table.c.version + 1)
         )
-        return real_accept(t, **kwargs)
+        return t
 
-    monkeypatch.setattr(tx, "accept", accept_while_someone_else_writes)
+    monkeypatch.setattr(tickets, "get_by_number", read_then_someone_else_writes)
     response = agent.post(url(ticket, "accept"))
     assert response.status_code == 409
     assert response.get_json()["error"]["current_status"] == "dispatched"

@@ -28,7 +28,7 @@ def case_setup(session, clock):
     sweep(now=datetime(2026, 10, 22, tzinfo=UTC))
     clock.set("2026-10-22T09:00:00+08:00")
     case = db.session.scalar(select(InterviewCase).where(InterviewCase.unit_id == unit.id))
-    return {
+    setup = {
         "unit": unit,
         "ticket": ticket,
         "case": case,
@@ -37,6 +37,8 @@ def case_setup(session, clock):
         "agent": UserFactory(role="unit_agent", unit=unit),
         "other_head": UserFactory(role="unit_head", unit=UnitFactory()),
     }
+    db.session.commit()  # the data must survive a request that rolls back
+    return setup
 
 
 def test_inspector_schedules_holds_head_rectifies_inspector_closes(client, case_setup, clock):

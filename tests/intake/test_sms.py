@@ -100,6 +100,7 @@ def test_a_retry_whose_handler_now_fails_answers_as_the_first(twilio, app):
 
     with app.test_request_context():
         assert deliveries.once("sms:SMfirst", lambda: ("<Response/>", None), look_first=False)
+        db.session.commit()  # the first delivery's request ends: its unit of work commits
         assert deliveries.once("sms:SMfirst", refuse, look_first=False) == "<Response/>"
         with pytest.raises(ValidationFailed):  # no earlier answer to give: the failure stands
             deliveries.once("sms:SMnever", refuse, look_first=False)

@@ -195,6 +195,7 @@ def test_an_unsatisfied_rating_on_the_page_reopens(client):
 
 def test_the_rating_page_requires_a_valid_rating_and_token(client):
     ticket = ticket_in("replied", unit=UnitFactory(), phone="13812345678")
+    db.session.commit()  # the ticket must survive a request that rolls back
     url = f"/complaints/rate/{rating_token(ticket.number)}"
     assert client.post(url, data={"rating": "9"}).status_code == 422
     assert ticket.status == "replied"

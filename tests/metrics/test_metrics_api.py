@@ -8,6 +8,7 @@ import pytest
 
 from hotline.auth.tokens import issue_token
 from hotline.core.actor import Actor
+from hotline.core.extensions import db
 from hotline.escalations.sweep import sweep
 from hotline.metrics.service import figures
 from hotline.oversight.jobs import rollup_figures
@@ -45,7 +46,9 @@ def history(session, clock) -> dict:
     tx.callback(t4, actor=OPERATOR, reached=True, resolved=True, satisfaction=5)
     clock.set("2026-11-01T09:00:00+08:00")
     rollup_figures()
-    return {"a": a, "b": b, "inspector": UserFactory(role="inspector")}
+    setup = {"a": a, "b": b, "inspector": UserFactory(role="inspector")}
+    db.session.commit()  # the data must survive a request that rolls back
+    return setup
 
 
 def row_for(items: list[dict], code: str) -> dict:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline.core.extensions import db
+from hotline.core.uow import HOOKS
 from hotline.notify.backends import SentSms
 from hotline.notify.jobs import MAX_ATTEMPTS, SENDING_TIMEOUT, retry_due, send_outbox
 from hotline.notify.models import OutboxMessage, SmsOptOut
@@ -225,7 +226,7 @@ def test_retry_due_wakes_the_sender_only_when_a_row_is_due(session, clock, queue
     message_id = _sms()
     row = _row(message_id)
     row.status, row.attempts, row.next_attempt_at = "retry", 1, clock.now + timedelta(minutes=1)
-    session.info.pop("hotline_wake", None)
+    session.info.pop(HOOKS, None)
     session.commit()
 
     assert retry_due()["woken"] is False

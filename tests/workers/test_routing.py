@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.core.extensions import db
+from hotline.core.uow import HOOKS
 from hotline.tickets import transitions
 from hotline.tickets.jobs import requeue_stragglers, route_pending
 from hotline.tickets.models import Ticket, TicketEvent
@@ -135,7 +136,7 @@ def test_straggler_sweep_wakes_the_sender_for_unsent_sms(session, queues, clock)
 
     clock.set("2026-10-09T10:00:00+08:00")
     queue_sms(to="+8613812345678", template="reopened", number="20261009-000001", due="-")
-    session.info.pop("hotline_wake", None)  # as if Redis had been down at commit
+    session.info.pop(HOOKS, None)  # as if Redis had been down at commit
     session.commit()
 
     clock.set("2026-10-09T10:05:00+08:00")

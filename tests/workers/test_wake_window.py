@@ -13,6 +13,7 @@ from sqlalchemy import select
 import hotline.core.queue as queue_module
 from hotline.core.extensions import db
 from hotline.core.queue import DRAIN_LINGER_SECONDS, DRAIN_MAX_SECONDS, WAKE_WINDOW_SECONDS
+from hotline.core.uow import HOOKS
 from hotline.notify.jobs import send_outbox
 from hotline.notify.models import OutboxMessage
 from hotline.notify.service import queue_sms
@@ -166,7 +167,7 @@ def _steady_load(category, monotonic: Monotonic, arrivals: int) -> tuple[list[st
         monotonic.now += DRAIN_MAX_SECONDS / 2
         if len(numbers) < arrivals:
             numbers.append(new_ticket(category=category).number)
-            db.session.info.pop("hotline_wake", None)
+            db.session.info.pop(HOOKS, None)
             db.session.commit()
 
     return numbers, linger

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 import config as config_module
+from hotline.core import uow
 from hotline.core.extensions import csrf, db, limiter
 
 bp = Blueprint("health", __name__)
@@ -47,7 +48,7 @@ def _check_database() -> dict[str, Any]:
         db.session.execute(text("SELECT 1"))
         return {"ok": True}
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported as text
-        db.session.rollback()
+        uow.rollback()
         return {"ok": False, "error": type(exc).__name__}
 
 
@@ -82,7 +83,7 @@ def _check_migrations() -> dict[str, Any]:
         heads = script_heads(current_app._get_current_object())  # type: ignore[attr-defined]
         current = frozenset(MigrationContext.configure(db.session.connection()).get_current_heads())
     except Exception as exc:  # noqa: BLE001
-        db.session.rollback()
+        uow.rollback()
         return {"ok": False, "error": type(exc).__name__}
     result: dict[str, Any] = {"ok": current == heads, "current": sorted(current)}
     if current != heads:

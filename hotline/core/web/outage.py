@@ -46,18 +46,18 @@ def handle_database_error(error: sa_exc.DBAPIError | sa_exc.TimeoutError) -> Res
     """503 + Retry-After for an outage; any other database error stays a 500 (re-raised)."""
     if isinstance(error, sa_exc.DataError):
         # a value the database cannot hold (out of range, bad encoding): the caller's input
-        from hotline.core.extensions import db
+        from hotline.core import uow
 
-        db.session.rollback()
+        uow.rollback()
         return handle_domain_error(
             ValidationFailed("a value is out of range or malformed", fields={"body": ["invalid"]})
         )
     if not is_outage(error):
         raise error
-    from hotline.core.extensions import db
+    from hotline.core import uow
 
     try:  # the session holds a dead connection; the pool's pre-ping replaces it next time
-        db.session.rollback()
+        uow.rollback()
     except Exception:
         log.debug("rollback after database outage failed", exc_info=True)
     log.warning("database unavailable: %s", type(getattr(error, "orig", None) or error).__name__)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from hotline.core.errors import ValidationFailed
-from hotline.core.extensions import csrf, db
+from hotline.core.extensions import csrf
 from hotline.intake.open311 import service as o311
 from hotline.intake.open311.render import error, respond
 
@@ -23,14 +23,12 @@ def _fmt() -> str:
 
 @bp.errorhandler(o311.Open311Error)
 def _open311_error(exc: o311.Open311Error) -> Response:
-    db.session.rollback()
     return error(_fmt(), exc.status, exc.description)
 
 
 @bp.errorhandler(ValidationFailed)
 def _validation_error(exc: ValidationFailed) -> Response:
     # e.g. the input guard's NUL refusal: Open311 clients read the spec's error array.
-    db.session.rollback()
     return error(_fmt(), 400, exc.message)
 
 
@@ -108,7 +106,6 @@ def list_requests(fmt: str) -> Response:
 def create_request(fmt: str) -> Response:
     key = o311.authenticate(request.form.get("api_key"))
     created = o311.create_request(form=request.form, api_key=key)
-    db.session.commit()
     body = [{**created, "service_notice": None, "account_id": request.form.get("account_id")}]
     return respond(fmt, "service_requests", body, status=201)
 

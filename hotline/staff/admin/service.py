@@ -1,4 +1,5 @@
-"""Admin edits: each one audited, and the per-process caches it affects invalidated."""
+"""Admin edits: each one audited, and the per-process caches it affects invalidated once it
+commits (`uow.on_commit`; the calendar's by `sla.watch`)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from hotline.auth.tokens import forget_standing
 from hotline.auth.users import MIN_PASSWORD, create_user
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import invalidate_catalogue
+from hotline.core import uow
 from hotline.core.actor import UNIT_ROLES, Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.sla.models import CalendarDay, SlaPolicy
-from hotline.sla.service import invalidate_calendar
 from hotline.tickets.models import Kind
 from hotline.units.models import Unit
 
@@ -81,7 +82,7 @@ def save_unit(*, actor: Actor, unit_id: int | None, values: dict[str, Any]) -> U
     unit.active = bool(values.get("active"))
     db.session.add(unit)
     db.session.flush()
-    invalidate_catalogue()
+    uow.on_commit("invalidate_catalogue", invalidate_catalogue)
     audit(actor=actor, action="admin.unit.save", detail={"unit": unit.code, "active": unit.active})
     return unit
 
@@ -122,7 +123,8 @@ def update_user(
     if user.id == actor.user_id and (not active or role != Role.admin):
         raise Conflict("you cannot demote or deactivate yourself", fields={"role": ["self"]})
     user.role, user.unit_id, user.active = role, unit_id, active
-    forget_standing()  # this process refuses the user's old tokens at once
+    # This process refuses the user's old tokens as soon as the change is committed.
+    uow.on_commit("forget_standing", forget_standing)
     user.unit = db.session.get(Unit, unit_id) if unit_id else None
     user.display_name = (display_name or "").strip() or user.username
     audit(
@@ -170,7 +172,7 @@ def save_category(*, actor: Actor, category_id: int | None, values: dict[str, An
     cat.active = bool(values.get("active"))
     db.session.add(cat)
     db.session.flush()
-    invalidate_catalogue()
+    uow.on_commit("invalidate_catalogue", invalidate_catalogue)
     audit(actor=actor, action="admin.category.save", detail={"category": code})
     return cat
 
@@ -199,7 +201,7 @@ def save_rule(*, actor: Actor, rule_id: int | None, values: dict[str, Any]) -> R
     rule.active = bool(values.get("active"))
     db.session.add(rule)
     db.session.flush()
-    invalidate_catalogue()
+    uow.on_commit("invalidate_catalogue", invalidate_catalogue)
     audit(
         actor=actor, action="admin.rule.save", detail={"rule": rule.id, "unit": values.get("unit")}
     )
@@ -259,8 +261,7 @@ def set_calendar_day(*, actor: Actor, day: str, is_workday: bool, name: str | No
     row.updated_by_id = actor.user_id
     row.updated_at = utcnow()
     db.session.add(row)
-    db.session.flush()
-    invalidate_calendar()
+    db.session.flush()  # sla.watch drops the calendar cache after the commit
     audit(
         actor=actor,
         action="admin.calendar.set",

@@ -13,7 +13,7 @@ from flask_login import current_user
 from hotline.core.actor import Role
 from hotline.core.clock import to_local
 from hotline.core.errors import Forbidden, Unauthorized
-from hotline.core.extensions import db, login_manager
+from hotline.core.extensions import login_manager
 from hotline.staff.admin import status as ops_status
 
 bp = Blueprint("ops", __name__, url_prefix="/admin/status")
@@ -99,6 +99,5 @@ def show() -> ResponseReturnValue:
 @admin_required
 def retry(purpose: str, job_id: str) -> ResponseReturnValue:
     ops_status.retry_failed(purpose=purpose, job_id=job_id)
-    db.session.commit()
     flash(f"{labels()['requeued']}: {job_id}")
     return redirect(url_for("ops.show"))

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from hotline.auth.models import ApiKey, User
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
@@ -248,9 +249,8 @@ def api_keys() -> str | Response:
             _row, new_key = service.create_api_key(
                 actor=current_actor(), name=request.form.get("name", "")
             )
-            db.session.commit()
         except HotlineError as exc:
-            db.session.rollback()
+            uow.rollback()  # the page below still answers 200: nothing of the refusal is kept
             flash(exc.message, "error")
     page, per_page = page_args(50)
     return render_template(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from hotline.audit.service import record_personal_data_reads
 from hotline.calls.models import CallbackTask
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
@@ -83,9 +84,8 @@ def log_call() -> Response:
             task_id=form.get("task", type=int),
             locale=str(get_locale() or "zh_CN"),
         )
-        db.session.commit()
     except HotlineError as exc:
-        db.session.rollback()
+        uow.rollback()  # the redirect below is no error: the request would commit
         names = ", ".join(exc.fields) if exc.fields else ""
         flash(exc.message + (f" ({names})" if names else ""), "error")
         return redirect(url_for("console.index", phone=form.get("phone", "")))
@@ -110,7 +110,6 @@ def _audit_reads(ticket_ids: list[int], via: str) -> None:
         record_personal_data_reads(
             actor=current_actor(), ticket_ids=ticket_ids, now=utcnow(), via=via
         )
-        db.session.commit()
 
 
 @bp.route("/suggest")

@@ -153,7 +153,6 @@ def interview_action(case_id: int, action: str) -> Response:
 def interviews_mark_overdue() -> Response:
     """Run the commitment check now (the scheduler also runs it) and report how many."""
     count = interviews.mark_overdue_commitments(now=utcnow())
-    db.session.commit()
     flash(_("%(n)s 个整改承诺已标记为逾期。", n=count), "ok")
     return redirect(url_for("dashboard.interviews"))
 

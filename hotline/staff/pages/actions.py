@@ -1,4 +1,5 @@
-"""Form posts for every ticket transition; the console, workbench and ticket page share them."""
+"""Form posts for every ticket transition, one per row of `transitions.registry.TRANSITIONS`;
+the console, workbench and ticket page share them."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import uuid
 from pathlib import Path
 
 from flask import abort, current_app, request, url_for
-from flask_babel import gettext as _
 from flask_login import login_required
+from marshmallow import EXCLUDE, ValidationError
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -17,31 +18,10 @@ from hotline.staff.access import current_actor
 from hotline.staff.pages.blueprint import bp
 from hotline.staff.pages.ui import run_action
 from hotline.tickets import service as tickets
-from hotline.tickets import transitions as tx
+from hotline.tickets.transitions import BY_SLUG, TRANSITIONS, Transition
 
 ALLOWED_UPLOADS = {".jpg", ".jpeg", ".png", ".gif", ".pdf", ".doc", ".docx", ".xls", ".xlsx"}
 MAX_FILES = 5
-
-
-def _form(name: str) -> str:
-    return (request.form.get(name) or "").strip()
-
-
-def _int(name: str, *, required: bool = True) -> int | None:
-    raw = _form(name)
-    if not raw:
-        if required:
-            raise ValidationFailed(f"{name} is required", fields={name: ["required"]})
-        return None
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValidationFailed(f"{name} must be a number", fields={name: ["a number"]}) from exc
-
-
-def _yes(name: str) -> bool | None:
-    raw = _form(name)
-    return None if raw == "" else raw in ("1", "yes", "true", "on")
 
 
 def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
@@ -66,128 +46,78 @@ def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
     return urls
 
 
-def _run(number: str, success: str, call) -> Response:
+def _form_body(transition: Transition) -> dict:
+    """The posted fields the row's schema knows, loaded as the API loads its JSON body.
+
+    Blank fields count as not sent, so an optional one is None and a required one is missing.
+    """
+    schema = transition.schema()
+    data = {
+        name: value
+        for name in schema.load_fields
+        if (value := (request.form.get(name) or "").strip())
+    }
+    try:
+        return schema.load(data, unknown=EXCLUDE)
+    except ValidationError as exc:
+        fields = exc.normalized_messages()
+        raise ValidationFailed(
+            "; ".join(
+                f"{name} is required" if "Missing data" in str(problems) else f"{name} is invalid"
+                for name, problems in fields.items()
+            ),
+            fields=fields,
+        ) from exc
+
+
+def _submit(transition: Transition, number: str) -> Response:
+    """The one handler of every transition's form: role, ticket, fields, uploads, flash."""
     actor = current_actor()
     try:
         ticket = tickets.get_by_number(number, actor=actor)
     except NotFound:
-        abort(404)
+        abort(404)  # another unit's ticket, as in the API
+    if actor.role not in transition.roles:
+        abort(403)  # the API answers the same, from the same row
+
+    def action() -> None:
+        body = _form_body(transition)
+        if transition.uploads:
+            body["media"] = save_uploads(request.files.getlist("files"), number=ticket.number)
+        transition.perform(ticket, actor, body)
+
     return run_action(
-        lambda: call(ticket, actor),
-        success=success,
+        action,
+        success=str(transition.done),
         default_next=url_for("pages.ticket", number=number),
     )
 
 
-@bp.route("/tickets/<number>/dispatch", methods=["POST"])
-@login_required
-def dispatch(number: str) -> Response:
-    return _run(
-        number,
-        _("已派单。"),
-        lambda t, a: tx.dispatch(t, actor=a, unit=_form("unit"), reason=_form("reason") or None),
+def _register(transition: Transition) -> None:
+    """POST /tickets/<number>/<slug> as endpoint `pages.<name>` (decisions share `decide`)."""
+
+    @login_required
+    def view(number: str) -> Response:
+        return _submit(transition, number)
+
+    bp.add_url_rule(
+        f"/tickets/<number>/{transition.slug}",
+        endpoint=transition.name,
+        view_func=view,
+        methods=["POST"],
     )
 
 
-@bp.route("/tickets/<number>/accept", methods=["POST"])
-@login_required
-def accept(number: str) -> Response:
-    return _run(number, _("已签收。"), lambda t, a: tx.accept(t, actor=a))
-
-
-@bp.route("/tickets/<number>/return", methods=["POST"])
-@login_required
-def request_return(number: str) -> Response:
-    return _run(
-        number,
-        _("退单申请已提交，等待审核。"),
-        lambda t, a: tx.request_return(
-            t, actor=a, reason=_form("reason"), suggested_unit=_form("suggested_unit") or None
-        ),
-    )
-
-
-@bp.route("/tickets/<number>/extension", methods=["POST"])
-@login_required
-def request_extension(number: str) -> Response:
-    return _run(
-        number,
-        _("延期申请已提交，等待审核。"),
-        lambda t, a: tx.request_extension(t, actor=a, days=_int("days"), reason=_form("reason")),
-    )
-
-
-@bp.route("/tickets/<number>/reply", methods=["POST"])
-@login_required
-def reply(number: str) -> Response:
-    def call(t, a):
-        if not _form("text"):
-            raise ValidationFailed("text is required", fields={"text": ["required"]})
-        media = save_uploads(request.files.getlist("files"), number=t.number)
-        return tx.reply(t, actor=a, text=_form("text"), media=media)
-
-    return _run(number, _("已答复。"), call)
-
-
-@bp.route("/tickets/<number>/callback", methods=["POST"])
-@login_required
-def callback(number: str) -> Response:
-    def call(t, a):
-        reached = bool(_yes("reached"))
-        return tx.callback(
-            t,
-            actor=a,
-            reached=reached,
-            resolved=_yes("resolved") if reached else None,
-            satisfaction=_int("satisfaction", required=False) if reached else None,
-            note=_form("note") or None,
-        )
-
-    return _run(number, _("回访已记录。"), call)
-
-
-@bp.route("/tickets/<number>/reopen", methods=["POST"])
-@login_required
-def reopen(number: str) -> Response:
-    return _run(
-        number, _("已发回重办。"), lambda t, a: tx.reopen(t, actor=a, reason=_form("reason"))
-    )
-
-
-@bp.route("/tickets/<number>/merge", methods=["POST"])
-@login_required
-def merge(number: str) -> Response:
-    return _run(
-        number,
-        _("已并单。"),
-        lambda t, a: tx.merge(t, actor=a, into=_form("into"), reason=_form("reason") or None),
-    )
-
-
-@bp.route("/tickets/<number>/reject", methods=["POST"])
-@login_required
-def reject(number: str) -> Response:
-    return _run(
-        number, _("已不予受理。"), lambda t, a: tx.reject(t, actor=a, reason=_form("reason"))
-    )
-
-
-DECISIONS = {
-    ("return", "approve"): tx.approve_return,
-    ("return", "deny"): tx.deny_return,
-    ("extension", "approve"): tx.approve_extension,
-    ("extension", "deny"): tx.deny_extension,
-}
+for _transition in TRANSITIONS:
+    if "/" not in _transition.slug:
+        _register(_transition)
 
 
 @bp.route("/tickets/<number>/<kind>/<decision>", methods=["POST"])
 @login_required
 def decide(number: str, kind: str, decision: str) -> Response:
-    func = DECISIONS.get((kind, decision))
-    if func is None:
+    """Approve or deny a pending return or extension: `return/approve`, `extension/deny`…"""
+    transition = BY_SLUG.get(f"{kind}/{decision}")
+    if transition is None:
         abort(404)
-    return _run(
-        number,
-        _("已审批。"),
-        lambda t, a: func(t, actor=a, reason=_form("reason") or None),
-    )
+    return _submit(transition, number)

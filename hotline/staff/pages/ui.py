@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
@@ -22,6 +23,7 @@ from hotline.core.extensions import db
 from hotline.core.timebounds import instant_in_range
 from hotline.core.web.redirects import safe_path
 from hotline.tickets.service import mask_phone
+from hotline.tickets.transitions import BY_SLUG
 from hotline.tickets.visibility import personal_view
 
 STATUS_LABELS = {
@@ -200,12 +202,12 @@ def back(default: str) -> str:
 
 
 def run_action(action: Callable[[], Any], *, success: str, default_next: str) -> Response:
-    """Run a service call, commit once; domain errors become a flash message, never a 500."""
+    """Run a service call (the request commits it); domain errors become a flash message and
+    are rolled back here, since the redirect that follows is no error."""
     try:
         action()
-        db.session.commit()
     except HotlineError as exc:
-        db.session.rollback()
+        uow.rollback()
         detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         flash(f"{exc.message}" + (f" ({detail})" if detail else ""), "error")
     else:
@@ -245,6 +247,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(RATING_LABELS, "RATING_LABELS")
     app.add_template_global(INTERVIEW_LABELS, "INTERVIEW_LABELS")
     app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
+    app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
 
     @app.template_global()
     def url_with(**changes: Any) -> str:

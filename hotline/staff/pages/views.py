@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
 from hotline.auth.models import User
-from hotline.core.actor import Actor, Role
+from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
@@ -27,7 +27,8 @@ from hotline.staff.pages.blueprint import bp
 from hotline.staff.pages.ui import complainant
 from hotline.tickets import publication
 from hotline.tickets import service as tickets
-from hotline.tickets.models import Escalation, Status, Ticket, TicketEvent, TicketRequest
+from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
+from hotline.tickets.transitions import offered
 from hotline.units.models import Unit
 
 
@@ -45,36 +46,6 @@ def lookup() -> Response:
     if not number:
         return redirect(url_for("pages.home"))
     return redirect(url_for("pages.ticket", number=number))
-
-
-def allowed_actions(ticket: Ticket, actor: Actor, pending: dict[str, TicketRequest]) -> set[str]:
-    """The transitions this viewer may start from the ticket page."""
-    status = ticket.status
-    actions: set[str] = set()
-    if actor.is_hotline:
-        if status in (Status.new, Status.triage, Status.dispatched):
-            actions.add("dispatch")
-        if status in (Status.new, Status.triage, Status.dispatched, Status.accepted):
-            actions.add("merge")
-        if status == Status.replied:
-            actions.add("callback")
-        if status in (Status.replied, Status.closed):
-            actions.add("reopen")
-        if actor.role == Role.supervisor:
-            if status in (Status.new, Status.triage):
-                actions.add("reject")
-            actions.update(f"decide_{kind}" for kind in pending)
-    elif actor.is_unit and ticket.unit_id == actor.unit_id:
-        if status == Status.dispatched:
-            actions.add("accept")
-        if status in (Status.dispatched, Status.accepted):
-            if "return" not in pending:
-                actions.add("return")
-            if "extension" not in pending:
-                actions.add("extension")
-        if status == Status.accepted:
-            actions.add("reply")
-    return actions
 
 
 def timeline(ticket: Ticket) -> list:
@@ -115,7 +86,7 @@ def ticket(number: str) -> str:
     )
     person = complainant(item, actor)
     units = []
-    actions = allowed_actions(item, actor, pending)
+    actions = offered(item, actor, pending)
     if actions & {"dispatch", "return"}:
         units = list(
             db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code))
@@ -137,7 +108,6 @@ def ticket(number: str) -> str:
         record_personal_data_reads(
             actor=actor, ticket_ids=[item.id], now=utcnow(), via="ticket_page"
         )
-        db.session.commit()
     return html
 
 

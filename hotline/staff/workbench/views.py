@@ -13,8 +13,8 @@ from hotline.escalations import interviews
 from hotline.escalations.models import InterviewCase
 from hotline.staff.access import UNIT, current_actor, role_required
 from hotline.staff.pages.ui import complainant, page_args, paginate, run_action
-from hotline.staff.pages.views import allowed_actions
 from hotline.tickets.models import Escalation, Status, Ticket, TicketRequest
+from hotline.tickets.transitions import offered
 from hotline.units.models import Unit
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
@@ -103,10 +103,7 @@ def index() -> str:
         page=page_,
         pending=pending,
         people={t.id: complainant(t, actor) for t in page_.items},
-        actions={
-            t.id: allowed_actions(t, actor, dict.fromkeys(pending.get(t.id, ())))
-            for t in page_.items
-        },
+        actions={t.id: offered(t, actor, pending.get(t.id, ())) for t in page_.items},
         units=units,
     )
 

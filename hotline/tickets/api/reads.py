@@ -10,13 +10,13 @@ from sqlalchemy import func, or_, select
 
 from hotline.audit.service import record_personal_data_reads
 from hotline.catalogue.models import Category
-from hotline.core import idempotency
 from hotline.core.actor import HOTLINE_ROLES, Actor
 from hotline.core.bearer import token_required
 from hotline.core.clock import utcnow
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
 from hotline.core.idempotency import idempotent
+from hotline.core.uow import one_statement
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
 from hotline.tickets.models import Ticket, TicketEvent, ticket_assisting_units
@@ -59,12 +59,10 @@ from hotline.units.models import Unit
 )
 @blp.response(201, TicketSchema, headers={"Location": {"schema": {"type": "string"}}})
 @document_errors(401, 403)
+@one_statement  # the ticket's INSERT is all it writes (an Idempotency-Key's row joins it)
 def create_ticket(body: dict, *, actor: Actor) -> Response:
     """Register a complaint (operators and supervisors); routing follows in a worker."""
-    # Without an Idempotency-Key the ticket is all this request writes (`idempotent` stores the
-    # key's answer in the same transaction otherwise).
-    alone = idempotency.HEADER not in request.headers
-    ticket = tickets.create(actor=actor, alone=alone, **create_arguments(body))
+    ticket = tickets.create(actor=actor, **create_arguments(body))
     db.session.flush()
     response = make_response(jsonify(schema_for(actor).dump(ticket)), 201)
     response.set_etag(str(ticket.version))
@@ -139,7 +137,6 @@ def list_tickets(args: dict, *, actor: Actor) -> Response:
         "total": total,
         "pages": math.ceil(total / per_page) if total else 0,
     }
-    db.session.commit()
     return jsonify(body)
 
 
@@ -149,9 +146,7 @@ def list_tickets(args: dict, *, actor: Actor) -> Response:
 @document_errors(401, 404)
 def get_ticket(*, number: str, actor: Actor) -> Response:
     """One ticket; the ETag is its version (send it back as If-Match)."""
-    response = ticket_response(tickets.get_by_number(number, actor=actor), actor)
-    db.session.commit()
-    return response
+    return ticket_response(tickets.get_by_number(number, actor=actor), actor)
 
 
 @blp.route("/tickets/<string:number>/events", methods=["GET"])

@@ -1,20 +1,36 @@
-"""Every ticket transition of DESIGN §2: who may, from which status, what it records."""
+"""Every ticket transition of DESIGN §2: who may, from which status, what it records.
+
+The staff transitions are the rows of `registry.TRANSITIONS`: `transitions.accept(...)` and the
+others below are those rows, which check role, unit, version and status before calling the
+service function of the same name in dispatch.py, requests.py, outcome.py or triage.py.
+`route`, `rate` and `close_unrated` are the system's and the complainant's, outside the table.
+"""
 
 from hotline.tickets.transitions.common import SATISFIED_MIN, sla_next_check
-from hotline.tickets.transitions.dispatch import accept, dispatch, route
-from hotline.tickets.transitions.outcome import callback, close_unrated, rate, reopen, reply
-from hotline.tickets.transitions.requests import (
-    approve_extension,
-    approve_return,
-    deny_extension,
-    deny_return,
-    request_extension,
-    request_return,
-)
-from hotline.tickets.transitions.triage import merge, reject
+from hotline.tickets.transitions.dispatch import route
+from hotline.tickets.transitions.outcome import close_unrated, rate
+from hotline.tickets.transitions.registry import BY_NAME, BY_SLUG, TRANSITIONS, Transition, offered
+
+accept = BY_NAME["accept"]
+dispatch = BY_NAME["dispatch"]
+request_return = BY_NAME["request_return"]
+approve_return = BY_NAME["approve_return"]
+deny_return = BY_NAME["deny_return"]
+request_extension = BY_NAME["request_extension"]
+approve_extension = BY_NAME["approve_extension"]
+deny_extension = BY_NAME["deny_extension"]
+reply = BY_NAME["reply"]
+callback = BY_NAME["callback"]
+reopen = BY_NAME["reopen"]
+merge = BY_NAME["merge"]
+reject = BY_NAME["reject"]
 
 __all__ = [
+    "BY_NAME",
+    "BY_SLUG",
     "SATISFIED_MIN",
+    "TRANSITIONS",
+    "Transition",
     "accept",
     "approve_extension",
     "approve_return",
@@ -24,6 +40,7 @@ __all__ = [
     "deny_return",
     "dispatch",
     "merge",
+    "offered",
     "rate",
     "reject",
     "reopen",

@@ -7,13 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from hotline.core.actor import Actor, Role
+from hotline.core.actor import Actor
 from hotline.core.clock import to_local
 from hotline.core.errors import (
-    Conflict,
-    Forbidden,
     InvalidTransition,
-    NotFound,
     ValidationFailed,
 )
 from hotline.core.extensions import db
@@ -30,18 +27,6 @@ def _fmt(dt: datetime | None) -> str:
     return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
-def _require_role(actor: Actor, action: str, roles: Iterable[str]) -> None:
-    if actor.role not in set(roles):
-        raise Forbidden(f"role {actor.role or actor.label} may not {action}")
-
-
-def _require_own_unit(actor: Actor, ticket: Ticket, action: str) -> None:
-    _require_role(actor, action, (Role.unit_agent, Role.unit_head))
-    if ticket.unit_id != actor.unit_id:
-        # Another unit's ticket does not exist as far as this user is concerned.
-        raise NotFound(f"no ticket {ticket.number}")
-
-
 def _require_text(value: str | None, field: str) -> None:
     """A free-text field the action cannot do without (a reason, a reply)."""
     if not (value or "").strip():
@@ -51,15 +36,6 @@ def _require_text(value: str | None, field: str) -> None:
 def _require_status(ticket: Ticket, action: str, allowed: Iterable[str]) -> None:
     if ticket.status not in set(allowed):
         raise InvalidTransition(action, ticket.status)
-
-
-def _check_version(ticket: Ticket, expected: int | None) -> None:
-    if expected is not None and expected != ticket.version:
-        raise Conflict(
-            f"ticket {ticket.number} changed (version {ticket.version}, you had {expected})",
-            current_status=ticket.status,
-            current_version=ticket.version,
-        )
 
 
 def _set_status(
