@@ -36,6 +36,7 @@ def test_operator_creates_a_ticket_and_reads_back_the_design_shape(operator, ses
         "name": "王先生",
         "disclose_identity": False,
         "confidential": False,
+        "publish_consent": False,
     }
     assert read["location"] == {
         "address": "人民路 1 号",
