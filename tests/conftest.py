@@ -21,6 +21,10 @@ from workers.cli import register_commands as register_worker_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Fixtures shared across folders: API callers (tests/support/api.py) and job helpers: queues,
+# a burst worker, the Twilio stub (tests/support/jobs.py).
+pytest_plugins = ["tests.support.api", "tests.support.jobs"]
+
 
 def _server_url(url: str, database: str) -> str:
     return sa.engine.make_url(url).set(database=database).render_as_string(hide_password=False)
