@@ -14,6 +14,8 @@ from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hotline.core.extensions import db
+
 log = logging.getLogger(__name__)
 
 # Queues by purpose; workers listen to all of them in this order of urgency.
@@ -133,8 +135,6 @@ def clear_wake_flag(kind: str) -> None:
 
 def wake_after_commit(kind: str) -> None:
     """Wake the `kind` drain job once the current transaction commits (never before)."""
-    from hotline.core.extensions import db
-
     db.session.info.setdefault("hotline_wake", set()).add(kind)
 
 

@@ -10,17 +10,16 @@ from flask import current_app
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import redis_conn
+from hotline.escalations.sweep import sweep as run_sweep
 
 log = logging.getLogger(__name__)
 
 
 def sweep(now: datetime | None = None) -> dict:
     """One escalation sweep as of now (every 60 s); commits after each batch."""
-    from hotline.escalations.sweep import sweep as run
-
     now = now or utcnow()
     try:
-        summary = run(now=now, commit=db.session.commit)
+        summary = run_sweep(now=now, commit=db.session.commit)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -13,6 +13,7 @@ from hotline.core.errors import (
     handle_domain_error,
     wants_json,
 )
+from hotline.core.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +47,12 @@ def handle_database_error(error: sa_exc.DBAPIError | sa_exc.TimeoutError) -> Res
     """503 + Retry-After for an outage; any other database error stays a 500 (re-raised)."""
     if isinstance(error, sa_exc.DataError):
         # a value the database cannot hold (out of range, bad encoding): the caller's input
-        from hotline.core.extensions import db
-
         db.session.rollback()
         return handle_domain_error(
             ValidationFailed("a value is out of range or malformed", fields={"body": ["invalid"]})
         )
     if not is_outage(error):
         raise error
-    from hotline.core.extensions import db
-
     try:  # the session holds a dead connection; the pool's pre-ping replaces it next time
         db.session.rollback()
     except Exception:

@@ -12,7 +12,7 @@ from hotline.core.errors import (
     ValidationFailed,
 )
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
-from hotline.tickets.service import record
+from hotline.tickets.service import get_by_number, record
 from hotline.tickets.transitions.common import (
     _require_role,
     _require_status,
@@ -30,8 +30,6 @@ def merge(
     now: datetime | None = None,
 ) -> Ticket:
     """并单: fold a duplicate into another open ticket."""
-    from hotline.tickets.service import get_by_number
-
     now = now or utcnow()
     _require_role(actor, "merge", HOTLINE_ROLES)
     _require_status(
