@@ -29,6 +29,7 @@ from hotline.core.queue import get_queue, redis_conn
 from hotline.escalations import interviews
 from hotline.escalations.models import InterviewCase
 from hotline.staff.access import current_actor, role_required
+from hotline.staff.admin.views import calendar_warnings
 from hotline.staff.dashboard import exports, figures, lists
 from hotline.staff.pages.ui import page_args, paginate, run_action
 from hotline.units.models import Unit
@@ -54,8 +55,6 @@ def index() -> str:
         flash(exc.message, "error")
         start, end, label = lists.period({})
     rows = figures.period_figures(start=start, end=end)
-    from hotline.staff.admin.views import calendar_warnings
-
     return render_template(
         "dashboard/index.html",
         rows=rows,
