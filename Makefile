@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 STAMP  := $(VENV)/.installed
 
-.PHONY: help run setup test lint format bench clean
+.PHONY: help run setup test test-quick lint format bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ run: setup ## web + worker + scheduler on http://127.0.0.1:5000 (Ctrl-C stops al
 test: $(STAMP) ## the whole test suite (PostgreSQL/Redis when TEST_DATABASE_URL/TEST_REDIS_URL are set)
 	bash scripts/install-browser.sh
 	$(BIN)/python -m pytest
+
+test-quick: $(STAMP) ## the quick loop: every test not marked slow (no faults, browser, bench, security)
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP) ## ruff check, format check and the import contracts (.importlinter)
 	$(BIN)/ruff check .

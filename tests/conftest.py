@@ -21,6 +21,22 @@ from workers.cli import register_commands as register_worker_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Fixtures shared across folders: API callers (tests/support/api.py) and job helpers: queues,
+# a burst worker, the Twilio stub (tests/support/jobs.py).
+pytest_plugins = ["tests.support.api", "tests.support.jobs"]
+
+# Whole suites that are slow by nature (real processes, a browser, fuzzing, the bench harness):
+# every test under these folders is marked `slow`. Single slow tests elsewhere carry the marker.
+SLOW_SUITES = ("faults", "browser", "bench", "security")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        parts = item.path.resolve().relative_to(tests).parts
+        if len(parts) > 1 and parts[0] in SLOW_SUITES:
+            item.add_marker(pytest.mark.slow)
+
 
 def _server_url(url: str, database: str) -> str:
     return sa.engine.make_url(url).set(database=database).render_as_string(hide_password=False)

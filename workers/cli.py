@@ -6,6 +6,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from workers.app import run_worker
+from workers.scheduler import run_scheduler
+
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then exit.")
@@ -17,8 +20,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(burst: bool, fork: bool) -> None:
     """Run an RQ worker on all Hotline queues, each job in its own app context."""
-    from workers.app import run_worker
-
     run_worker(current_app._get_current_object(), burst=burst, fork=fork)
 
 
@@ -27,8 +28,6 @@ def worker_command(burst: bool, fork: bool) -> None:
 @with_appcontext
 def scheduler_command(once: bool) -> None:
     """Enqueue the periodic jobs of workers/schedule.py, never overlapping, once per slot."""
-    from workers.scheduler import run_scheduler
-
     enqueued = run_scheduler(current_app._get_current_object(), once=once)
     if once:
         click.echo("enqueued: " + (", ".join(enqueued) or "nothing"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from hotline.auth.users import create_user
 from hotline.core.actor import Role
 from hotline.core.errors import HotlineError
 from hotline.core.uow import unit_of_work
@@ -26,8 +27,6 @@ def create_command(
     username: str, password: str, role: str, unit: str | None, display_name: str | None
 ) -> None:
     """Create a staff user."""
-    from hotline.auth.users import create_user
-
     try:
         with unit_of_work():
             user = create_user(

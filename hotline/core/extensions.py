@@ -13,6 +13,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from hotline.core.errors import handle_http_error
 from hotline.core.schemas import ErrorSchema
 
 # Stable constraint names keep Alembic migrations identical on PostgreSQL and SQLite.
@@ -44,8 +45,6 @@ class HotlineApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
-        from hotline.core.errors import handle_http_error
-
         return handle_http_error(error)
 
 

@@ -27,7 +27,13 @@ from werkzeug.exceptions import HTTPException
 from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
-from hotline.core.errors import Conflict, HotlineError, ValidationFailed, handle_domain_error
+from hotline.core.errors import (
+    Conflict,
+    HotlineError,
+    ValidationFailed,
+    handle_domain_error,
+    handle_http_error,
+)
 from hotline.core.extensions import db
 from hotline.core.models import IdempotencyKey
 
@@ -74,8 +80,6 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
 
 
 def _error_response(exc: Exception) -> Response:
-    from hotline.core.errors import handle_http_error
-
     if isinstance(exc, HotlineError):
         return handle_domain_error(exc)
     assert isinstance(exc, HTTPException)

@@ -14,6 +14,7 @@ from hotline.core.extensions import db
 from hotline.escalations import record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
 from hotline.notify.service import queue_sms
+from hotline.tickets.models import Ticket
 from hotline.units.models import Unit
 
 S = InterviewStatus
@@ -185,8 +186,6 @@ def list_cases(*, actor: Actor, unit_id: int | None = None) -> list[InterviewCas
 
 def ticket_numbers(case: InterviewCase) -> list[str]:
     """Numbers of the tickets that brought the unit to this interview."""
-    from hotline.tickets.models import Ticket
-
     return list(
         db.session.scalars(
             select(Ticket.number)

@@ -10,16 +10,15 @@ from flask import current_app
 from hotline.core import uow
 from hotline.core.clock import utcnow
 from hotline.core.queue import redis_conn
+from hotline.escalations.sweep import sweep as run_sweep
 
 log = logging.getLogger(__name__)
 
 
 def sweep(now: datetime | None = None) -> dict:
     """One escalation sweep as of now (every 60 s); commits after each batch."""
-    from hotline.escalations.sweep import sweep as run
-
     now = now or utcnow()
-    summary = run(now=now, commit=uow.checkpoint)
+    summary = run_sweep(now=now, commit=uow.checkpoint)
     record_sweep(at=now)  # shown on the admin status page; never fails the job
     log.info("sla sweep at %s: %s", now.isoformat(), "; ".join(summary.lines()))
     return {

@@ -18,6 +18,7 @@ from hotline.core.extensions import db
 from hotline.escalations import effects, interviews
 from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
 from hotline.sla.service import get_calendar
+from hotline.tickets import transitions
 from hotline.tickets.models import Escalation, Ticket
 from hotline.tickets.schedule import clock_of, thresholds
 from hotline.units.models import Unit
@@ -302,8 +303,6 @@ def _expire_loaded(ticket_ids: set[int]) -> None:
 
 def close_unrated_batch(*, now: datetime, limit: int = BATCH_SIZE) -> int:
     """Close replied tickets whose rating window passed without a rating."""
-    from hotline.tickets import transitions
-
     _take_write_lock()
     ids = list(db.session.scalars(unrated_query(now, limit)))
     if not ids:

@@ -7,15 +7,14 @@ from datetime import datetime
 
 from hotline.core import uow
 from hotline.core.clock import utcnow
+from hotline.metrics.rollup import roll_up
+from hotline.oversight.rules import run_unit_rules
 
 log = logging.getLogger(__name__)
 
 
 def rollup_figures(now: datetime | None = None, max_batches: int = 200) -> int:
     """Fold new events into the day figures, then run the unit interview rules (every 300 s)."""
-    from hotline.metrics.rollup import roll_up
-    from hotline.oversight.rules import run_unit_rules
-
     now = now or utcnow()
     total = 0
     for _ in range(max_batches):

@@ -11,6 +11,7 @@ from hotline.core.clock import to_local
 from hotline.core.extensions import db
 from hotline.escalations.interviews import TRIGGER_NAMES, open_by_rule
 from hotline.escalations.models import InterviewCase
+from hotline.metrics.service import figures
 from hotline.tickets.models import Escalation
 
 
@@ -59,8 +60,6 @@ def supervision_rule(*, now: datetime) -> list[InterviewCase]:
 
 def ranking_rules(*, now: datetime) -> list[InterviewCase]:
     """Last place and on-time rate under the threshold, over the previous complete month."""
-    from hotline.metrics.service import figures
-
     start, end = previous_month(now)
     label = start.strftime("%Y-%m")
     rows = figures(start=start, end=end)

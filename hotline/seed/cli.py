@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from hotline.core.uow import unit_of_work
+from hotline.seed.demo import is_empty, seed_demo
 
 
 @click.command("seed")
@@ -17,8 +18,6 @@ from hotline.core.uow import unit_of_work
 @with_appcontext
 def seed_command(demo: bool, if_empty: bool, count: int) -> None:
     """Load demo data into an empty database."""
-    from hotline.seed.demo import is_empty, seed_demo
-
     if not demo:
         raise click.UsageError("say what to load: --demo")
     if not is_empty():

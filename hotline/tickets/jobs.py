@@ -17,6 +17,7 @@ from hotline.core.queue import clear_wake_flag, drain, wake
 from hotline.notify.models import OutboxMessage
 from hotline.tickets import numbering, transitions
 from hotline.tickets.models import Status, Ticket
+from hotline.tickets.recompute import recompute_open_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +124,6 @@ def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:
 
 def recompute_deadlines(now: datetime | None = None) -> int:
     """Recompute open tickets' deadlines after a calendar or policy change."""
-    from hotline.tickets.recompute import recompute_open_deadlines
-
     now = now or utcnow()
     changed = recompute_open_deadlines(now=now, commit=uow.checkpoint)
     log.info("deadline recompute: %s tickets changed", changed)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from hotline.core.clock import local_tz
 from hotline.core.extensions import db
 from hotline.sla.ladder import DEFAULT_THRESHOLDS, Thresholds, TicketClock, next_level_at
-from hotline.tickets.models import Ticket
+from hotline.sla.service import get_calendar
+from hotline.tickets.models import Escalation, Ticket
 
 
 def thresholds() -> Thresholds:
@@ -64,8 +65,6 @@ def clock_of(
 
 def reached_levels(ticket_id: int | None, deadline: datetime | None) -> frozenset[str]:
     """Levels already recorded for this ticket against this resolve deadline."""
-    from hotline.tickets.models import Escalation
-
     if ticket_id is None or deadline is None:
         return frozenset()
     with db.session.no_autoflush:
@@ -79,8 +78,6 @@ def reached_levels(ticket_id: int | None, deadline: datetime | None) -> frozense
 
 def next_check_at(ticket: Ticket) -> datetime | None:
     """The next instant the ladder must look at this ticket (maybe past), or None if never."""
-    from hotline.sla.service import get_calendar
-
     clock = clock_of(
         status=ticket.status,
         window_started_at=ticket.window_started_at,

@@ -17,6 +17,7 @@ from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
+from hotline.core.extensions import db
 from hotline.core.schemas import PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
 from hotline.tickets.service import MAX_DESCRIPTION, media_links, normalize_phone
@@ -253,8 +254,6 @@ class ReplyOutSchema(Schema):
 
 
 def _merged_into(ticket: Ticket) -> str | None:
-    from hotline.core.extensions import db
-
     if ticket.merged_into_id is None:
         return None
     # Lists preload merge targets, so this is an identity-map hit, not a query.

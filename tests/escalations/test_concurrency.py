@@ -37,6 +37,7 @@ def _cleanup(unit_ids: list[int]) -> None:
     db.session.commit()
 
 
+@pytest.mark.slow
 @pytest.mark.committed
 def test_two_concurrent_sweeps_record_each_level_once(app, clock):
     clock.set("2026-09-30T10:00:00+08:00")

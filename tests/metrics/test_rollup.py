@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
@@ -89,6 +90,7 @@ def from_scratch() -> dict:
     return figures_from_events(facts, local_tz(), [(u, at) for u, at in cases])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from hotline.core.extensions import db
@@ -9,6 +10,7 @@ from hotline.tickets.models import Ticket
 from tests.factories import CategoryFactory, new_ticket
 
 
+@pytest.mark.slow
 def test_worker_burst_routes_a_committed_ticket(app, session, runner, queues):
     number = new_ticket(category=CategoryFactory()).number
     session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy import text
 import config as config_module
 from hotline.core import uow
 from hotline.core.extensions import csrf, db, limiter
+from hotline.core.queue import redis_conn
 
 bp = Blueprint("health", __name__)
 csrf.exempt(bp)
@@ -53,8 +54,6 @@ def _check_database() -> dict[str, Any]:
 
 
 def _check_redis() -> dict[str, Any]:
-    from hotline.core.queue import redis_conn
-
     try:
         redis_conn().ping()
         return {"ok": True}

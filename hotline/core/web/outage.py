@@ -7,6 +7,7 @@ import logging
 from flask import Response
 from sqlalchemy import exc as sa_exc
 
+from hotline.core import uow
 from hotline.core.errors import (
     ServiceUnavailable,
     ValidationFailed,
@@ -46,16 +47,12 @@ def handle_database_error(error: sa_exc.DBAPIError | sa_exc.TimeoutError) -> Res
     """503 + Retry-After for an outage; any other database error stays a 500 (re-raised)."""
     if isinstance(error, sa_exc.DataError):
         # a value the database cannot hold (out of range, bad encoding): the caller's input
-        from hotline.core import uow
-
         uow.rollback()
         return handle_domain_error(
             ValidationFailed("a value is out of range or malformed", fields={"body": ["invalid"]})
         )
     if not is_outage(error):
         raise error
-    from hotline.core import uow
-
     try:  # the session holds a dead connection; the pool's pre-ping replaces it next time
         uow.rollback()
     except Exception:

@@ -17,6 +17,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
+from hotline.sla import admin as sla_admin
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import service
@@ -38,8 +39,6 @@ def _categories() -> list[Category]:
 
 def calendar_warnings() -> list[str]:
     """The loud "calendar for YEAR not loaded" lines for this year and next."""
-    from hotline.sla import admin as sla_admin
-
     return sla_admin.status(now=utcnow())["warnings"]
 
 

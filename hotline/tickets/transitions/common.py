@@ -17,6 +17,7 @@ from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Ticket, TicketRequest
+from hotline.tickets.schedule import next_check_at
 from hotline.tickets.service import record
 from hotline.units.models import Unit
 
@@ -100,8 +101,6 @@ def _open_window(ticket: Ticket, unit: Unit, now: datetime) -> None:
 
 def sla_next_check(ticket: Ticket) -> datetime | None:
     """When the ladder should next look at the ticket; the clock module refines this."""
-    from hotline.tickets.schedule import next_check_at
-
     return next_check_at(ticket)
 
 

@@ -16,7 +16,7 @@ from hotline.core.errors import (
     ValidationFailed,
 )
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
-from hotline.tickets.service import record
+from hotline.tickets.service import get_by_number, record
 from hotline.tickets.transitions.common import (
     _require_text,
     _set_status,
@@ -32,8 +32,6 @@ def merge(
     now: datetime | None = None,
 ) -> Ticket:
     """并单: fold a duplicate into another open ticket."""
-    from hotline.tickets.service import get_by_number
-
     now = now or utcnow()
     try:
         target = get_by_number(into or "")

@@ -1,4 +1,8 @@
-"""Fixtures for the job tests: clean queues, a burst worker, the Twilio stub."""
+"""Fixtures for the job tests: clean queues, a burst worker, the Twilio stub.
+
+Registered for the whole suite by `pytest_plugins` in tests/conftest.py (tests/intake/conftest.py
+overrides `twilio` with its signed-webhook poster).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import pytest
 from flask import Flask
 
 from hotline.core.queue import get_queue, redis_conn
-from tests.workers.twilio_stub import TwilioStub
+from tests.support.twilio_stub import TwilioStub
 
 
 @pytest.fixture

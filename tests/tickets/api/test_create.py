@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hotline.tickets.models import Ticket
-from tests.api.conftest import error_fields, ticket_body
 from tests.factories import CategoryFactory
+from tests.support.api import error_fields, ticket_body
 
 
 def test_operator_creates_a_ticket_and_reads_back_the_design_shape(operator, session, clock):

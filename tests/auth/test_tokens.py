@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from hotline.auth.tokens import issue_token
-from tests.api.conftest import error_fields, sign_in
 from tests.factories import PASSWORD, UserFactory
+from tests.support.api import error_fields, sign_in
+
+# Wake-ups after commit are recorded, not enqueued (as in tests/tickets/api/).
+pytestmark = pytest.mark.usefixtures("woken_jobs")
 
 
 def test_good_credentials_give_a_token_that_opens_the_api(client, session, clock):

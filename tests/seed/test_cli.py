@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from hotline.auth.models import User
@@ -16,6 +17,7 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.slow
 def test_demo_seed_covers_every_status_and_role(runner, session):
     result = runner.invoke(args=["seed", "--demo"])
 
@@ -37,6 +39,7 @@ def test_demo_seed_covers_every_status_and_role(runner, session):
     assert login.check_password("operator123")
 
 
+@pytest.mark.slow
 def test_demo_seed_is_deterministic_and_backdated(runner, session):
     runner.invoke(args=["seed", "--demo"])
 
@@ -52,6 +55,7 @@ def test_demo_seed_is_deterministic_and_backdated(runner, session):
     assert overdue_open > 0
 
 
+@pytest.mark.slow
 def test_seed_refuses_a_database_with_data_unless_if_empty(runner, session):
     assert runner.invoke(args=["seed", "--demo", "--tickets", "20"]).exit_code == 0
 

@@ -1,4 +1,9 @@
-"""API test helpers: users with bearer tokens, and JSON calls that carry them."""
+"""API test helpers: users with bearer tokens, and JSON calls that carry them.
+
+Registered for the whole suite by `pytest_plugins` in tests/conftest.py. `woken_jobs` is not
+autouse here: tests/tickets/api/conftest.py turns it on for its folder, other API tests name it
+in `pytestmark`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from hotline.core.extensions import db
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def woken_jobs(app: Flask) -> Iterator[list[str]]:
     """Wake-ups after commit are recorded instead of going to Redis (routing is not under test)."""
     app.config["JOBS_ENABLED"] = False

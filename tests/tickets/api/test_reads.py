@@ -8,8 +8,8 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.tokens import issue_token
 from hotline.core.extensions import db
 from hotline.tickets import transitions as tx
-from tests.api.conftest import Caller, error_fields
 from tests.factories import OPERATOR, new_ticket, ticket_in
+from tests.support.api import Caller, error_fields
 
 
 def audit_rows(session) -> list[AuditEntry]:

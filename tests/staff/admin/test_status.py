@@ -84,6 +84,7 @@ def test_status_page_is_for_admins_only(app: Flask, redis: Redis) -> None:
         assert "/login" in anonymous.headers["Location"]
 
 
+@pytest.mark.slow
 def test_status_page_renders_when_redis_is_down(app: Flask, monkeypatch) -> None:
     from tests.faults.tcpproxy import free_port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hotline.tickets.redaction import redact
-from tests.api.conftest import ticket_body
+from tests.support.api import ticket_body
 
 
 @pytest.mark.parametrize(

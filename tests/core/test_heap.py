@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import gc, wsgi\n"
@@ -15,6 +17,7 @@ PROBE = (
 )
 
 
+@pytest.mark.slow
 def test_the_web_entry_point_leaves_the_app_out_of_the_collectors_reach(tmp_path):
     env = {
         **os.environ,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
@@ -32,6 +33,7 @@ def test_readyz_is_ready_when_database_redis_and_migrations_are_current(
     assert body["checks"]["migrations"]["current"]
 
 
+@pytest.mark.slow
 def test_readyz_is_unavailable_when_redis_does_not_answer(
     app: Flask, client: FlaskClient, monkeypatch
 ) -> None:

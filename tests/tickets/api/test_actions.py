@@ -8,8 +8,8 @@ from sqlalchemy import update
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Ticket, TicketEvent
-from tests.api.conftest import error_fields
 from tests.factories import OPERATOR, SUPERVISOR, new_ticket, ticket_in, unit_actor
+from tests.support.api import error_fields
 
 
 def url(ticket: Ticket, action: str) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hotline.core.clock import utcnow
 from hotline.core.models import IdempotencyKey
 from hotline.tickets.models import Ticket
-from tests.api.conftest import error_fields, ticket_body
 from tests.factories import ticket_in
+from tests.support.api import error_fields, ticket_body
+
+# Wake-ups after commit are recorded, not enqueued (as in tests/tickets/api/).
+pytestmark = pytest.mark.usefixtures("woken_jobs")
 
 
 def test_same_key_twice_creates_one_ticket_and_answers_the_same(operator, session):

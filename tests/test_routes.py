@@ -8,6 +8,10 @@ import pytest
 
 from tests.factories import CategoryFactory, UnitFactory
 
+# Wake-ups after commit are recorded, not enqueued (as in tests/tickets/api/).
+pytestmark = pytest.mark.usefixtures("woken_jobs")
+
+
 TICKET_ACTIONS = [
     "accept",
     "dispatch",
@@ -116,7 +120,7 @@ def test_units_and_categories_need_a_token(client, session):
 
 def test_api_posts_work_with_csrf_protection_on(operator, app, monkeypatch):
     """Bearer-token clients carry no CSRF token; the API blueprints are exempt."""
-    from tests.api.conftest import ticket_body
+    from tests.support.api import ticket_body
 
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     assert operator.post("/api/v1/tickets", json=ticket_body()).status_code == 201

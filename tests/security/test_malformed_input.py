@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
-from tests.api.conftest import ticket_body
+from tests.support.api import ticket_body
 
 
 def _deep(depth: int, leaf: str) -> str:

@@ -17,6 +17,7 @@ from tests.factories import UnitFactory, ticket_in
 from workers.app import run_worker
 
 
+@pytest.mark.slow
 @pytest.mark.committed
 def test_calendar_import_recomputes_open_deadlines_in_a_worker(app, runner, clock, redis, tmp_path):
     clock.set("2026-09-30T10:00:00+08:00")

@@ -1,1 +1,0 @@
-"""Operations: probes, status page, logs."""

@@ -1,0 +1,1 @@
+"""Fixture modules shared by several test folders (registered in tests/conftest.py)."""
