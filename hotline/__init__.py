@@ -81,10 +81,10 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             ping_idle_connections(ext.db.engine, float(app.config.get("DB_IDLE_PING_SECONDS", 1.0)))
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from hotline.core import sqlite
+        from hotline.core.sqlite import tune
 
         with app.app_context():
-            sqlite.tune(ext.db.engine)  # WAL and a busy timeout (the embedded default)
+            tune(ext.db.engine)  # WAL and a busy timeout (the embedded default)
     ext.migrate.init_app(app, ext.db, directory=str(config_module.BASE_DIR / "migrations"))
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)

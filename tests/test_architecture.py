@@ -24,6 +24,7 @@ LAZY_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
     ("hotline/__init__.py", "hotline.routes"): "every blueprint, when an app is built",
     ("hotline/__init__.py", "hotline.cli"): "every CLI command, when an app is built",
     ("hotline/__init__.py", "hotline.core.db_pool"): "PostgreSQL apps only",
+    ("hotline/__init__.py", "hotline.core.sqlite"): "SQLite apps (the embedded default) only",
     ("hotline/__init__.py", "hotline.core.logs"): "LOG_FORMAT=json apps only",
     ("hotline/__init__.py", "hotline.core.web.outage"): "the error handlers, when an app is built",
     ("hotline/__init__.py", "hotline.core.web"): "CSP and input guard, when an app is built",
