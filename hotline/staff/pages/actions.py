@@ -35,8 +35,7 @@ def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
             raise ValidationFailed(
                 f"file type {suffix or '?'} not allowed", fields={"files": ["not allowed"]}
             )
-    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    folder = Path(root) / number
+    folder = _upload_folder(number)
     urls = []
     for upload, suffix in zip(files, suffixes, strict=True):
         folder.mkdir(parents=True, exist_ok=True)
@@ -44,6 +43,18 @@ def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
         upload.save(folder / name)
         urls.append(url_for("pages.upload", number=number, name=name))
     return urls
+
+
+def remove_uploads(urls: list[str], *, number: str) -> None:
+    """Delete attachments stored for an action that then failed (the ticket never names them)."""
+    folder = _upload_folder(number)
+    for url in urls:
+        (folder / url.rsplit("/", 1)[-1]).unlink(missing_ok=True)
+
+
+def _upload_folder(number: str) -> Path:
+    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    return Path(root) / number
 
 
 def _form_body(transition: Transition) -> dict:
@@ -82,9 +93,17 @@ def _submit(transition: Transition, number: str) -> Response:
 
     def action() -> None:
         body = _form_body(transition)
-        if transition.uploads:
-            body["media"] = save_uploads(request.files.getlist("files"), number=ticket.number)
-        transition.perform(ticket, actor, body)
+        if not transition.uploads:
+            transition.perform(ticket, actor, body)
+            return
+        # Every check first: a refused reply must leave no file behind.
+        transition.guard(ticket, actor, body.get("version"))
+        body["media"] = save_uploads(request.files.getlist("files"), number=ticket.number)
+        try:
+            transition.perform(ticket, actor, body)
+        except Exception:
+            remove_uploads(body["media"], number=ticket.number)
+            raise
 
     return run_action(
         action,

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from hotline.core.clock import utcnow
@@ -239,3 +240,47 @@ def test_other_units_head_sees_none_of_our_escalations(login, staff, clock) -> N
 def test_hotline_and_oversight_roles_may_not_open_the_workbench(login, staff) -> None:
     for user in (staff.operator, staff.inspector, staff.admin):
         assert login(user).get("/workbench").status_code == 403
+
+
+@pytest.mark.parametrize("status", ["dispatched", "replied"])
+def test_a_refused_reply_leaves_no_attachment_on_disk(
+    app, login, staff, clock, tmp_path, status
+) -> None:
+    """Checks come before the files are written (issue 14, item 7)."""
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    try:
+        number = ticket_in(status, unit=staff.unit).number
+        response = login(staff.agent).post(
+            f"/tickets/{number}/reply",
+            data={"text": "已处理", "files": (io.BytesIO(b"%PDF-1.4" + b"0" * 4096), "现场.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+        assert _ticket(number).status == status
+        assert list(Path(tmp_path).rglob("*.pdf")) == []
+    finally:
+        app.config.pop("UPLOAD_FOLDER")
+
+
+def test_a_reply_that_fails_after_saving_removes_its_files(
+    app, login, staff, clock, tmp_path, monkeypatch
+) -> None:
+    from hotline.core.errors import ValidationFailed
+    from hotline.tickets.transitions.registry import Transition
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+
+    def refuse(*_args, **_kwargs):
+        raise ValidationFailed("text is required", fields={"text": ["required"]})
+
+    monkeypatch.setattr(Transition, "perform", refuse)  # fails after the checks passed
+    try:
+        number = ticket_in("accepted", unit=staff.unit).number
+        login(staff.agent).post(
+            f"/tickets/{number}/reply",
+            data={"text": "已处理", "files": (io.BytesIO(b"%PDF-1.4"), "现场.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert list(Path(tmp_path).rglob("*.pdf")) == []
+    finally:
+        app.config.pop("UPLOAD_FOLDER")
