@@ -17,9 +17,10 @@ from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
+from hotline.core.privacy import unit_view
 from hotline.core.schemas import PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
-from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, normalize_phone
+from hotline.tickets.service import MAX_DESCRIPTION, normalize_phone
 from hotline.units.schemas import UnitRefSchema
 
 STATUSES = [s.value for s in Status]
@@ -216,12 +217,17 @@ class MaskedComplainantSchema(ComplainantSchema):
     """A unit's view: masked phone, a name only if disclosed, nothing if confidential."""
 
     phone = fields.Function(
-        lambda t: None if t.confidential else mask_phone(t.complainant_phone),
-        metadata={"type": "string", "example": "138****5678"},
+        lambda t: _unit_view(t)[0], metadata={"type": "string", "example": "138****5678"}
     )
-    name = fields.Function(
-        lambda t: t.complainant_name if t.disclose_identity and not t.confidential else None,
-        metadata={"type": "string"},
+    name = fields.Function(lambda t: _unit_view(t)[1], metadata={"type": "string"})
+
+
+def _unit_view(ticket: Ticket) -> tuple[str | None, str | None]:
+    return unit_view(
+        phone=ticket.complainant_phone,
+        name=ticket.complainant_name,
+        disclose_identity=ticket.disclose_identity,
+        confidential=ticket.confidential,
     )
 
 

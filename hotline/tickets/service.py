@@ -54,16 +54,6 @@ def _e164(raw: str) -> tuple[str | None, str]:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), ""
 
 
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678 style: the national number with its middle hidden."""
-    if not phone:
-        return phone
-    digits = phone.removeprefix("+86") if phone.startswith("+86") else phone.lstrip("+")
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 4, 1) + digits[-2:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def record(
     ticket: Ticket,
     type_: str,

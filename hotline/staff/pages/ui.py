@@ -18,7 +18,7 @@ from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
-from hotline.tickets.service import mask_phone
+from hotline.core.privacy import mask_phone, unit_view
 
 STATUS_LABELS = {
     "new": _l("待分派"),
@@ -188,13 +188,13 @@ def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
     """The phone and name this viewer may see (DESIGN §1): masked for units, none if 保密."""
     if actor.sees_full_personal_data:
         return {"phone": ticket.complainant_phone, "name": ticket.complainant_name, "full": "1"}
-    if ticket.confidential:
-        return {"phone": None, "name": None, "full": ""}
-    return {
-        "phone": mask_phone(ticket.complainant_phone),
-        "name": ticket.complainant_name if ticket.disclose_identity else None,
-        "full": "",
-    }
+    phone, name = unit_view(
+        phone=ticket.complainant_phone,
+        name=ticket.complainant_name,
+        disclose_identity=ticket.disclose_identity,
+        confidential=ticket.confidential,
+    )
+    return {"phone": phone, "name": name, "full": ""}
 
 
 def back(default: str) -> str:
