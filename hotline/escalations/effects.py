@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from hotline.core import bulk
-from hotline.core.clock import local_tz, to_local
+from hotline.core.clock import format_local, local_tz
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
 from hotline.escalations import interviews, record
@@ -77,7 +77,7 @@ def apply(
     start = overdue_from(clock)
     days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
     which = "resolve" if level == Level.WARNING else which_clock(clock)
-    due_text = to_local(row.resolve_due_at).strftime("%Y-%m-%d %H:%M")
+    due_text = format_local(row.resolve_due_at)
     writes.events.append(
         {
             "ticket_id": row.id,

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline.core.clock import to_local
+from hotline.core.clock import format_local, to_local
 from hotline.core.extensions import db
 from hotline.escalations.interviews import TRIGGER_NAMES, open_by_rule
 from hotline.escalations.models import InterviewCase
@@ -41,7 +41,7 @@ def supervision_rule(*, now: datetime) -> list[InterviewCase]:
         .having(func.count() >= threshold)
     ).all()
     opened = []
-    month = to_local(now).strftime("%Y-%m")
+    month = format_local(now, "month")
     for unit_id, count, _last in rows:
         # One case per unit and month while the rule keeps firing.
         case = open_by_rule(

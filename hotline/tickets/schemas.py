@@ -15,10 +15,9 @@ from webargs.fields import DelimitedList
 
 from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
 from hotline.core.privacy import unit_view
-from hotline.core.schemas import PageArgsSchema, PageSchema
+from hotline.core.schemas import LocalDateTime, PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
 from hotline.tickets.service import MAX_DESCRIPTION, normalize_phone
 from hotline.units.schemas import UnitRefSchema
@@ -27,13 +26,6 @@ STATUSES = [s.value for s in Status]
 
 
 # ---- fields -------------------------------------------------------------------------------
-
-
-class LocalDateTime(fields.DateTime):
-    """A stored UTC instant written in ISO 8601 in the hotline's time zone (+08:00)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else to_local(value).isoformat(timespec="seconds")
 
 
 class Inline(fields.Nested):

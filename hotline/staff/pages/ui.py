@@ -15,7 +15,7 @@ from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response
 
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
 from hotline.core.privacy import mask_phone, unit_view
@@ -108,9 +108,9 @@ STATUS_TONE = {
 }
 
 
-def local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC instant shown in the hotline's local time."""
-    return to_local(dt).strftime(fmt) if dt else "—"
+def local(dt: datetime | None, precision: str = "minute") -> str:
+    """The `local` filter: a stored UTC instant in the hotline's local time, "—" for none."""
+    return format_local(dt, precision, empty="—")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hotline.core.actor import Actor, Role
-from hotline.core.clock import to_local
+from hotline.core.clock import format_local as _fmt
 from hotline.core.errors import (
     Conflict,
     Forbidden,
@@ -24,10 +24,6 @@ from hotline.tickets.service import record
 from hotline.units.models import Unit
 
 SATISFIED_MIN = 3  # 3 基本满意 and above count as satisfied (DESIGN §7 default)
-
-
-def _fmt(dt: datetime | None) -> str:
-    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
 def _require_role(actor: Actor, action: str, roles: Iterable[str]) -> None:
