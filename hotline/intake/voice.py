@@ -21,6 +21,7 @@ from hotline.intake import service as intake
 from hotline.intake.texts import text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.tickets import service as tickets
+from hotline.tickets.events import record_event
 from hotline.tickets.models import Ticket
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
@@ -196,7 +197,7 @@ def spoken_due(due: datetime) -> str:
 
 def _attach(ticket: Ticket, url: str, sid: str) -> None:
     ticket.media = [*(ticket.media or []), url]
-    tickets.record(
+    record_event(
         ticket,
         "recording_attached",
         Actor.system("twilio-voice"),

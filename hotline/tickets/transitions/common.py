@@ -19,8 +19,8 @@ from hotline.core.errors import (
 from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Ticket, TicketRequest
-from hotline.tickets.service import record
 from hotline.units.models import Unit
 
 SATISFIED_MIN = 3  # 3 基本满意 and above count as satisfied (DESIGN §7 default)

@@ -12,9 +12,9 @@ from hotline.core.errors import (
 )
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.rating_link import rating_url
-from hotline.tickets.service import record
 from hotline.tickets.transitions.common import (
     SATISFIED_MIN,
     _check_version,

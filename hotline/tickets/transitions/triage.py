@@ -11,8 +11,8 @@ from hotline.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
-from hotline.tickets.service import record
 from hotline.tickets.transitions.common import (
     _require_role,
     _require_status,
