@@ -26,14 +26,17 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be a boolean, got {raw!r}")
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
 
 
 def _float(name: str, default: float) -> float:
@@ -95,6 +98,9 @@ class Config:
     JOBS_ENABLED: bool = True
     # "json" writes JSON-lines logs carrying the ticket number (hotline/core/logs.py).
     LOG_FORMAT: str = "text"
+    # The lowest rating that counts as satisfied: below it a rating or callback reopens the
+    # ticket, and the satisfaction rate counts from it up (hotline/core/settings.py).
+    FIGURES_SATISFIED_MIN: int = 3
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -144,6 +150,7 @@ def load() -> Config:
         VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
         LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
         DB_IDLE_PING_SECONDS=_float("DB_IDLE_PING_SECONDS", 1.0),
+        FIGURES_SATISFIED_MIN=_int("FIGURES_SATISFIED_MIN", 3, low=1, high=5),
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10, "max_overflow": 10}

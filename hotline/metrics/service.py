@@ -10,6 +10,7 @@ from sqlalchemy import extract, func, select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.settings import satisfied_min
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit
@@ -33,7 +34,7 @@ def settings() -> Settings:
     cfg = current_app.config
     weights = cfg.get("FIGURES_WEIGHTS") or DEFAULT_WEIGHTS
     return Settings(
-        satisfied_min=int(cfg.get("FIGURES_SATISFIED_MIN", 3)),
+        satisfied_min=satisfied_min(),
         unrated_as_satisfied=bool(cfg.get("FIGURES_UNRATED_AS_SATISFIED", False)),
         weights=tuple((k, float(v)) for k, v in weights.items()),
     )

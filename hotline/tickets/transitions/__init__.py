@@ -1,6 +1,6 @@
 """Every ticket transition of DESIGN §2: who may, from which status, what it records."""
 
-from hotline.tickets.transitions.common import SATISFIED_MIN, sla_next_check
+from hotline.tickets.transitions.common import sla_next_check
 from hotline.tickets.transitions.dispatch import accept, dispatch, route
 from hotline.tickets.transitions.outcome import callback, close_unrated, rate, reopen, reply
 from hotline.tickets.transitions.requests import (
@@ -14,7 +14,6 @@ from hotline.tickets.transitions.requests import (
 from hotline.tickets.transitions.triage import merge, reject
 
 __all__ = [
-    "SATISFIED_MIN",
     "accept",
     "approve_extension",
     "approve_return",

@@ -23,8 +23,6 @@ from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Ticket, TicketRequest
 from hotline.units.models import Unit
 
-SATISFIED_MIN = 3  # 3 基本满意 and above count as satisfied (DESIGN §7 default)
-
 
 def _require_role(actor: Actor, action: str, roles: Iterable[str]) -> None:
     if actor.role not in set(roles):
