@@ -15,6 +15,7 @@ from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.staff.dashboard import figures
 from hotline.tickets.models import Escalation, Ticket
+from hotline.units import service as units
 from hotline.units.models import Unit
 
 PAGE_LEVELS = ("warning", "overdue", "supervision", "interview")
@@ -71,10 +72,7 @@ def credit_query(unit_id: int) -> Select:
 
 
 def _unit_id(args: dict[str, Any]) -> int:
-    unit_id = db.session.scalar(select(Unit.id).where(Unit.code == (args.get("unit") or "")))
-    if unit_id is None:
-        raise ValidationFailed("unknown unit", fields={"unit": ["unknown unit"]})
-    return unit_id
+    return units.get_by_code(args.get("unit"), field="unit").id
 
 
 def _pct(value: float | None) -> str:

@@ -21,6 +21,7 @@ from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Ticket, TicketRequest
+from hotline.units import service as units
 from hotline.units.models import Unit
 
 
@@ -82,10 +83,7 @@ def _set_status(
 
 
 def _unit_by_code(code: str | None, field: str = "unit") -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == (code or "")))
-    if unit is None or not unit.active:
-        raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
-    return unit
+    return units.get_by_code(code, field=field, active_only=True)
 
 
 def _pending(ticket: Ticket, type_: str) -> TicketRequest | None:
