@@ -16,7 +16,7 @@ from hotline.core import bulk
 from hotline.core.clock import local_tz
 from hotline.core.extensions import db
 from hotline.escalations import effects, interviews
-from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
+from hotline.sla.ladder import LADDER, RANK, Level, TicketClock, levels_due, next_level_at
 from hotline.sla.service import get_calendar
 from hotline.tickets.models import Escalation, Ticket
 from hotline.tickets.schedule import clock_of, thresholds
@@ -25,7 +25,6 @@ from hotline.units.models import Unit
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-_RANK = {level.value: i for i, level in enumerate(LADDER)}
 
 
 @dataclass
@@ -234,7 +233,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
                 summary=summary,
                 writes=writes,
             )
-            top = max(clock.reached, key=_RANK.__getitem__) if clock.reached else None
+            top = max(clock.reached, key=RANK.__getitem__) if clock.reached else None
             changes.append(
                 {
                     "t_id": row.id,

@@ -11,6 +11,7 @@ from hotline.core.clock import format_local, to_local
 from hotline.core.extensions import db
 from hotline.escalations.interviews import TRIGGER_NAMES, open_by_rule
 from hotline.escalations.models import InterviewCase
+from hotline.sla.ladder import Level
 from hotline.tickets.models import Escalation
 
 
@@ -32,7 +33,7 @@ def supervision_rule(*, now: datetime) -> list[InterviewCase]:
     rows = db.session.execute(
         select(Escalation.unit_id, func.count(), func.max(Escalation.id))
         .where(
-            Escalation.level == "supervision",
+            Escalation.level == Level.SUPERVISION,
             Escalation.created_at > now - timedelta(days=days),
             Escalation.created_at <= now,
             Escalation.unit_id.is_not(None),

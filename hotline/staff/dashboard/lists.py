@@ -13,12 +13,13 @@ from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.sla.ladder import LADDER
 from hotline.staff.dashboard import figures
 from hotline.tickets.models import Escalation, Ticket
 from hotline.units import service as units
 from hotline.units.models import Unit
 
-PAGE_LEVELS = ("warning", "overdue", "supervision", "interview")
+PAGE_LEVELS = tuple(level.value for level in LADDER)
 
 
 def period(args: dict[str, Any]) -> tuple[date, date, str]:
