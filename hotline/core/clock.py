@@ -12,7 +12,7 @@ from flask import current_app, has_app_context
 def utcnow() -> datetime:
     """Now in UTC, from the app's CLOCK setting when a test or CLI --now injected one."""
     if has_app_context():
-        clock: Callable[[], datetime] | None = current_app.config.get("CLOCK")
+        clock: Callable[[], datetime] | None = current_app.config["CLOCK"]
         if clock is not None:
             return clock().astimezone(UTC)
     return datetime.now(UTC)

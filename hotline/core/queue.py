@@ -53,7 +53,7 @@ def redis_conn(app: Flask | None = None) -> Redis:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     conn = app.extensions.get("hotline_redis")
     if conn is None:
-        url = app.config.get("REDIS_URL")
+        url = app.config["REDIS_URL"]
         if url:
             conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
         else:
@@ -143,7 +143,7 @@ def _after_commit(session: Session) -> None:
     kinds: set[str] | None = session.info.pop("hotline_wake", None)
     if not kinds:
         return
-    if not current_app.config.get("JOBS_ENABLED", True):
+    if not current_app.config["JOBS_ENABLED"]:
         current_app.extensions.setdefault("hotline_woken", []).extend(sorted(kinds))
         return
     for kind in sorted(kinds):

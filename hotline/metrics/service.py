@@ -16,7 +16,6 @@ from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit
 
 PERIODS = ("day", "month", "year")
-DEFAULT_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
 MAX_DAYS = 3 * 366
 
 
@@ -24,19 +23,18 @@ MAX_DAYS = 3 * 366
 class Settings:
     """How counters become rates (app config FIGURES_*)."""
 
-    satisfied_min: int = 3
-    unrated_as_satisfied: bool = False
-    weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
+    satisfied_min: int
+    unrated_as_satisfied: bool
+    weights: tuple[tuple[str, float], ...]
 
 
 def settings() -> Settings:
     """The figures settings from app config, with the DESIGN defaults."""
     cfg = current_app.config
-    weights = cfg.get("FIGURES_WEIGHTS") or DEFAULT_WEIGHTS
     return Settings(
         satisfied_min=satisfied_min(),
-        unrated_as_satisfied=bool(cfg.get("FIGURES_UNRATED_AS_SATISFIED", False)),
-        weights=tuple((k, float(v)) for k, v in weights.items()),
+        unrated_as_satisfied=bool(cfg["FIGURES_UNRATED_AS_SATISFIED"]),
+        weights=tuple((k, float(v)) for k, v in cfg["FIGURES_WEIGHTS"].items()),
     )
 
 

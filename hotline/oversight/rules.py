@@ -15,10 +15,6 @@ from hotline.sla.ladder import Level
 from hotline.tickets.models import Escalation
 
 
-def _cfg(name: str, default: float) -> float:
-    return float(current_app.config.get(name, default))
-
-
 def previous_month(now: datetime) -> tuple[date, date]:
     """First and last local day of the month before `now`'s."""
     first_this = to_local(now).date().replace(day=1)
@@ -28,8 +24,8 @@ def previous_month(now: datetime) -> tuple[date, date]:
 
 def supervision_rule(*, now: datetime) -> list[InterviewCase]:
     """≥ N (default 3) supervision escalations of a unit in the last D (default 30) days."""
-    threshold = int(_cfg("INTERVIEW_SUPERVISION_COUNT", 3))
-    days = int(_cfg("INTERVIEW_SUPERVISION_DAYS", 30))
+    threshold = int(current_app.config["INTERVIEW_SUPERVISION_COUNT"])
+    days = int(current_app.config["INTERVIEW_SUPERVISION_DAYS"])
     rows = db.session.execute(
         select(Escalation.unit_id, func.count(), func.max(Escalation.id))
         .where(
@@ -66,7 +62,7 @@ def ranking_rules(*, now: datetime) -> list[InterviewCase]:
     label = start.strftime("%Y-%m")
     rows = figures(start=start, end=end)
     opened: list[InterviewCase] = []
-    min_ranked = int(_cfg("INTERVIEW_RANKING_MIN_UNITS", 3))
+    min_ranked = int(current_app.config["INTERVIEW_RANKING_MIN_UNITS"])
     ranked = [r for r in rows if r["rank"] is not None]
     worst = max((r["rank"] for r in ranked), default=1)
     # Everybody tied is nobody's last place.
@@ -84,8 +80,8 @@ def ranking_rules(*, now: datetime) -> list[InterviewCase]:
             )
             if case:
                 opened.append(case)
-    threshold = _cfg("INTERVIEW_ON_TIME_RATE_MIN", 0.8)
-    min_due = int(_cfg("INTERVIEW_ON_TIME_MIN_DUE", 5))
+    threshold = float(current_app.config["INTERVIEW_ON_TIME_RATE_MIN"])
+    min_due = int(current_app.config["INTERVIEW_ON_TIME_MIN_DUE"])
     for row in rows:
         rate = row["rates"]["on_time"]
         if rate is None or row["counts"]["due"] < min_due or rate >= threshold:

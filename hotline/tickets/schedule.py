@@ -20,13 +20,9 @@ def thresholds() -> Thresholds:
         return DEFAULT_THRESHOLDS
     cfg = current_app.config
     return Thresholds(
-        warning_fraction=float(
-            cfg.get("SLA_WARNING_FRACTION", DEFAULT_THRESHOLDS.warning_fraction)
-        ),
-        supervision_after_wd=int(
-            cfg.get("SLA_SUPERVISION_WD", DEFAULT_THRESHOLDS.supervision_after_wd)
-        ),
-        interview_after_wd=int(cfg.get("SLA_INTERVIEW_WD", DEFAULT_THRESHOLDS.interview_after_wd)),
+        warning_fraction=float(cfg["SLA_WARNING_FRACTION"]),
+        supervision_after_wd=int(cfg["SLA_SUPERVISION_WD"]),
+        interview_after_wd=int(cfg["SLA_INTERVIEW_WD"]),
     )
 
 

@@ -21,7 +21,7 @@ def _after_commit(session: Session) -> None:
     if not changed_clock_rules(session) or not has_app_context():
         return
     invalidate_calendar()
-    if not current_app.config.get("JOBS_ENABLED", True):
+    if not current_app.config["JOBS_ENABLED"]:
         current_app.extensions.setdefault("hotline_woken", []).append("recompute_deadlines")
         return
     try:
