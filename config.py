@@ -28,32 +28,29 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be a boolean, got {raw!r}")
 
 
-def _int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+def _number(
+    name: str, default: float, parse: type, noun: str, low: float | None, high: float | None
+):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be {noun}, got {raw!r}") from exc
     if (low is not None and value < low) or (high is not None and value > high):
         raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    return _number(name, default, int, "an integer", low, high)
 
 
 def _float(
     name: str, default: float, *, low: float | None = None, high: float | None = None
 ) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+    return _number(name, default, float, "a number", low, high)
 
 
 def _weights(name: str, default: dict[str, float]) -> dict[str, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -73,17 +74,22 @@ def reached_levels(ticket_id: int | None, deadline: datetime | None) -> frozense
         return frozenset(rows)
 
 
-def next_check_at(ticket: Ticket) -> datetime | None:
-    """The next instant the ladder must look at this ticket (maybe past), or None if never."""
-    from hotline.sla.service import get_calendar
-
-    clock = clock_of(
+def clock_for(ticket: Any, reached: Iterable[str] = ()) -> TicketClock:
+    """clock_of a Ticket, or of a row that selected the same columns (the sweep's)."""
+    return clock_of(
         status=ticket.status,
         window_started_at=ticket.window_started_at,
         accept_due_at=ticket.accept_due_at,
         resolve_due_at=ticket.resolve_due_at,
         accepted_at=ticket.accepted_at,
         replied_at=ticket.replied_at,
-        reached=reached_levels(ticket.id, ticket.resolve_due_at),
+        reached=reached,
     )
+
+
+def next_check_at(ticket: Ticket) -> datetime | None:
+    """The next instant the ladder must look at this ticket (maybe past), or None if never."""
+    from hotline.sla.service import get_calendar
+
+    clock = clock_for(ticket, reached_levels(ticket.id, ticket.resolve_due_at))
     return next_level_at(clock, get_calendar(), local_tz(), thresholds())
