@@ -209,12 +209,17 @@ class MaskedComplainantSchema(ComplainantSchema):
     """A unit's view: masked phone, a name only if disclosed, nothing if confidential."""
 
     phone = fields.Function(
-        lambda t: _unit_view(t)[0], metadata={"type": "string", "example": "138****5678"}
+        lambda t: unit_view_of(t)[0],
+        allow_none=True,
+        metadata={"type": "string", "example": "138****5678"},
     )
-    name = fields.Function(lambda t: _unit_view(t)[1], metadata={"type": "string"})
+    name = fields.Function(
+        lambda t: unit_view_of(t)[1], allow_none=True, metadata={"type": "string"}
+    )
 
 
-def _unit_view(ticket: Ticket) -> tuple[str | None, str | None]:
+def unit_view_of(ticket: Ticket) -> tuple[str | None, str | None]:
+    """(phone, name) of this ticket's complainant as a unit sees them (core.privacy)."""
     return unit_view(
         phone=ticket.complainant_phone,
         name=ticket.complainant_name,
@@ -232,7 +237,7 @@ class LocationSchema(Schema):
 
 class ReplyOutSchema(Schema):
     text = fields.Str(attribute="reply_text")
-    replied_at = LocalDateTime()
+    replied_at = LocalDateTime(allow_none=True)
 
 
 def _merged_into(ticket: Ticket) -> str | None:
@@ -259,10 +264,13 @@ class TicketSchema(Schema):
     kind = fields.Str()
     category = fields.Function(
         lambda t: _category(t).code if t.category_id else None,
+        allow_none=True,
         metadata={"type": "string", "description": "category code"},
     )
     category_name = fields.Function(
-        lambda t: _category(t).name if t.category_id else None, metadata={"type": "string"}
+        lambda t: _category(t).name if t.category_id else None,
+        allow_none=True,
+        metadata={"type": "string"},
     )
     priority = fields.Str()
     description = fields.Str()
@@ -271,10 +279,10 @@ class TicketSchema(Schema):
     complainant = Inline(ComplainantSchema)
     location = Inline(LocationSchema)
     media = fields.Function(lambda t: t.media or [], metadata={"type": "array"})
-    accept_due_at = LocalDateTime()
-    resolve_due_at = LocalDateTime()
-    return_due_at = LocalDateTime()
-    callback_due_at = LocalDateTime()
+    accept_due_at = LocalDateTime(allow_none=True)
+    resolve_due_at = LocalDateTime(allow_none=True)
+    return_due_at = LocalDateTime(allow_none=True)
+    callback_due_at = LocalDateTime(allow_none=True)
     escalation_level = fields.Str(
         allow_none=True, metadata={"description": "warning|overdue|supervision|interview"}
     )
@@ -282,10 +290,10 @@ class TicketSchema(Schema):
     rating = fields.Int(allow_none=True)
     reply = Inline(ReplyOutSchema, present=lambda t: t.reply_text is not None, allow_none=True)
     reopen_count = fields.Int()
-    merged_into = fields.Function(_merged_into, metadata={"type": "string"})
-    dispatched_at = LocalDateTime()
-    accepted_at = LocalDateTime()
-    closed_at = LocalDateTime()
+    merged_into = fields.Function(_merged_into, allow_none=True, metadata={"type": "string"})
+    dispatched_at = LocalDateTime(allow_none=True)
+    accepted_at = LocalDateTime(allow_none=True)
+    closed_at = LocalDateTime(allow_none=True)
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
     version = fields.Int(metadata={"description": "send back as If-Match or `version`"})

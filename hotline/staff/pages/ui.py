@@ -18,7 +18,8 @@ from hotline.core.actor import Actor
 from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
-from hotline.core.privacy import mask_phone, unit_view
+from hotline.core.privacy import mask_phone
+from hotline.tickets.schemas import unit_view_of
 
 STATUS_LABELS = {
     "new": _l("待分派"),
@@ -188,12 +189,7 @@ def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
     """The phone and name this viewer may see (DESIGN §1): masked for units, none if 保密."""
     if actor.sees_full_personal_data:
         return {"phone": ticket.complainant_phone, "name": ticket.complainant_name, "full": "1"}
-    phone, name = unit_view(
-        phone=ticket.complainant_phone,
-        name=ticket.complainant_name,
-        disclose_identity=ticket.disclose_identity,
-        confidential=ticket.confidential,
-    )
+    phone, name = unit_view_of(ticket)
     return {"phone": phone, "name": name, "full": ""}
 
 
