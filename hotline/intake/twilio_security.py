@@ -30,7 +30,7 @@ def public_url() -> str:
 def is_valid_twilio_request() -> bool:
     """True when X-Twilio-Signature matches TWILIO_AUTH_TOKEN over the public URL and form."""
     signature = request.headers.get(SIGNATURE_HEADER, "")
-    token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
+    token = current_app.config["TWILIO_AUTH_TOKEN"] or ""
     if not signature or not token:
         return False
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))

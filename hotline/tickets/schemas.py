@@ -15,25 +15,18 @@ from webargs.fields import DelimitedList
 
 from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
-from hotline.core.schemas import PageArgsSchema, PageSchema
+from hotline.core.privacy import unit_view
+from hotline.core.schemas import LocalDateTime, PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
-from hotline.tickets.service import MAX_DESCRIPTION, mask_phone, normalize_phone
+from hotline.tickets.service import MAX_DESCRIPTION, normalize_phone
 from hotline.units.schemas import UnitRefSchema
 
 STATUSES = [s.value for s in Status]
 
 
 # ---- fields -------------------------------------------------------------------------------
-
-
-class LocalDateTime(fields.DateTime):
-    """A stored UTC instant written in ISO 8601 in the hotline's time zone (+08:00)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else to_local(value).isoformat(timespec="seconds")
 
 
 class Inline(fields.Nested):
@@ -217,12 +210,22 @@ class MaskedComplainantSchema(ComplainantSchema):
     """A unit's view: masked phone, a name only if disclosed, nothing if confidential."""
 
     phone = fields.Function(
-        lambda t: None if t.confidential else mask_phone(t.complainant_phone),
+        lambda t: unit_view_of(t)[0],
+        allow_none=True,
         metadata={"type": "string", "example": "138****5678"},
     )
     name = fields.Function(
-        lambda t: t.complainant_name if t.disclose_identity and not t.confidential else None,
-        metadata={"type": "string"},
+        lambda t: unit_view_of(t)[1], allow_none=True, metadata={"type": "string"}
+    )
+
+
+def unit_view_of(ticket: Ticket) -> tuple[str | None, str | None]:
+    """(phone, name) of this ticket's complainant as a unit sees them (core.privacy)."""
+    return unit_view(
+        phone=ticket.complainant_phone,
+        name=ticket.complainant_name,
+        disclose_identity=ticket.disclose_identity,
+        confidential=ticket.confidential,
     )
 
 
@@ -235,7 +238,7 @@ class LocationSchema(Schema):
 
 class ReplyOutSchema(Schema):
     text = fields.Str(attribute="reply_text")
-    replied_at = LocalDateTime()
+    replied_at = LocalDateTime(allow_none=True)
 
 
 def _merged_into(ticket: Ticket) -> str | None:

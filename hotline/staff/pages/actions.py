@@ -35,7 +35,7 @@ def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
             raise ValidationFailed(
                 f"file type {suffix or '?'} not allowed", fields={"files": ["not allowed"]}
             )
-    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    root = current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads"
     folder = Path(root) / number
     urls = []
     for upload, suffix in zip(files, suffixes, strict=True):

@@ -16,10 +16,11 @@ from werkzeug.wrappers import Response
 
 from hotline.core import uow
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
-from hotline.tickets.service import mask_phone
+from hotline.core.privacy import mask_phone
+from hotline.tickets.schemas import unit_view_of
 from hotline.tickets.transitions import BY_SLUG
 
 STATUS_LABELS = {
@@ -110,9 +111,9 @@ STATUS_TONE = {
 }
 
 
-def local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC instant shown in the hotline's local time."""
-    return to_local(dt).strftime(fmt) if dt else "—"
+def local(dt: datetime | None, precision: str = "minute") -> str:
+    """The `local` filter: a stored UTC instant in the hotline's local time, "—" for none."""
+    return format_local(dt, precision, empty="—")
 
 
 @dataclass(frozen=True)
@@ -190,13 +191,8 @@ def complainant(ticket: Any, actor: Actor) -> dict[str, str | None]:
     """The phone and name this viewer may see (DESIGN §1): masked for units, none if 保密."""
     if actor.sees_full_personal_data:
         return {"phone": ticket.complainant_phone, "name": ticket.complainant_name, "full": "1"}
-    if ticket.confidential:
-        return {"phone": None, "name": None, "full": ""}
-    return {
-        "phone": mask_phone(ticket.complainant_phone),
-        "name": ticket.complainant_name if ticket.disclose_identity else None,
-        "full": "",
-    }
+    phone, name = unit_view_of(ticket)
+    return {"phone": phone, "name": name, "full": ""}
 
 
 def back(default: str) -> str:
