@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,24 +28,47 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be a boolean, got {raw!r}")
 
 
-def _int(name: str, default: int) -> int:
+def _number(
+    name: str, default: float, parse: type, noun: str, low: float | None, high: float | None
+):
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = parse(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be {noun}, got {raw!r}") from exc
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
 
 
-def _float(name: str, default: float) -> float:
+def _int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    return _number(name, default, int, "an integer", low, high)
+
+
+def _float(
+    name: str, default: float, *, low: float | None = None, high: float | None = None
+) -> float:
+    return _number(name, default, float, "a number", low, high)
+
+
+def _weights(name: str, default: dict[str, float]) -> dict[str, float]:
+    """`response=30,resolution=35,satisfaction=35`: rate names and non-negative weights."""
     raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if raw is None or raw.strip() == "":
+        return dict(default)
+    weights: dict[str, float] = {}
+    for part in raw.split(","):
+        key, sep, value = part.partition("=")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not sep or not key.strip() or weight < 0:
+            raise ConfigError(f"{name} must look like response=30,resolution=35, got {raw!r}")
+        weights[key.strip()] = weight
+    return weights
 
 
 def _tz(name: str, default: str) -> str:
@@ -53,6 +78,10 @@ def _tz(name: str, default: str) -> str:
     except Exception as exc:  # zoneinfo raises several types for bad keys
         raise ConfigError(f"{name}: unknown time zone {value!r}") from exc
     return value
+
+
+# DESIGN §7: the composite score's weights (response / resolution / satisfaction).
+DEFAULT_FIGURES_WEIGHTS = {"response": 30.0, "resolution": 35.0, "satisfaction": 35.0}
 
 
 @dataclass
@@ -100,6 +129,35 @@ class Config:
     JOBS_ENABLED: bool = True
     # "json" writes JSON-lines logs carrying the ticket number (hotline/core/logs.py).
     LOG_FORMAT: str = "text"
+    # The lowest rating that counts as satisfied: below it a rating or callback reopens the
+    # ticket, and the satisfaction rate counts from it up (hotline/core/settings.py).
+    FIGURES_SATISFIED_MIN: int = 3
+    # Replies closed unrated when the rating window passed count as satisfied.
+    FIGURES_UNRATED_AS_SATISFIED: bool = False
+    FIGURES_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_FIGURES_WEIGHTS))
+    # Working days after a reply the complainant may rate it before it closes unrated.
+    RATING_WINDOW_WD: int = 3
+    # The escalation ladder (DESIGN §4): warning at this share of the resolve window, 督办 and
+    # 约谈 this many working days overdue.
+    SLA_WARNING_FRACTION: float = 0.8
+    SLA_SUPERVISION_WD: int = 2
+    SLA_INTERVIEW_WD: int = 5
+    # Unit-level interview rules (DESIGN §4): N supervisions within D days; the last place of a
+    # ranking of at least this many units; an on-time rate under the minimum over at least
+    # this many tickets due.
+    INTERVIEW_SUPERVISION_COUNT: int = 3
+    INTERVIEW_SUPERVISION_DAYS: int = 30
+    INTERVIEW_RANKING_MIN_UNITS: int = 3
+    INTERVIEW_ON_TIME_RATE_MIN: float = 0.8
+    INTERVIEW_ON_TIME_MIN_DUE: int = 5
+    # Exports up to this many rows are built in the request; larger ones by a worker, into
+    # EXPORT_FOLDER (default instance/exports). Staff uploads go to UPLOAD_FOLDER (default
+    # instance/uploads).
+    EXPORT_INLINE_MAX_ROWS: int = 2000
+    EXPORT_FOLDER: str = ""
+    UPLOAD_FOLDER: str = ""
+    # Tests and `--now` CLI options inject "now" here (hotline/core/clock.py); never from env.
+    CLOCK: Callable[[], datetime] | None = None
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -162,8 +220,23 @@ def load() -> Config:
         VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
         LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
         DB_IDLE_PING_SECONDS=_float("DB_IDLE_PING_SECONDS", 1.0),
-        BODY_MAX_BYTES=_int("BODY_MAX_BYTES", 256 * 1024),
-        UPLOAD_MAX_BYTES=_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        BODY_MAX_BYTES=_int("BODY_MAX_BYTES", 256 * 1024, low=1024),
+        UPLOAD_MAX_BYTES=_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, low=1024),
+        FIGURES_SATISFIED_MIN=_int("FIGURES_SATISFIED_MIN", 3, low=1, high=5),
+        FIGURES_UNRATED_AS_SATISFIED=_bool("FIGURES_UNRATED_AS_SATISFIED", False),
+        FIGURES_WEIGHTS=_weights("FIGURES_WEIGHTS", DEFAULT_FIGURES_WEIGHTS),
+        RATING_WINDOW_WD=_int("RATING_WINDOW_WD", 3, low=0),
+        SLA_WARNING_FRACTION=_float("SLA_WARNING_FRACTION", 0.8, low=0.0, high=1.0),
+        SLA_SUPERVISION_WD=_int("SLA_SUPERVISION_WD", 2, low=0),
+        SLA_INTERVIEW_WD=_int("SLA_INTERVIEW_WD", 5, low=0),
+        INTERVIEW_SUPERVISION_COUNT=_int("INTERVIEW_SUPERVISION_COUNT", 3, low=1),
+        INTERVIEW_SUPERVISION_DAYS=_int("INTERVIEW_SUPERVISION_DAYS", 30, low=1),
+        INTERVIEW_RANKING_MIN_UNITS=_int("INTERVIEW_RANKING_MIN_UNITS", 3, low=1),
+        INTERVIEW_ON_TIME_RATE_MIN=_float("INTERVIEW_ON_TIME_RATE_MIN", 0.8, low=0.0, high=1.0),
+        INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
+        EXPORT_INLINE_MAX_ROWS=_int("EXPORT_INLINE_MAX_ROWS", 2000, low=0),
+        EXPORT_FOLDER=os.environ.get("EXPORT_FOLDER", ""),
+        UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", ""),
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10, "max_overflow": 10}

@@ -31,6 +31,8 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     """Build the app from `config` (default: the environment); connects to nothing yet."""
     app = Hotline(__name__, template_folder="../templates", static_folder="static")
     cfg = config_module.load() if config is None else config
+    if not isinstance(cfg, config_module.Config):  # a mapping overrides the declared defaults
+        app.config.update(config_module.Config().as_dict())
     app.config.update(cfg.as_dict() if isinstance(cfg, config_module.Config) else cfg)
     app.config.setdefault("API_TITLE", "Hotline API")
     app.config.setdefault("API_VERSION", "v1")
@@ -47,7 +49,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     # bytes, and readable in logs and curl).
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.session_interface = SessionCookie()
-    hops = int(app.config.get("TRUSTED_PROXIES", 0))
+    hops = int(app.config["TRUSTED_PROXIES"])
     if hops:  # only then are X-Forwarded-* a proxy's word rather than the client's
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
@@ -62,7 +64,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
     # that otherwise lands on whichever request comes first).
     configure_mappers()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if app.config.get("LOG_FORMAT") == "json":
+    if app.config["LOG_FORMAT"] == "json":
         from hotline.core.logs import configure_json_logging, tag_requests
 
         configure_json_logging()
@@ -79,7 +81,7 @@ def register_extensions(app: Flask) -> None:
         from hotline.core.db_pool import ping_idle_connections
 
         with app.app_context():
-            ping_idle_connections(ext.db.engine, float(app.config.get("DB_IDLE_PING_SECONDS", 1.0)))
+            ping_idle_connections(ext.db.engine, float(app.config["DB_IDLE_PING_SECONDS"]))
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from hotline.core.sqlite import tune
 

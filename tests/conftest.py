@@ -189,7 +189,7 @@ def clock(app: Flask) -> Iterator[FrozenClock]:
     try:
         yield frozen
     finally:
-        app.config.pop("CLOCK", None)
+        app.config["CLOCK"] = None
 
 
 @pytest.fixture

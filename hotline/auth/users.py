@@ -9,7 +9,7 @@ from hotline.core.actor import UNIT_ROLES, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
-from hotline.units.models import Unit
+from hotline.units import service as units
 
 MIN_PASSWORD = 8
 
@@ -39,9 +39,7 @@ def create_user(
         )
     unit_row = None
     if unit:
-        unit_row = db.session.scalar(select(Unit).where(Unit.code == unit))
-        if unit_row is None:
-            raise ValidationFailed(f"unknown unit {unit!r}", fields={"unit": ["unknown unit"]})
+        unit_row = units.get_by_code(unit, field="unit")
     if role in UNIT_ROLES and unit_row is None:
         raise ValidationFailed(f"role {role} needs --unit", fields={"unit": ["required"]})
     if role not in UNIT_ROLES and unit_row is not None:

@@ -54,7 +54,7 @@ def redis_conn(app: Flask | None = None) -> Redis:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     conn = app.extensions.get("hotline_redis")
     if conn is None:
-        url = app.config.get("REDIS_URL")
+        url = app.config["REDIS_URL"]
         if url:
             conn = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
         else:

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import datetime
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from hotline.core.clock import iso_local
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601 in the hotline's local time with its offset; input must carry an offset."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return iso_local(value)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            raise ValidationError("needs a time zone offset, e.g. +08:00")
+        if not instant_in_range(parsed):
+            raise ValidationError(OUT_OF_RANGE)
+        return parsed
 
 
 class ErrorDetailSchema(Schema):

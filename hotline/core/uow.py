@@ -91,7 +91,7 @@ def _drop_hooks(session: Session, transaction: SessionTransaction) -> None:
 def woken(kind: str) -> bool:
     """Record a job woken after commit when JOBS_ENABLED is off (tests read the list); True
     if it was recorded, False if the job should really be woken."""
-    if current_app.config.get("JOBS_ENABLED", True):
+    if current_app.config["JOBS_ENABLED"]:
         return False
     current_app.extensions.setdefault("hotline_woken", []).append(kind)
     return True

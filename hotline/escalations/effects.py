@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from hotline.core import bulk
-from hotline.core.clock import local_tz, to_local
+from hotline.core.actor import Actor
+from hotline.core.clock import format_local, local_tz
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
 from hotline.escalations import interviews, record
@@ -17,9 +18,11 @@ from hotline.notify.service import inapp_row, sms_row
 from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import Level, TicketClock, overdue_from
 from hotline.sla.service import get_calendar
+from hotline.tickets.events import record_event
 from hotline.tickets.models import TicketEvent
 from hotline.units.models import Unit
 
+SWEEP = Actor.system("sla-sweep")
 LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办", "interview": "约谈"}
 
 
@@ -77,24 +80,22 @@ def apply(
     start = overdue_from(clock)
     days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
     which = "resolve" if level == Level.WARNING else which_clock(clock)
-    due_text = to_local(row.resolve_due_at).strftime("%Y-%m-%d %H:%M")
-    writes.events.append(
-        {
-            "ticket_id": row.id,
-            "type": "escalated",
-            "at": now,
-            "actor_label": "sla-sweep",
-            "unit_id": row.unit_id,
-            "from_status": row.status,
-            "to_status": row.status,
-            "data": {
-                "level": level.value,
-                "clock": which,
-                "deadline": row.resolve_due_at.isoformat(),
-                "escalation": esc_id,
-                "overdue_working_days": days,
-            },
-        }
+    due_text = format_local(row.resolve_due_at)
+    record_event(
+        row,
+        "escalated",
+        SWEEP,
+        now=now,
+        from_status=row.status,
+        to_status=row.status,
+        data={
+            "level": level.value,
+            "clock": which,
+            "deadline": row.resolve_due_at.isoformat(),
+            "escalation": esc_id,
+            "overdue_working_days": days,
+        },
+        batch=writes.events,
     )
     if unit is None:
         return

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from hotline.core.actor import Actor, Role
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations import record
@@ -30,10 +30,6 @@ TRIGGER_NAMES = {
     "on_time_rate": "按时办结率低于标准",
     "commitment_overdue": "整改承诺逾期未兑现",
 }
-
-
-def _fmt(dt: datetime | None) -> str:
-    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
 def _notify_head(unit: Unit, case: InterviewCase, reason: str, now: datetime) -> None:
@@ -233,7 +229,7 @@ def schedule(
     record.add(
         unit_id=case.unit_id,
         type_="interview_scheduled",
-        summary=f"约谈案件{case.id}定于{_fmt(at)}在{place}进行",
+        summary=f"约谈案件{case.id}定于{format_local(at)}在{place}进行",
         now=now,
         interview_id=case.id,
         actor_id=actor.user_id,
@@ -247,7 +243,7 @@ def schedule(
         dedupe_key=f"interview:{case.id}:scheduled:{at.isoformat()}:{place}"[:120],
         now=now,
         unit=case.unit.name,
-        at=_fmt(at),
+        at=format_local(at),
         place=place,
     )
     db.session.flush()
@@ -287,7 +283,7 @@ def hold(
     record.add(
         unit_id=case.unit_id,
         type_="interview_held",
-        summary=f"约谈案件{case.id}已约谈，整改承诺期限{_fmt(commitment_due)}",
+        summary=f"约谈案件{case.id}已约谈，整改承诺期限{format_local(commitment_due)}",
         now=now,
         interview_id=case.id,
         actor_id=actor.user_id,
@@ -300,7 +296,7 @@ def hold(
         dedupe_key=f"interview:{case.id}:held",
         now=now,
         unit=case.unit.name,
-        due=_fmt(commitment_due),
+        due=format_local(commitment_due),
     )
     db.session.flush()
     return case
@@ -376,7 +372,7 @@ def mark_overdue_commitments(*, now: datetime, limit: int = 200) -> int:
         record.add(
             unit_id=case.unit_id,
             type_="rectification_overdue",
-            summary=f"约谈案件{case.id}整改承诺逾期（期限{_fmt(case.commitment_due)}）",
+            summary=f"约谈案件{case.id}整改承诺逾期（期限{format_local(case.commitment_due)}）",
             now=now,
             interview_id=case.id,
         )

@@ -21,16 +21,6 @@ from hotline.core.extensions import db
 from hotline.units.models import Unit
 
 
-class Level(StrEnum):
-    warning = "warning"
-    overdue = "overdue"
-    supervision = "supervision"
-    interview = "interview"
-
-
-LADDER = (Level.warning, Level.overdue, Level.supervision, Level.interview)
-
-
 class InterviewStatus(StrEnum):
     proposed = "proposed"
     scheduled = "scheduled"

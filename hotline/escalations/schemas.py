@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from marshmallow import Schema, fields, validate
 
-from marshmallow import Schema, ValidationError, fields, validate
-
-from hotline.core.clock import to_local
-from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
+from hotline.core.schemas import LocalDateTime
 from hotline.sla.ladder import LADDER
-
-
-class LocalDateTime(fields.DateTime):
-    """ISO 8601 in the hotline's local time with its offset; input must carry an offset."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        return to_local(value).isoformat(timespec="seconds")
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        parsed = super()._deserialize(value, attr, data, **kwargs)
-        if parsed.tzinfo is None:
-            raise ValidationError("needs a time zone offset, e.g. +08:00")
-        if not instant_in_range(parsed):
-            raise ValidationError(OUT_OF_RANGE)
-        return parsed
 
 
 class EscalationUnitSchema(Schema):

@@ -16,17 +16,16 @@ from hotline.core import bulk
 from hotline.core.clock import local_tz
 from hotline.core.extensions import db
 from hotline.escalations import effects, interviews
-from hotline.sla.ladder import LADDER, Level, TicketClock, levels_due, next_level_at
+from hotline.sla.ladder import LADDER, RANK, Level, TicketClock, levels_due, next_level_at
 from hotline.sla.service import get_calendar
 from hotline.tickets import transitions
 from hotline.tickets.models import Escalation, Ticket
-from hotline.tickets.schedule import clock_of, thresholds
+from hotline.tickets.schedule import clock_for, thresholds
 from hotline.units.models import Unit
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-_RANK = {level.value: i for i, level in enumerate(LADDER)}
 
 
 @dataclass
@@ -204,15 +203,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
     cal, tz, th = get_calendar(), local_tz(), thresholds()
     plans = []
     for row in rows:
-        clock = clock_of(
-            status=row.status,
-            window_started_at=row.window_started_at,
-            accept_due_at=row.accept_due_at,
-            resolve_due_at=row.resolve_due_at,
-            accepted_at=row.accepted_at,
-            replied_at=row.replied_at,
-            reached=reached.get((row.id, row.resolve_due_at), set()),
-        )
+        clock = clock_for(row, reached.get((row.id, row.resolve_due_at), set()))
         # Escalations are keyed by the resolve deadline: without one there is nothing to key.
         due = levels_due(clock, now, cal, tz, th) if row.resolve_due_at is not None else []
         plans.append((row, clock, due))
@@ -235,7 +226,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
                 summary=summary,
                 writes=writes,
             )
-            top = max(clock.reached, key=_RANK.__getitem__) if clock.reached else None
+            top = max(clock.reached, key=RANK.__getitem__) if clock.reached else None
             changes.append(
                 {
                     "t_id": row.id,

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from hotline.core.actor import Actor, Role
 from hotline.core.bearer import BEARER, token_required
-from hotline.core.errors import Forbidden, NotFound, ValidationFailed
+from hotline.core.errors import Forbidden, NotFound
 from hotline.core.extensions import csrf, db
 from hotline.escalations import interviews, record
 from hotline.escalations.models import InterviewCase, InterviewStatus
@@ -24,6 +24,7 @@ from hotline.escalations.schemas import (
 )
 from hotline.sla import admin as calendar_admin
 from hotline.tickets.models import Escalation, Ticket
+from hotline.units import service as units
 from hotline.units.models import Unit
 
 blp = Blueprint(
@@ -48,13 +49,6 @@ def calendar_warnings(actor: Actor) -> list[str]:
     return calendar_admin.status()["warnings"] if actor.role in WARNED_ROLES else []
 
 
-def unit_by_code(code: str, field: str = "unit") -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
-    return unit
-
-
 def _unit_scope(actor: Actor, unit: Unit | None) -> int | None:
     """Unit staff see only their own unit; None means every unit."""
     if actor.role in (Role.unit_agent, Role.unit_head):
@@ -71,7 +65,7 @@ def _unit_scope(actor: Actor, unit: Unit | None) -> int | None:
 @token_required(STAFF)
 def list_escalations(args: dict, *, actor: Actor) -> dict:
     """Escalations, newest first, by ticket number, unit code and level."""
-    unit = unit_by_code(args["unit"]) if args.get("unit") else None
+    unit = units.get_by_code(args["unit"], field="unit") if args.get("unit") else None
     scope = _unit_scope(actor, unit)
     query = (
         select(Escalation, Ticket.number)
@@ -116,7 +110,7 @@ def _dump_case(case: InterviewCase) -> dict:
 @token_required(STAFF)
 def list_interviews(args: dict, *, actor: Actor) -> dict:
     """Interview cases, newest first; unit staff see their unit's only."""
-    unit = unit_by_code(args["unit"]) if args.get("unit") else None
+    unit = units.get_by_code(args["unit"], field="unit") if args.get("unit") else None
     cases = interviews.list_cases(actor=actor, unit_id=unit.id if unit else None)
     return {"items": [_dump_case(c) for c in cases], "warnings": calendar_warnings(actor)}
 
@@ -180,10 +174,8 @@ def close_interview(case_id: int, *, actor: Actor) -> dict:
 @token_required(STAFF)
 def unit_record(code: str, *, actor: Actor) -> dict:
     """A unit's credit record (信用档案), newest first."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None or (
-        actor.role in (Role.unit_agent, Role.unit_head) and actor.unit_id != unit.id
-    ):
+    unit = units.get_by_code(code)
+    if actor.role in (Role.unit_agent, Role.unit_head) and actor.unit_id != unit.id:
         raise NotFound(f"no unit {code}")
     entries = record.list_for_unit(unit_id=unit.id, limit=LIMIT)
     ticket_ids = {e.ticket_id for e in entries if e.ticket_id}

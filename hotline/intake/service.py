@@ -7,17 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.notify.models import SmsOptOut
 from hotline.sla import service as sla
 from hotline.tickets import transitions
 from hotline.tickets.models import Status, Ticket
-
-
-def fmt_local(dt: datetime | None) -> str:
-    """A stored instant as the complainant reads it: local time, minute precision."""
-    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
 def expected_due(ticket: Ticket, *, now: datetime | None = None) -> datetime:

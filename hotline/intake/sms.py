@@ -12,7 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from hotline.core import uow
 from hotline.core.actor import Actor
-from hotline.core.clock import utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.extensions import csrf
 from hotline.core.xml import xml_text
 from hotline.intake import deliveries
@@ -75,7 +75,7 @@ def status_detail(ticket: Ticket, locale: str) -> str:
     if ticket.unit is not None and ticket.status != Status.merged:
         parts.append(text("detail_unit", locale, unit=ticket.unit.name))
     if ticket.status in (Status.dispatched, Status.accepted):
-        parts.append(text("detail_due", locale, due=intake.fmt_local(ticket.resolve_due_at)))
+        parts.append(text("detail_due", locale, due=format_local(ticket.resolve_due_at)))
     if ticket.status in (Status.replied, Status.closed) and ticket.reply_text:
         parts.append(text("detail_reply", locale, reply=ticket.reply_text[:120]))
     return "".join(parts) if locale == "zh_CN" else " ".join(parts)
@@ -111,7 +111,7 @@ def answer_rating(phone: str, rating: int) -> tuple[str, int | None]:
     name = rating_name(rating, locale)
     if ticket.status == Status.closed:
         return text("sms_rated_closed", locale, number=ticket.number, rating=name), ticket.id
-    due = intake.fmt_local(ticket.resolve_due_at)
+    due = format_local(ticket.resolve_due_at)
     return (
         text("sms_rated_reopened", locale, number=ticket.number, rating=name, due=due),
         ticket.id,
@@ -132,7 +132,7 @@ def answer_new(form: dict, phone: str, message: str, key: str) -> str | deliveri
     now = utcnow()
     kind, priority = Kind.complaint.value, Priority.normal.value
     due = intake.policy_due(kind=kind, priority=priority, category_id=None, now=now)
-    answer = twiml(text("sms_ack", locale, number=NUMBER_MARK, due=intake.fmt_local(due)))
+    answer = twiml(text("sms_ack", locale, number=NUMBER_MARK, due=format_local(due)))
     ticket = tickets.create(
         actor=Actor.complainant(phone),
         channel="sms",

@@ -30,7 +30,7 @@ def public_url() -> str:
 def is_valid_twilio_request() -> bool:
     """True when X-Twilio-Signature matches TWILIO_AUTH_TOKEN over the public URL and form."""
     signature = request.headers.get(SIGNATURE_HEADER, "")
-    token = current_app.config.get("TWILIO_AUTH_TOKEN") or ""
+    token = current_app.config["TWILIO_AUTH_TOKEN"] or ""
     if not signature or not token:
         return False
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
@@ -43,7 +43,7 @@ def twilio_signed(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_app.config.get("TWILIO_AUTH_TOKEN"):
+        if not current_app.config["TWILIO_AUTH_TOKEN"]:
             # Nothing to check a signature against: refuse rather than trust anyone.
             log.error("TWILIO_AUTH_TOKEN is not set: refusing the Twilio webhook %s", request.path)
             abort(503, description="Twilio webhooks are not configured (TWILIO_AUTH_TOKEN)")

@@ -22,6 +22,7 @@ from hotline.intake import service as intake
 from hotline.intake.texts import text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.tickets import service as tickets
+from hotline.tickets.events import record_event
 from hotline.tickets.models import Ticket
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
@@ -42,7 +43,7 @@ def _xml(response: VoiceResponse | str) -> Response:
 
 def is_open(now: datetime) -> bool:
     """Whether operators take calls now (VOICE_OPEN_HOURS "HH:MM-HH:MM" in local time)."""
-    spec = current_app.config.get("VOICE_OPEN_HOURS") or "00:00-24:00"
+    spec = current_app.config["VOICE_OPEN_HOURS"] or "00:00-24:00"
     start_s, _, end_s = spec.partition("-")
     try:
         start = time.fromisoformat(start_s.strip())
@@ -128,7 +129,7 @@ def incoming() -> Response:
         if is_open(utcnow()):
             response.say(text("voice_greeting"), **SAY)
             response.enqueue(
-                current_app.config.get("VOICE_QUEUE_NAME") or "operators",
+                current_app.config["VOICE_QUEUE_NAME"] or "operators",
                 action="/twilio/voice/queue-result",
                 method="POST",
                 wait_url="/twilio/voice/wait",
@@ -147,7 +148,7 @@ def incoming() -> Response:
 @twilio_signed
 def wait() -> Response:
     """POST /twilio/voice/wait — hold message; leave the queue after VOICE_MAX_WAIT_SECONDS."""
-    max_wait = int(current_app.config.get("VOICE_MAX_WAIT_SECONDS") or 120)
+    max_wait = int(current_app.config["VOICE_MAX_WAIT_SECONDS"])
     try:
         waited = int(request.form.get("QueueTime") or 0)
     except ValueError:
@@ -197,7 +198,7 @@ def spoken_due(due: datetime) -> str:
 
 def _attach(ticket: Ticket, url: str, sid: str) -> None:
     ticket.media = [*(ticket.media or []), url]
-    tickets.record(
+    record_event(
         ticket,
         "recording_attached",
         Actor.system("twilio-voice"),

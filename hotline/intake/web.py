@@ -13,6 +13,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 
 from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
+from hotline.core.clock import format_local
 from hotline.core.errors import InvalidTransition, ValidationFailed
 from hotline.core.extensions import db, limiter
 from hotline.core.i18n import _, current_locale
@@ -150,7 +151,7 @@ def new() -> tuple[str, int] | str:
         except ValidationFailed as exc:  # a race (category just deactivated) or a rule we missed
             errors = dict.fromkeys(exc.fields, exc.message) or {"description": exc.message}
         else:
-            due = intake.fmt_local(intake.expected_due(ticket))
+            due = format_local(intake.expected_due(ticket))
             return render_template("complaints/submitted.html", ticket=ticket, due=due)
     return (
         render_template("complaints/new.html", form=form, categories=categories, errors=errors),
@@ -178,8 +179,8 @@ def status() -> tuple[str, int] | str:
     locale = current_locale()
     context |= {
         "status_name": status_name(ticket.status, locale),
-        "received": intake.fmt_local(ticket.created_at),
-        "due": intake.fmt_local(ticket.resolve_due_at) if ticket.resolve_due_at else None,
+        "received": format_local(ticket.created_at),
+        "due": format_local(ticket.resolve_due_at) if ticket.resolve_due_at else None,
         "rating_link": (
             f"/complaints/rate/{rating_token(ticket.number)}"
             if ticket.status == Status.replied
@@ -217,7 +218,7 @@ def rate(token: str) -> tuple[str, int] | str:
     else:
         outcome = _(
             "The ticket was sent back to the unit; new deadline %(due)s.",
-            due=intake.fmt_local(ticket.resolve_due_at),
+            due=format_local(ticket.resolve_due_at),
         )
     return render_template("complaints/rated.html", ticket=ticket, outcome=outcome)
 

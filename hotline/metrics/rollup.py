@@ -16,6 +16,7 @@ from hotline.core.clock import local_tz
 from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
 from hotline.metrics.models import RollupCursor, UnitDayFigures
+from hotline.sla.ladder import Level
 from hotline.tickets.models import TicketEvent
 
 EVENTS_STREAM, INTERVIEWS_STREAM = 1, 2
@@ -45,7 +46,7 @@ COUNTERS = (
     "escalations",
     "interviews",
 )
-SANCTION_LEVELS = frozenset({"overdue", "supervision", "interview"})
+SANCTION_LEVELS = frozenset({Level.OVERDUE, Level.SUPERVISION, Level.INTERVIEW})
 
 Key = tuple[int, date]
 

@@ -10,12 +10,12 @@ from sqlalchemy import extract, func, select
 
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.settings import satisfied_min
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit
 
 PERIODS = ("day", "month", "year")
-DEFAULT_WEIGHTS = {"response": 30, "resolution": 35, "satisfaction": 35}
 MAX_DAYS = 3 * 366
 
 
@@ -23,19 +23,18 @@ MAX_DAYS = 3 * 366
 class Settings:
     """How counters become rates (app config FIGURES_*)."""
 
-    satisfied_min: int = 3
-    unrated_as_satisfied: bool = False
-    weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
+    satisfied_min: int
+    unrated_as_satisfied: bool
+    weights: tuple[tuple[str, float], ...]
 
 
 def settings() -> Settings:
     """The figures settings from app config, with the DESIGN defaults."""
     cfg = current_app.config
-    weights = cfg.get("FIGURES_WEIGHTS") or DEFAULT_WEIGHTS
     return Settings(
-        satisfied_min=int(cfg.get("FIGURES_SATISFIED_MIN", 3)),
-        unrated_as_satisfied=bool(cfg.get("FIGURES_UNRATED_AS_SATISFIED", False)),
-        weights=tuple((k, float(v)) for k, v in weights.items()),
+        satisfied_min=satisfied_min(),
+        unrated_as_satisfied=bool(cfg["FIGURES_UNRATED_AS_SATISFIED"]),
+        weights=tuple((k, float(v)) for k, v in cfg["FIGURES_WEIGHTS"].items()),
     )
 
 

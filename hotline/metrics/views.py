@@ -13,9 +13,10 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import csrf
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
-from hotline.escalations.views import calendar_warnings, unit_by_code
+from hotline.escalations.views import calendar_warnings
 from hotline.metrics import service
 from hotline.sla import admin as calendar_admin
+from hotline.units import service as units
 
 blp = Blueprint("metrics", __name__, description="Figures (考核) and the working-day calendar.")
 csrf.exempt(blp)
@@ -82,7 +83,7 @@ def metrics(args: dict, *, actor: Actor) -> dict:
     today = to_local(utcnow()).date()
     start: date = args.get("from_") or today.replace(day=1)
     end: date = args.get("to") or today
-    unit = unit_by_code(args["unit"]) if args.get("unit") else None
+    unit = units.get_by_code(args["unit"], field="unit") if args.get("unit") else None
     unit_id = unit.id if unit else None
     if actor.role in (Role.unit_agent, Role.unit_head):
         if unit is not None and unit.id != actor.unit_id:

@@ -110,12 +110,12 @@ def get_backend(app: Flask | None = None) -> SmsBackend:
     """The backend chosen by SMS_BACKEND (console or twilio)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     cfg = app.config
-    if cfg.get("SMS_BACKEND", "console") == "twilio":
+    if cfg["SMS_BACKEND"] == "twilio":
         return TwilioBackend(
             account_sid=cfg["TWILIO_ACCOUNT_SID"],
             auth_token=cfg["TWILIO_AUTH_TOKEN"],
             from_number=cfg["TWILIO_FROM_NUMBER"],
             status_callback=cfg["PUBLIC_BASE_URL"].rstrip("/") + STATUS_CALLBACK_PATH,
-            api_base=cfg.get("TWILIO_API_BASE", ""),
+            api_base=cfg["TWILIO_API_BASE"],
         )
-    return ConsoleBackend(from_number=cfg.get("TWILIO_FROM_NUMBER", ""))
+    return ConsoleBackend(from_number=cfg["TWILIO_FROM_NUMBER"])

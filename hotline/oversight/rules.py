@@ -7,16 +7,13 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from hotline.core.clock import to_local
+from hotline.core.clock import format_local, to_local
 from hotline.core.extensions import db
 from hotline.escalations.interviews import TRIGGER_NAMES, open_by_rule
 from hotline.escalations.models import InterviewCase
 from hotline.metrics.service import figures
+from hotline.sla.ladder import Level
 from hotline.tickets.models import Escalation
-
-
-def _cfg(name: str, default: float) -> float:
-    return float(current_app.config.get(name, default))
 
 
 def previous_month(now: datetime) -> tuple[date, date]:
@@ -28,12 +25,12 @@ def previous_month(now: datetime) -> tuple[date, date]:
 
 def supervision_rule(*, now: datetime) -> list[InterviewCase]:
     """≥ N (default 3) supervision escalations of a unit in the last D (default 30) days."""
-    threshold = int(_cfg("INTERVIEW_SUPERVISION_COUNT", 3))
-    days = int(_cfg("INTERVIEW_SUPERVISION_DAYS", 30))
+    threshold = int(current_app.config["INTERVIEW_SUPERVISION_COUNT"])
+    days = int(current_app.config["INTERVIEW_SUPERVISION_DAYS"])
     rows = db.session.execute(
         select(Escalation.unit_id, func.count(), func.max(Escalation.id))
         .where(
-            Escalation.level == "supervision",
+            Escalation.level == Level.SUPERVISION,
             Escalation.created_at > now - timedelta(days=days),
             Escalation.created_at <= now,
             Escalation.unit_id.is_not(None),
@@ -42,7 +39,7 @@ def supervision_rule(*, now: datetime) -> list[InterviewCase]:
         .having(func.count() >= threshold)
     ).all()
     opened = []
-    month = to_local(now).strftime("%Y-%m")
+    month = format_local(now, "month")
     for unit_id, count, _last in rows:
         # One case per unit and month while the rule keeps firing.
         case = open_by_rule(
@@ -64,7 +61,7 @@ def ranking_rules(*, now: datetime) -> list[InterviewCase]:
     label = start.strftime("%Y-%m")
     rows = figures(start=start, end=end)
     opened: list[InterviewCase] = []
-    min_ranked = int(_cfg("INTERVIEW_RANKING_MIN_UNITS", 3))
+    min_ranked = int(current_app.config["INTERVIEW_RANKING_MIN_UNITS"])
     ranked = [r for r in rows if r["rank"] is not None]
     worst = max((r["rank"] for r in ranked), default=1)
     # Everybody tied is nobody's last place.
@@ -82,8 +79,8 @@ def ranking_rules(*, now: datetime) -> list[InterviewCase]:
             )
             if case:
                 opened.append(case)
-    threshold = _cfg("INTERVIEW_ON_TIME_RATE_MIN", 0.8)
-    min_due = int(_cfg("INTERVIEW_ON_TIME_MIN_DUE", 5))
+    threshold = float(current_app.config["INTERVIEW_ON_TIME_RATE_MIN"])
+    min_due = int(current_app.config["INTERVIEW_ON_TIME_MIN_DUE"])
     for row in rows:
         rate = row["rates"]["on_time"]
         if rate is None or row["counts"]["due"] < min_due or rate >= threshold:

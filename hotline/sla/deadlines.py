@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from hotline.core.clock import iso_local
 from hotline.sla.calendar import WorkCalendar
 
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
@@ -112,4 +113,4 @@ def fraction_elapsed(start: datetime, due: datetime, now: datetime) -> float:
 def format_due(dt: datetime, tz: ZoneInfo = DEFAULT_TZ) -> str:
     """ISO 8601 in local time with its offset, to the second: 2026-10-14T00:00:00+08:00."""
     _require_aware(dt=dt)
-    return dt.astimezone(tz).isoformat(timespec="seconds")
+    return iso_local(dt, tz)

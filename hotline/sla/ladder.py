@@ -21,7 +21,8 @@ class Level(StrEnum):
 
 
 LADDER: tuple[Level, ...] = tuple(Level)
-_RANK: dict[str, int] = {level.value: i for i, level in enumerate(LADDER)}
+# A level name's place on the ladder (0 = warning), for "the highest level reached".
+RANK: dict[str, int] = {level.value: i for i, level in enumerate(LADDER)}
 
 # No unit clock runs in these statuses: not yet dispatched, back in triage after an approved
 # return, answered, or finished. Listed by exclusion so that a new in-progress status still
@@ -124,7 +125,7 @@ def level_times(
 def _pending(clock: TicketClock, times: dict[Level, datetime]) -> list[tuple[Level, datetime]]:
     # Never step back down: once a level is reached, lower ones that were skipped (a warning
     # after an accept-overdue 催办, say) would only be noise.
-    floor = max((_RANK[r] for r in clock.reached if r in _RANK), default=-1)
+    floor = max((RANK[r] for r in clock.reached if r in RANK), default=-1)
     return [(level, times[level]) for level in LADDER[floor + 1 :] if level in times]
 
 

@@ -158,5 +158,5 @@ def callback_due(limits: Limits, replied_at: datetime) -> datetime:
 
 def rating_due(replied_at: datetime) -> datetime:
     """Until when a complainant may rate a reply before it closes as not rated."""
-    days = int(current_app.config.get("RATING_WINDOW_WD", 3))
+    days = int(current_app.config["RATING_WINDOW_WD"])
     return add_working_days(replied_at, days, get_calendar(), local_tz())

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from hotline.audit.models import AuditEntry
 from hotline.auth.models import User
+from hotline.auth.service import LOCK_MINUTES, LoginRefused, authenticate
 from hotline.core import uow
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db, limiter, login_manager
@@ -21,9 +18,6 @@ from hotline.staff.signin_form import LoginForm
 
 bp = Blueprint("signin", __name__)
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
-
 login_manager.login_view = "signin.login"
 login_manager.login_message = None
 
@@ -32,27 +26,6 @@ login_manager.login_message = None
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
-
-
-def authenticate(*, username: str, password: str) -> tuple[User | None, str | None]:
-    """The user for these credentials, or an error key; counts failures and locks the account."""
-    now = utcnow()
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active:
-        return None, "invalid"
-    if user.locked_until is not None and user.locked_until > now:
-        return None, "locked"
-    if not user.check_password(password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            db.session.add(AuditEntry(at=now, actor_id=user.id, action="login_locked"))
-            return None, "locked"
-        return None, "invalid"
-    user.failed_logins = 0
-    user.locked_until = None
-    return user, None
 
 
 def _safe_next() -> str | None:
@@ -67,9 +40,16 @@ def login() -> str | Response:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user, error = authenticate(username=form.username.data, password=form.password.data)
+        try:
+            user = authenticate(
+                username=form.username.data, password=form.password.data, now=utcnow()
+            )
+        except LoginRefused as refused:
+            error = refused.reason
+        else:
+            error = None
         uow.keep()  # a failure's count and lock-out stand though the answer is a 401
-        if user is not None:
+        if error is None:
             login_user(user)
             return redirect(_safe_next() or url_for(home_endpoint(user.role)))
         if error == "locked":

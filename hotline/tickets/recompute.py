@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.sla import service as sla
+from hotline.tickets.events import record_event
 from hotline.tickets.models import Status, Ticket, TicketRequest
 from hotline.tickets.schedule import next_check_at
-from hotline.tickets.service import record
 
 BATCH_SIZE = 500
 FIELDS = ("accept_due_at", "resolve_due_at", "return_due_at")
@@ -80,7 +80,7 @@ def recompute_batch(*, after_id: int, now: datetime, limit: int = BATCH_SIZE) ->
             setattr(ticket, name, value)
         ticket.sla_check_at = next_check_at(ticket)
         ticket.updated_at = now
-        record(
+        record_event(
             ticket,
             "deadline_recomputed",
             actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -21,13 +22,9 @@ def thresholds() -> Thresholds:
         return DEFAULT_THRESHOLDS
     cfg = current_app.config
     return Thresholds(
-        warning_fraction=float(
-            cfg.get("SLA_WARNING_FRACTION", DEFAULT_THRESHOLDS.warning_fraction)
-        ),
-        supervision_after_wd=int(
-            cfg.get("SLA_SUPERVISION_WD", DEFAULT_THRESHOLDS.supervision_after_wd)
-        ),
-        interview_after_wd=int(cfg.get("SLA_INTERVIEW_WD", DEFAULT_THRESHOLDS.interview_after_wd)),
+        warning_fraction=float(cfg["SLA_WARNING_FRACTION"]),
+        supervision_after_wd=int(cfg["SLA_SUPERVISION_WD"]),
+        interview_after_wd=int(cfg["SLA_INTERVIEW_WD"]),
     )
 
 
@@ -76,15 +73,20 @@ def reached_levels(ticket_id: int | None, deadline: datetime | None) -> frozense
         return frozenset(rows)
 
 
-def next_check_at(ticket: Ticket) -> datetime | None:
-    """The next instant the ladder must look at this ticket (maybe past), or None if never."""
-    clock = clock_of(
+def clock_for(ticket: Any, reached: Iterable[str] = ()) -> TicketClock:
+    """clock_of a Ticket, or of a row that selected the same columns (the sweep's)."""
+    return clock_of(
         status=ticket.status,
         window_started_at=ticket.window_started_at,
         accept_due_at=ticket.accept_due_at,
         resolve_due_at=ticket.resolve_due_at,
         accepted_at=ticket.accepted_at,
         replied_at=ticket.replied_at,
-        reached=reached_levels(ticket.id, ticket.resolve_due_at),
+        reached=reached,
     )
+
+
+def next_check_at(ticket: Ticket) -> datetime | None:
+    """The next instant the ladder must look at this ticket (maybe past), or None if never."""
+    clock = clock_for(ticket, reached_levels(ticket.id, ticket.resolve_due_at))
     return next_level_at(clock, get_calendar(), local_tz(), thresholds())

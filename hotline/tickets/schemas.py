@@ -15,10 +15,9 @@ from webargs.fields import DelimitedList
 
 from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
-from hotline.core.schemas import PageArgsSchema, PageSchema
+from hotline.core.schemas import LocalDateTime, PageArgsSchema, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
 from hotline.tickets.service import MAX_DESCRIPTION, media_links, normalize_phone
 from hotline.tickets.visibility import unit_view
@@ -28,13 +27,6 @@ STATUSES = [s.value for s in Status]
 
 
 # ---- fields -------------------------------------------------------------------------------
-
-
-class LocalDateTime(fields.DateTime):
-    """A stored UTC instant written in ISO 8601 in the hotline's time zone (+08:00)."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else to_local(value).isoformat(timespec="seconds")
 
 
 class Inline(fields.Nested):
@@ -227,9 +219,13 @@ class MaskedComplainantSchema(ComplainantSchema):
     """A unit's view: masked phone, a name only if disclosed, nothing if confidential."""
 
     phone = fields.Function(
-        lambda t: unit_view(t).phone, metadata={"type": "string", "example": "138****5678"}
+        lambda t: unit_view(t).phone,
+        allow_none=True,
+        metadata={"type": "string", "example": "138****5678"},
     )
-    name = fields.Function(lambda t: unit_view(t).name, metadata={"type": "string"})
+    name = fields.Function(
+        lambda t: unit_view(t).name, allow_none=True, metadata={"type": "string"}
+    )
 
 
 class LocationSchema(Schema):
@@ -242,15 +238,21 @@ class LocationSchema(Schema):
 class MaskedLocationSchema(LocationSchema):
     """A unit's view of the place: none of it on a confidential (保密) ticket."""
 
-    address = fields.Function(lambda t: unit_view(t).address, metadata={"type": "string"})
-    district = fields.Function(lambda t: unit_view(t).district, metadata={"type": "string"})
-    lat = fields.Function(lambda t: unit_view(t).lat, metadata={"type": "number"})
-    long = fields.Function(lambda t: unit_view(t).long, metadata={"type": "number"})
+    address = fields.Function(
+        lambda t: unit_view(t).address, allow_none=True, metadata={"type": "string"}
+    )
+    district = fields.Function(
+        lambda t: unit_view(t).district, allow_none=True, metadata={"type": "string"}
+    )
+    lat = fields.Function(lambda t: unit_view(t).lat, allow_none=True, metadata={"type": "number"})
+    long = fields.Function(
+        lambda t: unit_view(t).long, allow_none=True, metadata={"type": "number"}
+    )
 
 
 class ReplyOutSchema(Schema):
     text = fields.Str(attribute="reply_text")
-    replied_at = LocalDateTime()
+    replied_at = LocalDateTime(allow_none=True)
 
 
 def _merged_into(ticket: Ticket) -> str | None:

@@ -18,6 +18,7 @@ from hotline.core.clock import utcnow
 from hotline.core.errors import NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
+from hotline.tickets.events import event_row
 from hotline.tickets.insert import insert_ticket
 from hotline.tickets.models import (
     Channel,
@@ -73,44 +74,6 @@ def is_link(url: str) -> bool:
 def media_links(urls: list[str] | None) -> list[str]:
     """The http(s) links among `urls`, in order."""
     return [url.strip() for url in urls or [] if isinstance(url, str) and is_link(url)]
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """138****5678 style: the national number with its middle hidden."""
-    if not phone:
-        return phone
-    digits = phone.removeprefix("+86") if phone.startswith("+86") else phone.lstrip("+")
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 4, 1) + digits[-2:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-def record(
-    ticket: Ticket,
-    type_: str,
-    actor: Actor,
-    *,
-    now: datetime,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    reason: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> TicketEvent:
-    """Append an event to the ticket's timeline."""
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        type=type_,
-        at=now,
-        actor_id=actor.user_id,
-        actor_label=actor.label,
-        unit_id=ticket.unit_id,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        data=data,
-    )
-    db.session.add(event)
-    return event
 
 
 def _choice(value: str | None, enum: type, field: str, default: str | None = None) -> str:
@@ -205,14 +168,7 @@ def create(
         "created_at": now,
         "updated_at": now,
     }
-    event = {
-        "type": "created",
-        "at": now,
-        "actor_id": actor.user_id,
-        "actor_label": actor.label,
-        "to_status": Status.new,
-        "data": {"channel": channel},
-    }
+    event = event_row("created", actor, now=now, to_status=Status.new, data={"channel": channel})
     ticket = insert_ticket(values, event, delivery=delivery)
     wake_after_commit("route")
     return ticket

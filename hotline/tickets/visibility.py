@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hotline.core.actor import Actor
-from hotline.tickets.service import mask_phone
+from hotline.core.privacy import unit_view as _masked
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,15 @@ def unit_view(ticket: Any) -> PersonalView:
     """What a unit's staff may see of the complainant."""
     if ticket.confidential:
         return PersonalView(None, None, None, None, None, None, full=False)
+    phone, name = _masked(
+        phone=ticket.complainant_phone,
+        name=ticket.complainant_name,
+        disclose_identity=ticket.disclose_identity,
+        confidential=ticket.confidential,
+    )
     return PersonalView(
-        mask_phone(ticket.complainant_phone),
-        ticket.complainant_name if ticket.disclose_identity else None,
+        phone,
+        name,
         ticket.address,
         ticket.district,
         ticket.lat,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from hotline.core.actor import Actor
 from hotline.core.bearer import token_required
-from hotline.core.errors import NotFound
 from hotline.core.extensions import db
+from hotline.units import service as units
 from hotline.units.models import Unit
 from hotline.units.schemas import UnitSchema
 
@@ -29,7 +29,4 @@ def list_units(*, actor: Actor) -> list[Unit]:
 @blp.alt_response(404, description="no such unit")
 def get_unit(*, code: str, actor: Actor) -> Unit:
     """One unit by code."""
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        raise NotFound(f"no unit {code}")
-    return unit
+    return units.get_by_code(code)

@@ -181,3 +181,57 @@ def test_a_new_users_token_works_on_a_process_that_cached_users_before(client, s
     newcomer = UserFactory(role="inspector")  # created after this process read the users
     session.commit()
     assert sign_in(client, newcomer).get("/api/v1/units").status_code == 200
+
+
+def test_failed_api_logins_count_toward_the_web_forms_lock_out(client, session):
+    """Four wrong passwords through the API and one on the web form lock the account."""
+    user = UserFactory(role="operator")
+    session.commit()
+    for _ in range(4):
+        response = client.post(
+            "/api/v1/auth/token", json={"username": user.username, "password": "wrong"}
+        )
+        assert response.status_code == 401
+    response = client.post("/login", data={"username": user.username, "password": "wrong"})
+    assert response.status_code == 401
+    assert "锁定" in response.get_data(as_text=True)
+    session.refresh(user)
+    assert user.locked_until is not None
+
+
+def test_a_locked_account_gets_the_same_401_with_the_right_and_a_wrong_password(client, session):
+    user = UserFactory(role="operator")
+    session.commit()
+    for _ in range(5):
+        client.post("/api/v1/auth/token", json={"username": user.username, "password": "wrong"})
+    answers = [
+        client.post("/api/v1/auth/token", json={"username": user.username, "password": password})
+        for password in (PASSWORD, "wrong")
+    ]
+    assert [a.status_code for a in answers] == [401, 401]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert answers[0].get_json()["error"]["message"] == "this account is disabled or locked"
+
+
+def test_a_deactivated_account_gets_the_same_401_as_a_wrong_password(client, session):
+    user = UserFactory(role="operator", active=False)
+    session.commit()
+    answers = [
+        client.post("/api/v1/auth/token", json={"username": user.username, "password": password})
+        for password in (PASSWORD, "wrong")
+    ]
+    assert [a.status_code for a in answers] == [401, 401]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert answers[0].get_json()["error"]["message"] == "wrong username or password"
+
+
+def test_a_good_api_login_clears_the_failure_count(client, session):
+    user = UserFactory(role="operator")
+    session.commit()
+    for _ in range(4):
+        client.post("/api/v1/auth/token", json={"username": user.username, "password": "wrong"})
+    assert sign_in(client, user).token
+    client.post("/api/v1/auth/token", json={"username": user.username, "password": "wrong"})
+    session.refresh(user)
+    assert user.locked_until is None
+    assert user.failed_logins == 1

@@ -235,3 +235,20 @@ def test_events_record_actor_and_status_change(session, clock):
     accepted = session.query(TicketEvent).filter_by(ticket_id=ticket.id, type="accepted").one()
     assert (accepted.from_status, accepted.to_status) == ("dispatched", "accepted")
     assert accepted.actor_label == f"{unit.code}-unit_agent"
+
+
+def test_the_satisfied_threshold_of_the_figures_also_decides_what_reopens(
+    session, clock, app, monkeypatch
+):
+    """One FIGURES_SATISFIED_MIN: with 4, a 3 (基本满意) is unsatisfied and reopens the ticket."""
+    monkeypatch.setitem(app.config, "FIGURES_SATISFIED_MIN", 4)
+    rated = ticket_in("replied", unit=UnitFactory())
+    tx.rate(rated, actor=Actor.complainant(), rating=3)
+    assert rated.status == "accepted"
+    called = ticket_in("replied", unit=UnitFactory())
+    tx.callback(called, actor=OPERATOR, reached=True, resolved=True, satisfaction=3)
+    assert called.status == "accepted"
+    monkeypatch.setitem(app.config, "FIGURES_SATISFIED_MIN", 3)
+    kept = ticket_in("replied", unit=UnitFactory())
+    tx.rate(kept, actor=Actor.complainant(), rating=3)
+    assert kept.status == "closed"

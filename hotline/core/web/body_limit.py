@@ -32,8 +32,6 @@ def _readable(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Check every request's body size first, before CSRF or the NUL guard read a form."""
-    app.config.setdefault("BODY_MAX_BYTES", 256 * 1024)
-    app.config.setdefault("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     # Flask's own setting, as a last resort for anything that reads the stream directly.
     app.config["MAX_CONTENT_LENGTH"] = max(
         app.config["UPLOAD_MAX_BYTES"], app.config["BODY_MAX_BYTES"]

@@ -14,7 +14,7 @@ from hotline.auth.api_keys import active_api_key
 from hotline.auth.models import ApiKey
 from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
-from hotline.core.clock import local_tz, utcnow
+from hotline.core.clock import iso_local, local_tz, utcnow
 from hotline.core.extensions import db
 from hotline.core.models import WebhookDelivery
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
@@ -58,11 +58,6 @@ def service(code: str) -> Category:
     if category is None or not category.active:
         raise Open311Error(404, f"service_code {code} not found")
     return category
-
-
-def iso(dt: datetime | None) -> str | None:
-    """ISO 8601 with the hotline's offset, as the spec wants every datetime."""
-    return dt.astimezone(local_tz()).isoformat(timespec="seconds") if dt else None
 
 
 def parse_datetime(value: str, field: str) -> datetime:
@@ -159,9 +154,9 @@ def as_request(ticket: Ticket) -> dict[str, Any]:
         "description": ticket.public_text,
         "agency_responsible": ticket.unit.name if ticket.unit else None,
         "service_notice": None,
-        "requested_datetime": iso(ticket.created_at),
-        "updated_datetime": iso(ticket.updated_at),
-        "expected_datetime": iso(ticket.resolve_due_at),
+        "requested_datetime": iso_local(ticket.created_at),
+        "updated_datetime": iso_local(ticket.updated_at),
+        "expected_datetime": iso_local(ticket.resolve_due_at),
         "address": ticket.district,
         "address_id": None,
         "zipcode": None,

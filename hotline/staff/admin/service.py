@@ -23,6 +23,7 @@ from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.tickets.models import Kind
+from hotline.units import service as units
 from hotline.units.models import Unit
 
 
@@ -59,10 +60,7 @@ def _unit_id(code: str | None, field: str, *, required: bool) -> int | None:
         if required:
             raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
         return None
-    unit_id = db.session.scalar(select(Unit.id).where(Unit.code == code))
-    if unit_id is None:
-        raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
-    return unit_id
+    return units.get_by_code(code, field=field).id
 
 
 def save_unit(*, actor: Actor, unit_id: int | None, values: dict[str, Any]) -> Unit:
@@ -70,8 +68,8 @@ def save_unit(*, actor: Actor, unit_id: int | None, values: dict[str, Any]) -> U
     _require_admin(actor)
     unit = _get(Unit, unit_id) or Unit(created_at=utcnow())
     code = _text(values.get("code"), "code", limit=40)
-    clash = db.session.scalar(select(Unit.id).where(Unit.code == code))
-    if clash and clash != unit.id:
+    clash = units.find_by_code(code)
+    if clash is not None and clash.id != unit.id:
         raise Conflict(f"unit code {code} is taken", fields={"code": ["taken"]})
     unit.code = code
     unit.name = _text(values.get("name"), "name", limit=120)

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from hotline.core.actor import Role
-from hotline.core.clock import to_local
+from hotline.core.clock import iso_local
 from hotline.core.errors import Forbidden, Unauthorized
 from hotline.core.extensions import login_manager
 from hotline.staff.admin import status as ops_status
@@ -92,7 +92,9 @@ def admin_required(view: Any) -> Any:
 @admin_required
 def show() -> ResponseReturnValue:
     overview = ops_status.collect()
-    return render_template("ops/status.html", layout=LAYOUT, s=overview, t=labels(), local=to_local)
+    return render_template(
+        "ops/status.html", layout=LAYOUT, s=overview, t=labels(), local=iso_local
+    )
 
 
 @bp.post("/jobs/<purpose>/<job_id>/retry")

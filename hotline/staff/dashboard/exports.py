@@ -28,16 +28,15 @@ FORMATS = {
 # "CSV injection"): complainants write the descriptions, so `=cmd|' /C calc'!A0` must stay text.
 # Full-width forms too: some spreadsheet locales normalise them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-INLINE_MAX_ROWS = 2000
 
 
 def inline_limit() -> int:
-    return int(current_app.config.get("EXPORT_INLINE_MAX_ROWS", INLINE_MAX_ROWS))
+    return int(current_app.config["EXPORT_INLINE_MAX_ROWS"])
 
 
 def export_dir() -> Path:
     folder = Path(
-        current_app.config.get("EXPORT_FOLDER") or Path(current_app.instance_path) / "exports"
+        current_app.config["EXPORT_FOLDER"] or Path(current_app.instance_path) / "exports"
     )
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -9,20 +9,22 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.sla.ladder import LADDER
 from hotline.staff.dashboard import figures
 from hotline.tickets.models import Escalation, Ticket
+from hotline.units import service as units
 from hotline.units.models import Unit
 
-PAGE_LEVELS = ("warning", "overdue", "supervision", "interview")
+PAGE_LEVELS = tuple(level.value for level in LADDER)
 
 
 def period(args: dict[str, Any]) -> tuple[date, date, str]:
     """The chosen month (`period=YYYY-MM`, default this month) as local first/last days."""
-    raw = args.get("period") or to_local(utcnow()).strftime("%Y-%m")
+    raw = args.get("period") or format_local(utcnow(), "month")
     try:
         year, month = (int(x) for x in raw.split("-"))
         start, end = figures.month_bounds(year, month)
@@ -71,14 +73,7 @@ def credit_query(unit_id: int) -> Select:
 
 
 def _unit_id(args: dict[str, Any]) -> int:
-    unit_id = db.session.scalar(select(Unit.id).where(Unit.code == (args.get("unit") or "")))
-    if unit_id is None:
-        raise ValidationFailed("unknown unit", fields={"unit": ["unknown unit"]})
-    return unit_id
-
-
-def _fmt(dt: Any) -> str:
-    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return units.get_by_code(args.get("unit"), field="unit").id
 
 
 def _pct(value: float | None) -> str:
@@ -137,7 +132,7 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
                     t.number,
                     t.status,
                     t.unit.name if t.unit else "",
-                    _fmt(t.resolve_due_at),
+                    format_local(t.resolve_due_at, empty=""),
                     t.escalation_level or "",
                     t.description[:200],
                 ]
@@ -150,11 +145,11 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
         def escalation_rows() -> Iterator:
             for e, number, _status in db.session.execute(stmt.execution_options(yield_per=500)):
                 yield [
-                    _fmt(e.created_at),
+                    format_local(e.created_at, empty=""),
                     e.level,
                     number,
                     e.unit.name if e.unit else "",
-                    _fmt(e.deadline),
+                    format_local(e.deadline, empty=""),
                     e.note or "",
                 ]
 
@@ -180,11 +175,11 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
                     c.unit.name,
                     c.status,
                     c.reason or c.trigger,
-                    _fmt(c.opened_at),
-                    _fmt(c.scheduled_for),
+                    format_local(c.opened_at, empty=""),
+                    format_local(c.scheduled_for, empty=""),
                     c.commitment or "",
-                    _fmt(c.commitment_due),
-                    _fmt(c.rectified_at),
+                    format_local(c.commitment_due, empty=""),
+                    format_local(c.rectified_at, empty=""),
                 ]
 
         return headers, stmt, interview_rows()
@@ -194,7 +189,7 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
 
         def credit_rows() -> Iterator:
             for r in db.session.scalars(stmt.execution_options(yield_per=500)):
-                yield [_fmt(r.at), r.type, r.summary]
+                yield [format_local(r.at, empty=""), r.type, r.summary]
 
         return headers, stmt, credit_rows()
     raise ValidationFailed(f"unknown list {kind}", fields={"kind": ["unknown"]})

@@ -33,6 +33,7 @@ from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin.views import calendar_warnings
 from hotline.staff.dashboard import exports, figures, lists
 from hotline.staff.pages.ui import page_args, paginate, run_action
+from hotline.units import service as units
 from hotline.units.models import Unit
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -159,9 +160,7 @@ def interviews_mark_overdue() -> Response:
 @bp.route("/units/<code>/credit")
 @role_required(*INSPECT)
 def credit(code: str) -> str:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None:
-        abort(404)
+    unit = units.get_by_code(code)
     page, per_page = page_args()
     cases = list(
         db.session.scalars(

@@ -53,7 +53,7 @@ def remove_uploads(urls: list[str], *, number: str) -> None:
 
 
 def _upload_folder(number: str) -> Path:
-    root = current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
+    root = current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads"
     return Path(root) / number
 
 

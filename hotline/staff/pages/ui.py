@@ -17,12 +17,12 @@ from werkzeug.wrappers import Response
 
 from hotline.core import uow
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local, utcnow
+from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import HotlineError
 from hotline.core.extensions import db
+from hotline.core.privacy import mask_phone
 from hotline.core.timebounds import instant_in_range
 from hotline.core.web.redirects import safe_path
-from hotline.tickets.service import mask_phone
 from hotline.tickets.transitions import BY_SLUG
 from hotline.tickets.visibility import personal_view
 
@@ -114,9 +114,9 @@ STATUS_TONE = {
 }
 
 
-def local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC instant shown in the hotline's local time."""
-    return to_local(dt).strftime(fmt) if dt else "—"
+def local(dt: datetime | None, precision: str = "minute") -> str:
+    """The `local` filter: a stored UTC instant in the hotline's local time, "—" for none."""
+    return format_local(dt, precision, empty="—")
 
 
 @dataclass(frozen=True)

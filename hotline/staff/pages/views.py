@@ -118,5 +118,5 @@ def upload(number: str, name: str) -> Response:
     if current_user.role not in set(Role):
         abort(403)
     tickets.get_by_number(number, actor=current_actor())
-    folder = current_app.config.get("UPLOAD_FOLDER") or f"{current_app.instance_path}/uploads"
+    folder = current_app.config["UPLOAD_FOLDER"] or f"{current_app.instance_path}/uploads"
     return send_from_directory(f"{folder}/{number}", name)

@@ -6,7 +6,7 @@ service function of the same name in dispatch.py, requests.py, outcome.py or tri
 `route`, `rate` and `close_unrated` are the system's and the complainant's, outside the table.
 """
 
-from hotline.tickets.transitions.common import SATISFIED_MIN, sla_next_check
+from hotline.tickets.transitions.common import sla_next_check
 from hotline.tickets.transitions.dispatch import route
 from hotline.tickets.transitions.outcome import close_unrated, rate
 from hotline.tickets.transitions.registry import BY_NAME, BY_SLUG, TRANSITIONS, Transition, offered
@@ -28,7 +28,6 @@ reject = BY_NAME["reject"]
 __all__ = [
     "BY_NAME",
     "BY_SLUG",
-    "SATISFIED_MIN",
     "TRANSITIONS",
     "Transition",
     "accept",

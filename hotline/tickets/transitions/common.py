@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hotline.core.actor import Actor
-from hotline.core.clock import to_local
+from hotline.core.clock import format_local as _fmt
 from hotline.core.errors import (
     InvalidTransition,
     ValidationFailed,
@@ -16,16 +16,11 @@ from hotline.core.errors import (
 from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Ticket, TicketRequest
 from hotline.tickets.schedule import next_check_at
-from hotline.tickets.service import record
+from hotline.units import service as units
 from hotline.units.models import Unit
-
-SATISFIED_MIN = 3  # 3 基本满意 and above count as satisfied (DESIGN §7 default)
-
-
-def _fmt(dt: datetime | None) -> str:
-    return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
 def _require_text(value: str | None, field: str) -> None:
@@ -65,10 +60,7 @@ def _set_status(
 
 
 def _unit_by_code(code: str | None, field: str = "unit") -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == (code or "")))
-    if unit is None or not unit.active:
-        raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
-    return unit
+    return units.get_by_code(code, field=field, active_only=True)
 
 
 def _pending(ticket: Ticket, type_: str) -> TicketRequest | None:

@@ -14,13 +14,13 @@ from hotline.core.errors import (
     InvalidTransition,
     ValidationFailed,
 )
+from hotline.core.settings import satisfied_min
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.rating_link import rating_url
-from hotline.tickets.service import record
 from hotline.tickets.transitions.common import (
-    SATISFIED_MIN,
     _deadlines,
     _fmt,
     _require_status,
@@ -163,7 +163,7 @@ def callback(
             now=now,
             data={"rating": satisfaction, "via": "callback"},
         )
-    if not resolved or (satisfaction is not None and satisfaction < SATISFIED_MIN):
+    if not resolved or (satisfaction is not None and satisfaction < satisfied_min()):
         _reopen(ticket, actor, note or "回访未解决或不满意", now, {"via": "callback"})
     else:
         _close(ticket, actor, now, "callback", {"via": "callback"})
@@ -185,7 +185,7 @@ def rate(
     ticket.rating = rating
     ticket.rated_at = now
     record(ticket, "rated", actor, now=now, reason=comment, data={"rating": rating})
-    if rating < SATISFIED_MIN:
+    if rating < satisfied_min():
         _reopen(
             ticket,
             actor,

@@ -15,8 +15,9 @@ from hotline.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
-from hotline.tickets.service import get_by_number, record
+from hotline.tickets.service import get_by_number
 from hotline.tickets.transitions.common import (
     _require_text,
     _set_status,

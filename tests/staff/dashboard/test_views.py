@@ -204,32 +204,29 @@ def test_unknown_export_kind_or_format_is_refused(login, staff) -> None:
 
 
 def test_large_export_runs_in_a_worker_with_progress(
-    app, login, staff, clock, redis, tmp_path
+    app, login, staff, clock, redis, tmp_path, monkeypatch
 ) -> None:
     from workers.app import run_worker
 
     clock.set("2026-10-09T09:00:00+08:00")
     numbers = [ticket_in("accepted", unit=staff.unit).number for _ in range(3)]
     clock.set("2026-11-30T09:00:00+08:00")
-    app.config.update(EXPORT_INLINE_MAX_ROWS=2, EXPORT_FOLDER=str(tmp_path))
-    try:
-        client = login(staff.inspector)
-        response = client.get("/dashboard/export/overdue.csv")
-        assert response.status_code == 302
-        status_url = response.headers["Location"]
-        page = client.get(status_url).get_data(as_text=True)
-        assert 'hx-trigger="every 1s"' in page  # polling until done
-        run_worker(app, burst=True)
-        partial = client.get(status_url, headers={"HX-Request": "true"}).get_data(as_text=True)
-        assert "<html" not in partial
-        assert "every 1s" not in partial
-        assert "/file" in partial
-        download = client.get(status_url + "/file")
-        text = download.data.decode("utf-8-sig")
-        assert all(n in text for n in numbers)
-    finally:
-        app.config.pop("EXPORT_INLINE_MAX_ROWS")
-        app.config.pop("EXPORT_FOLDER")
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 2)
+    monkeypatch.setitem(app.config, "EXPORT_FOLDER", str(tmp_path))
+    client = login(staff.inspector)
+    response = client.get("/dashboard/export/overdue.csv")
+    assert response.status_code == 302
+    status_url = response.headers["Location"]
+    page = client.get(status_url).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in page  # polling until done
+    run_worker(app, burst=True)
+    partial = client.get(status_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in partial
+    assert "every 1s" not in partial
+    assert "/file" in partial
+    download = client.get(status_url + "/file")
+    text = download.data.decode("utf-8-sig")
+    assert all(n in text for n in numbers)
 
 
 def test_other_roles_may_not_open_the_dashboard(login, staff) -> None:

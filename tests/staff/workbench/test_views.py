@@ -147,7 +147,7 @@ def test_reply_with_attachment_saves_a_safe_file_and_links_it(
         # Another unit's staff cannot fetch the attachment, even knowing its random name.
         assert login(staff.other_agent).get(url).status_code == 404
     finally:
-        app.config.pop("UPLOAD_FOLDER")
+        app.config["UPLOAD_FOLDER"] = ""  # the declared default: instance/uploads
 
 
 def test_reply_rejects_an_executable_attachment(app, login, staff, clock, tmp_path) -> None:
@@ -162,7 +162,7 @@ def test_reply_rejects_an_executable_attachment(app, login, staff, clock, tmp_pa
         assert _ticket(number).status == "accepted"
         assert list(Path(tmp_path).iterdir()) == []
     finally:
-        app.config.pop("UPLOAD_FOLDER")
+        app.config["UPLOAD_FOLDER"] = ""  # the declared default: instance/uploads
 
 
 def test_replied_and_awaiting_rating_tabs(login, staff, clock) -> None:

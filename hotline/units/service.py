@@ -1,0 +1,30 @@
+"""Looking up a responsible unit: one query by code, used by every caller."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hotline.core.errors import NotFound, ValidationFailed
+from hotline.core.extensions import db
+from hotline.units.models import Unit
+
+
+def find_by_code(code: str | None) -> Unit | None:
+    """The unit with this code, active or not; None if there is none."""
+    if not code:
+        return None
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+def get_by_code(code: str | None, *, field: str | None = None, active_only: bool = False) -> Unit:
+    """The unit with this code; NotFound otherwise (also when inactive and `active_only`).
+
+    `field` names the request field the code came from: an unknown code is then a
+    ValidationFailed on that field (422) rather than a missing resource (404).
+    """
+    unit = find_by_code(code)
+    if unit is not None and (unit.active or not active_only):
+        return unit
+    if field is not None:
+        raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
+    raise NotFound(f"no unit {code}")
