@@ -13,9 +13,10 @@ from datetime import datetime
 from hotline.core.actor import Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Forbidden, InvalidTransition, ValidationFailed
+from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.redaction import redact
-from hotline.tickets.service import MAX_DESCRIPTION, record
+from hotline.tickets.service import MAX_DESCRIPTION
 
 PUBLISHERS = frozenset({Role.supervisor})
 NOT_PUBLISHABLE = frozenset({Status.rejected, Status.merged})
