@@ -32,11 +32,6 @@ def _readable(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Check every request's body size first, before CSRF or the NUL guard read a form."""
-    # Flask's own setting, as a last resort for anything that reads the stream directly.
-    app.config["MAX_CONTENT_LENGTH"] = max(
-        app.config["UPLOAD_MAX_BYTES"], app.config["BODY_MAX_BYTES"]
-    )
-
     def _limit_body() -> None:
         limit = limit_for(request.endpoint)
         request.max_content_length = limit
