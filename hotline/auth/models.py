@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    # Every session cookie and API token carries the generation it was issued under; logout,
+    # a password reset and a change of role, unit or standing raise it, voiding them all.
+    generation: Mapped[int] = mapped_column(default=1, server_default="1")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -41,6 +44,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login reads this
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the generation it is valid for."""
+        return f"{self.id}:{self.generation}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -71,7 +71,13 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_token(user: User) -> str:
     """A signed token naming the user, their role and unit."""
-    payload = {"u": user.id, "r": user.role, "n": user.unit_id, "l": user.username}
+    payload = {
+        "u": user.id,
+        "r": user.role,
+        "n": user.unit_id,
+        "g": user.generation,
+        "l": user.username,
+    }
     return _serializer().dumps(payload)
 
 
@@ -79,7 +85,7 @@ def issue_token(user: User) -> str:
 def actor_from_token(token: str) -> Actor:
     """The Actor a token stands for; Unauthorized when forged, malformed or expired."""
     payload = _verified(token)
-    claimed = (payload.get("r"), payload.get("n"))
+    claimed = (payload.get("r"), payload.get("n"), payload.get("g"))
     if (
         _standing().get(payload["u"]) != claimed
         and _standing(fresh=True).get(payload["u"]) != claimed
@@ -121,8 +127,9 @@ def _verified(token: str) -> dict[str, Any]:
     return payload
 
 
-def _standing(*, fresh: bool = False) -> dict[int, tuple[str, int | None]]:
-    """{user id: (role, unit id)} of the active users, cached per process for STANDING_TTL.
+def _standing(*, fresh: bool = False) -> dict[int, tuple[str, int | None, int]]:
+    """{user id: (role, unit id, generation)} of the active users, cached per process for
+    STANDING_TTL.
 
     `fresh` re-reads it: a token newer than the cache (a new user, a new role) is checked
     against the database before it is refused. (A refused token costs a query per request;
@@ -133,9 +140,9 @@ def _standing(*, fresh: bool = False) -> dict[int, tuple[str, int | None]]:
     age = now - cache["at"] if "users" in cache else None
     if fresh or age is None or age < timedelta(0) or age >= STANDING_TTL:
         rows = db.session.execute(
-            select(User.id, User.role, User.unit_id).where(User.active.is_(True))
+            select(User.id, User.role, User.unit_id, User.generation).where(User.active.is_(True))
         )
-        cache.update(users={uid: (role, unit_id) for uid, role, unit_id in rows}, at=now)
+        cache.update(users={uid: (role, unit, gen) for uid, role, unit, gen in rows}, at=now)
     return cache["users"]
 
 
@@ -182,3 +189,10 @@ def _www_authenticate(response: Response) -> Response:
     if response.status_code == 401 and request.path.startswith("/api/"):
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="hotline"')
     return response
+
+
+def revoke_credentials(user: User) -> None:
+    """Void every session and token issued to `user` (logout, password reset, a change of role,
+    unit or standing); this process forgets the old standing once the change is committed."""
+    user.generation = (user.generation or 1) + 1
+    uow.on_commit("forget_standing", forget_standing)

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from hotline.auth.models import User
 from hotline.auth.service import LOCK_MINUTES, LoginRefused, authenticate
+from hotline.auth.tokens import revoke_credentials
 from hotline.core import uow
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db, limiter, login_manager
@@ -23,9 +24,15 @@ login_manager.login_message = None
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie, if the cookie's generation is still the user's."""
+    user_id, _, generation = session_id.partition(":")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None  # a cookie from before generations, or forged
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.generation != int(generation):
+        return None  # logged out, password reset, role changed or deactivated since
+    return user
 
 
 def _safe_next() -> str | None:
@@ -65,6 +72,9 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
+    # Every copy of this session cookie (and the user's API tokens) stops working, not just
+    # this browser's.
+    revoke_credentials(current_user._get_current_object())
     logout_user()
     flash(_("已安全退出。"), "ok")
     return redirect(url_for("signin.login"))

@@ -189,3 +189,70 @@ def test_a_rotated_secret_key_ends_old_sessions_unless_kept_as_a_fallback(
     response = client.get("/console")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_an_old_session_cookie_replayed_after_logout_is_refused(app, login, staff) -> None:
+    client = login(staff.operator)
+    stolen = _session_cookie(client)
+    assert client.post("/logout").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/console")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_an_admin_password_reset_voids_the_users_sessions_and_tokens(
+    app, client, login, staff
+) -> None:
+    from hotline.auth.tokens import issue_token
+
+    victim = app.test_client()
+    assert (
+        victim.post(
+            "/login",
+            data={"username": staff.operator.username, "password": "correct horse battery"},
+        ).status_code
+        == 302
+    )
+    token = issue_token(staff.operator)
+    api = app.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/tickets", headers=bearer).status_code == 200
+
+    admin = login(staff.admin)
+    reset = admin.post(
+        f"/admin/users/{staff.operator.id}/password", data={"password": "brand-new-pass"}
+    )
+    assert reset.status_code == 302
+
+    assert victim.get("/console").status_code == 302  # back to the login page
+    assert api.get("/api/v1/tickets", headers=bearer).status_code == 401
+
+
+def test_a_role_change_voids_the_users_sessions(app, login, staff) -> None:
+    victim = app.test_client()
+    victim.post(
+        "/login", data={"username": staff.operator.username, "password": "correct horse battery"}
+    )
+    assert victim.get("/console").status_code == 200
+    admin = login(staff.admin)
+    admin.post(f"/admin/users/{staff.operator.id}", data={"role": "supervisor", "active": "1"})
+    assert victim.get("/console").status_code == 302
+
+
+def test_an_unchanged_save_of_a_user_keeps_their_session(app, login, staff) -> None:
+    victim = app.test_client()
+    victim.post(
+        "/login", data={"username": staff.operator.username, "password": "correct horse battery"}
+    )
+    admin = login(staff.admin)
+    admin.post(
+        f"/admin/users/{staff.operator.id}",
+        data={"role": staff.operator.role, "active": "1", "display_name": "新名字"},
+    )
+    assert victim.get("/console").status_code == 200

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from hotline.audit.models import AuditEntry
 from hotline.auth.api_keys import issue_api_key
 from hotline.auth.models import ApiKey, User
-from hotline.auth.tokens import forget_standing
+from hotline.auth.tokens import revoke_credentials
 from hotline.auth.users import MIN_PASSWORD, create_user
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import invalidate_catalogue
@@ -120,9 +120,9 @@ def update_user(
         unit_id = None
     if user.id == actor.user_id and (not active or role != Role.admin):
         raise Conflict("you cannot demote or deactivate yourself", fields={"role": ["self"]})
+    if (user.role, user.unit_id, user.active) != (role, unit_id, active):
+        revoke_credentials(user)  # sessions and tokens carry the old standing
     user.role, user.unit_id, user.active = role, unit_id, active
-    # This process refuses the user's old tokens as soon as the change is committed.
-    uow.on_commit("forget_standing", forget_standing)
     user.unit = db.session.get(Unit, unit_id) if unit_id else None
     user.display_name = (display_name or "").strip() or user.username
     audit(
@@ -145,6 +145,7 @@ def reset_password(*, actor: Actor, user_id: int, password: str) -> User:
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    revoke_credentials(user)  # whoever knew the old password is signed out everywhere
     audit(actor=actor, action="admin.user.reset_password", detail={"user": user.username})
     return user
 
