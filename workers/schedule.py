@@ -29,6 +29,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(
         "idempotency-purge", "hotline.core.idempotency.purge_idempotency_keys", 3600, "default"
     ),
+    # Failed sign-ins nobody waits on any more (auth/service.py's back-off).
+    Periodic("login-throttle-purge", "hotline.auth.jobs.purge_login_throttles", 3600, "default"),
     # PostgreSQL's per-day ticket-number sequences of past days.
     Periodic("number-sequences", "hotline.tickets.jobs.drop_number_sequences", 3600, "default"),
 )

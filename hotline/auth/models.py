@@ -65,3 +65,18 @@ class ApiKey(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one username from one address, and until when that pair must wait.
+
+    Keyed by the pair, so failures from an attacker's address slow only that address down: the
+    account's owner, elsewhere, signs in as usual (auth/service.py)."""
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -160,7 +160,12 @@ def forget_standing() -> None:
 def create_token(body: dict) -> dict:
     """Exchange a username and password for a bearer token."""
     try:
-        user = authenticate(username=body["username"], password=body["password"], now=utcnow())
+        user = authenticate(
+            username=body["username"],
+            password=body["password"],
+            now=utcnow(),
+            address=request.remote_addr or "",
+        )
     except LoginRefused:
         # The refusal counts toward the lock-out the web form shares, though the answer is a
         # 401 (an error raised from a view rolls its unit of work back).

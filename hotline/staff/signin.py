@@ -49,7 +49,10 @@ def login() -> str | Response:
     if form.validate_on_submit():
         try:
             user = authenticate(
-                username=form.username.data, password=form.password.data, now=utcnow()
+                username=form.username.data,
+                password=form.password.data,
+                now=utcnow(),
+                address=request.remote_addr or "",
             )
         except LoginRefused as refused:
             error = refused.reason
@@ -60,7 +63,10 @@ def login() -> str | Response:
             login_user(user)
             return redirect(_safe_next() or url_for(home_endpoint(user.role)))
         if error == "locked":
-            flash(_("登录失败次数过多，账户已锁定 %(m)s 分钟。", m=LOCK_MINUTES), "error")
+            flash(
+                _("登录失败次数过多，已暂时锁定，请稍后再试（最长 %(m)s 分钟）。", m=LOCK_MINUTES),
+                "error",
+            )
         else:
             flash(_("用户名或密码错误。"), "error")
         status = 401

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from hotline.auth.models import LoginThrottle
 from hotline.auth.tokens import issue_token
 from tests.factories import PASSWORD, UserFactory
 from tests.support.api import error_fields, sign_in
@@ -195,8 +196,9 @@ def test_failed_api_logins_count_toward_the_web_forms_lock_out(client, session):
     response = client.post("/login", data={"username": user.username, "password": "wrong"})
     assert response.status_code == 401
     assert "锁定" in response.get_data(as_text=True)
-    session.refresh(user)
-    assert user.locked_until is not None
+    throttle = session.get(LoginThrottle, (user.username, "127.0.0.1"))
+    assert throttle.failures == 5
+    assert throttle.blocked_until is not None
 
 
 def test_a_locked_account_gets_the_same_401_with_the_right_and_a_wrong_password(client, session):
