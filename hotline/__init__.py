@@ -14,9 +14,8 @@ import config as config_module
 from hotline.core import extensions as ext
 from hotline.core import queue, uow
 from hotline.core.errors import HotlineError, handle_domain_error, handle_http_error
+from hotline.core.i18n import LOCALES
 from hotline.core.web.session_cookie import SessionCookie
-
-LOCALES = ("zh_CN", "en")
 
 
 class Hotline(Flask):

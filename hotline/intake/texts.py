@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hotline.core.i18n import localized
+
 TEXTS: dict[str, dict[str, str]] = {
     "sms_ack": {
         "zh_CN": "【12345热线】您的诉求已受理，工单号{number}。按规定应于{due}前办理答复"
@@ -113,10 +115,8 @@ RATING_NAMES: dict[int, dict[str, str]] = {
 
 def text(key: str, locale: str = "zh_CN", **params: object) -> str:
     """The text `key` in `locale` (zh_CN when the locale has no version), filled with params."""
-    versions = TEXTS[key]
-    return (versions.get(locale) or versions["zh_CN"]).format(**params)
+    return localized(TEXTS[key], locale, **params)
 
 
 def rating_name(rating: int, locale: str = "zh_CN") -> str:
-    names = RATING_NAMES[rating]
-    return names.get(locale) or names["zh_CN"]
+    return localized(RATING_NAMES[rating], locale)

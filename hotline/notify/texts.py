@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hotline.core.i18n import localized
+
 TEXTS: dict[str, dict[str, str]] = {
     "ack": {
         "zh_CN": "【12345热线】您的诉求已受理，工单号{number}，将于{due}前办理答复。"
@@ -78,11 +80,9 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
 
 def render(template: str, locale: str = "zh_CN", **params: object) -> str:
     """The text of `template` in `locale` (zh_CN when the locale has no version)."""
-    versions = TEXTS[template]
-    text = versions.get(locale) or versions["zh_CN"]
-    return text.format(**params)
+    return localized(TEXTS[template], locale, **params)
 
 
 def status_name(status: str, locale: str = "zh_CN") -> str:
-    names = STATUS_NAMES.get(status, {})
-    return names.get(locale) or names.get("zh_CN") or status
+    names = STATUS_NAMES.get(status)
+    return localized(names, locale) if names else status
