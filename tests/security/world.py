@@ -27,7 +27,12 @@ class _LoginAs:
         self.user_id = user_id
 
     def get_id(self) -> str:
-        return str(self.user_id)
+        # The session names the user's current generation (logout or a role change since would
+        # void it), read when the client is made.
+        from hotline.auth.models import User
+        from hotline.core.extensions import db
+
+        return f"{self.user_id}:{db.session.get(User, self.user_id).generation}"
 
 
 @dataclass
