@@ -128,8 +128,8 @@ def handle_http_error(exc: HTTPException) -> Response:
     if status == 422 and fields:
         message = "invalid fields: " + ", ".join(sorted(_field_paths(fields)))
     response = _respond(status, _CODES.get(status, "error"), message, fields, {})
-    if exc.response is not None:  # keep headers such as Retry-After
-        for key, value in exc.get_headers():
-            if key.lower() != "content-type":
-                response.headers[key] = value
+    # Keep the exception's own headers: `Allow` on a 405 (RFC 9110 requires it), Retry-After, …
+    for key, value in exc.get_headers():
+        if key.lower() != "content-type":
+            response.headers[key] = value
     return response

@@ -14,6 +14,13 @@ from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 class LocalDateTime(fields.DateTime):
     """ISO 8601 in the hotline's local time with its offset; input must carry an offset."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        metadata = {
+            "description": f"ISO 8601 with an offset; the year {OUT_OF_RANGE} (else 422)",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(*args, metadata=metadata, **kwargs)
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return iso_local(value)
 

@@ -27,9 +27,17 @@ READERS = (Role.inspector, Role.admin, Role.supervisor, Role.unit_agent, Role.un
 class MetricsArgs(Schema):
     from_ = fields.Date(
         data_key="from",
-        metadata={"description": "first local day (default: 1st of this month)"},
+        metadata={
+            "description": "first local day (default: 1st of this month); "
+            f"the year {OUT_OF_RANGE}; at most 3 years before `to` (else 422 `range too long`)"
+        },
     )
-    to = fields.Date(metadata={"description": "last local day, inclusive (default: today)"})
+    to = fields.Date(
+        metadata={
+            "description": "last local day, inclusive (default: today); "
+            f"the year {OUT_OF_RANGE}; not before `from` (else 422 `before from`)"
+        }
+    )
     unit = fields.Str(validate=validate.Length(max=40))
     period = fields.Str(validate=validate.OneOf(service.PERIODS))
 

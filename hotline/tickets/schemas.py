@@ -49,6 +49,22 @@ def _valid_phone(value: str) -> None:
         raise ValidationError("not a valid phone number") from exc
 
 
+# What the Url validator takes, written as the document's pattern: an http(s) URL with a host
+# under a top-level domain. A client generated from the document then sends only URLs we accept.
+MEDIA_URL_PATTERN = r"^https?://[a-z0-9]+(\.[a-z0-9]+)*\.[a-z]{2,}(/[A-Za-z0-9._~%-]*)*$"
+
+
+def _media_url() -> fields.Url:
+    return fields.Url(
+        schemes={"http", "https"},
+        metadata={
+            "format": "uri",
+            "pattern": MEDIA_URL_PATTERN,
+            "description": "an http(s) link to a photo or a recording",
+        },
+    )
+
+
 def _one_of(enum: Any) -> validate.OneOf:
     return validate.OneOf([m.value for m in enum])
 
@@ -60,7 +76,11 @@ class ComplainantInSchema(Schema):
     phone = fields.Str(
         required=True,
         validate=_valid_phone,
-        metadata={"example": "13812345678", "description": "E.164; +86 optional"},
+        metadata={
+            "example": "13812345678",
+            "description": "E.164; +86 optional. A number outside the numbering plan is refused "
+            "with 422 `not a valid phone number`",
+        },
     )
     name = fields.Str(allow_none=True, validate=validate.Length(max=60))
     disclose_identity = fields.Bool(load_default=False)
@@ -97,9 +117,7 @@ class TicketCreateSchema(Schema):
     description = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
     complainant = fields.Nested(ComplainantInSchema, required=True)
     location = fields.Nested(LocationInSchema, load_default=dict)
-    media = fields.List(
-        fields.Url(schemes={"http", "https"}), load_default=list, validate=validate.Length(max=10)
-    )
+    media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
 
 
 def create_arguments(body: dict) -> dict:
@@ -138,7 +156,11 @@ class TicketListArgsSchema(PageArgsSchema):
     priority = fields.Str(validate=_one_of(Priority))
     category = fields.Str()
     phone = fields.Str(
-        validate=_valid_phone, metadata={"description": "complainant phone (hotline roles only)"}
+        validate=_valid_phone,
+        metadata={
+            "description": "complainant phone (hotline roles only); a number outside the "
+            "numbering plan is refused with 422 `not a valid phone number`"
+        },
     )
     overdue = fields.Bool()
 
@@ -180,9 +202,7 @@ class ExtensionSchema(ActionSchema):
 
 class ReplySchema(ActionSchema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
-    media = fields.List(
-        fields.Url(schemes={"http", "https"}), load_default=list, validate=validate.Length(max=10)
-    )
+    media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
 
 
 class CallbackSchema(ActionSchema):
