@@ -32,6 +32,7 @@ def _readable(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     """Check every request's body size first, before CSRF or the NUL guard read a form."""
+
     def _limit_body() -> None:
         limit = limit_for(request.endpoint)
         request.max_content_length = limit
