@@ -1,12 +1,14 @@
 """Real concurrent transactions on PostgreSQL for the race tests (marked `committed`).
 
 `committed_rows` deletes what a test committed; `hold_row` locks a row in a connection of its
-own, as a concurrent request or the router would; `wait_blocked` waits until a request runs
-into that lock; `in_thread` runs a request in a thread with its own app context and session.
+own; `Pause` holds a real request's or job's transaction open right after it updated a row;
+`wait_blocked` waits until another request runs into that lock; `threads` runs a request in a
+thread with its own app context and session.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,7 +17,8 @@ from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, Integer, delete, func, select, text
+from sqlalchemy import Connection, Integer, delete, event, func, select, text
+from sqlalchemy.orm import Session
 
 from hotline.core.extensions import db
 from hotline.tickets.numbering import SEQUENCE_PREFIX
@@ -66,14 +69,55 @@ def committed_rows(app: Flask) -> Iterator[None]:
 
 @contextmanager
 def hold_row(app: Flask, table: str, row_id: int) -> Iterator[Connection]:
-    """Lock a row (SELECT … FOR UPDATE) in another transaction; what the caller does on the
-    connection commits when the block ends."""
+    """Lock a row (FOR NO KEY UPDATE, as an UPDATE does) in another transaction; what the
+    caller does on the connection commits when the block ends."""
     with app.app_context():
         engine = db.engine
     with engine.connect() as conn:
-        conn.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id})
+        conn.execute(
+            text(f"SELECT id FROM {table} WHERE id = :id FOR NO KEY UPDATE"), {"id": row_id}
+        )
         yield conn
         conn.commit()
+
+
+class Pause:
+    """Hold the transaction of work run through `run` open after its first flush that updates
+    a row of `model` (its row lock taken), until `release()`; then it commits as it would."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.flushed = threading.Event()
+        self._go = threading.Event()
+        self._local = threading.local()
+
+    def run(self, fn: Callable[[], T]) -> Callable[[], T]:
+        def paused() -> T:
+            self._local.active = True
+            return fn()
+
+        return paused
+
+    def _after_flush(self, session: Session, context: Any) -> None:
+        if not getattr(self._local, "active", False) or self.flushed.is_set():
+            return
+        if any(isinstance(row, self.model) for row in session.dirty):
+            self.flushed.set()
+            self._go.wait(timeout=30)
+
+    def wait(self, timeout: float = 15.0) -> None:
+        assert self.flushed.wait(timeout), f"the paused work never updated a {self.model}"
+
+    def release(self) -> None:
+        self._go.set()
+
+    def __enter__(self) -> Pause:
+        event.listen(Session, "after_flush", self._after_flush)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._go.set()
+        event.remove(Session, "after_flush", self._after_flush)
 
 
 def wait_blocked(app: Flask, count: int = 1, timeout: float = 15.0) -> None:
