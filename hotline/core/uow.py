@@ -7,6 +7,8 @@ Services only flush. Three callers end a unit of work, all through this module:
   back otherwise; a conflict at commit answers 409 through the one error handler;
 - an RQ job: `unit_of_work()` around `AppJob.perform` (workers/app.py);
 - a CLI command: `with unit_of_work():` around its work, before it reports.
+`retrying()` re-runs a webhook's unit of work that lost a race on a row (a version another
+transaction committed first, a serialization failure, a deadlock) from a fresh session.
 `checkpoint()` commits inside a unit of work and runs the hooks so far, where a commit must come
 before what follows: each batch of the sweep, the deadline recompute, the routing and outbox
 drains and the roll-up (row locks held briefly; a failing batch loses only itself), an outbox row
@@ -33,7 +35,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, g
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -158,6 +160,65 @@ def run_request(dispatch: Callable[[], ResponseReturnValue]) -> Response:
         # Tests run several requests in one app context (one `g`): nothing carries over.
         for flag in _REQUEST_FLAGS:
             g.pop(flag, None)
+
+
+# SQLSTATEs of a transaction PostgreSQL aborted for another one: serialization failure, deadlock.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def lost_race(exc: BaseException) -> bool:
+    """Whether `exc` says the transaction lost a race with a concurrent one: a versioned row
+    changed since it was read (StaleDataError), or PostgreSQL aborted it to serialize it with
+    another (serialization failure, deadlock). Running the work again may succeed."""
+    if isinstance(exc, StaleDataError):
+        return True
+    if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
+        return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+    return False
+
+
+def retrying(
+    attempts: int = 3, *, exhausted: Callable[[], ResponseReturnValue] | None = None
+) -> Callable[[F], F]:
+    """Re-run a view whose unit of work lost a race on a row (`lost_race`), from a fresh
+    session each time, up to `attempts` runs in all; each lost run is rolled back and logged.
+
+    For webhooks, whose sender does not retry what we drop: a retry sees the row as the
+    winner committed it, and decides again (a rating that no longer applies is answered as
+    such). The view's work is flushed here, so the race surfaces where it can be retried, not
+    at the request's commit (a view with nothing to flush costs no round trip). If every run
+    loses, answer `exhausted()` (its writes are rolled back) or raise Conflict (409).
+    """
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            for attempt in range(1, attempts + 1):
+                try:
+                    response = view(*args, **kwargs)
+                    db.session.flush()
+                    return response
+                except Exception as exc:
+                    if not lost_race(exc):
+                        raise
+                    rollback()
+                    for flag in _REQUEST_FLAGS:  # the next run starts as the request did
+                        g.pop(flag, None)
+                    log.warning(
+                        "%s: lost a race with a concurrent transaction (run %d of %d): %s",
+                        view.__name__,
+                        attempt,
+                        attempts,
+                        type(exc).__name__,
+                    )
+            log.error("%s: every run lost a race; answered without its work", view.__name__)
+            if exhausted is not None:
+                return exhausted()
+            raise Conflict(CONFLICT_MESSAGE)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
 
 
 def one_statement(view: F) -> F:

@@ -169,8 +169,15 @@ def handle(form: dict, key: str) -> tuple[str, int | None] | deliveries.Recorded
     return answer if isinstance(answer, deliveries.Recorded) else (twiml(answer), None)
 
 
+def busy() -> Response:
+    """The answer when every run of a text lost a race with another transaction: nothing of it
+    was kept, so the sender is asked to send it again."""
+    return xml_response(twiml(text("sms_busy", locale_of(request.form.get("Body") or ""))))
+
+
 @bp.post("")
 @twilio_signed
+@uow.retrying(exhausted=busy)  # a rating racing an operator's callback is decided again
 @uow.one_statement  # a new ticket's INSERT (with its delivery) is all a text writes
 def incoming() -> Response:
     """POST /twilio/sms — answered once per MessageSid; a retry gets the same TwiML."""

@@ -53,6 +53,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[12345 Hotline] There is no answered ticket awaiting your rating. To file a "
         "request, text us a description.",
     },
+    "sms_busy": {
+        "zh_CN": "【12345热线】系统繁忙，您的短信未能处理，请稍后重新发送。",
+        "en": "[12345 Hotline] We could not handle your text just now; please send it again "
+        "in a moment.",
+    },
     "sms_opted_out": {
         "zh_CN": "【12345热线】您已退订热线短信通知。如需查询工单，可回复：CX 工单号。",
         "en": "[12345 Hotline] You will receive no more notifications from us. You can still "

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.calls.models import CallbackTask
+from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import ValidationFailed
@@ -23,7 +24,6 @@ from hotline.intake.texts import text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.tickets import service as tickets
 from hotline.tickets.events import record_event
-from hotline.tickets.models import Ticket
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 csrf.exempt(bp)  # Twilio cannot send a CSRF token; the signature check protects these views
@@ -120,6 +120,7 @@ def _caller(form: dict) -> str | None:
 
 @bp.post("")
 @twilio_signed
+@uow.retrying()
 def incoming() -> Response:
     """POST /twilio/voice — greeting, then the operators' queue (or a message out of hours)."""
     form = _call_form()
@@ -164,6 +165,7 @@ def wait() -> Response:
 
 @bp.post("/queue-result")
 @twilio_signed
+@uow.retrying()
 def queue_result() -> Response:
     """POST /twilio/voice/queue-result — the caller left the queue; unanswered means a message
     and a callback task."""
@@ -196,8 +198,13 @@ def spoken_due(due: datetime) -> str:
     return f"{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
 
 
-def _attach(ticket: Ticket, url: str, sid: str) -> None:
-    ticket.media = [*(ticket.media or []), url]
+def _attach(ticket_id: int, url: str, sid: str) -> None:
+    """Add the recording to the ticket and its timeline, whatever the ticket's status or
+    version: the router or a unit may be changing the ticket right now, and Twilio reports a
+    recording only once."""
+    ticket = tickets.append_media(ticket_id, url)
+    if ticket is None:
+        return
     record_event(
         ticket,
         "recording_attached",
@@ -222,6 +229,7 @@ def _pending_recordings(call_sid: str) -> list[WebhookDelivery]:
 
 @bp.post("/speech")
 @twilio_signed
+@uow.retrying(exhausted=lambda: _xml(record_message(VoiceResponse())))  # still records
 def speech() -> Response:
     """POST /twilio/voice/speech — the spoken complaint becomes a ticket (once per CallSid)."""
     form = _call_form()
@@ -250,7 +258,7 @@ def speech() -> Response:
         task = missed_call(call_sid=call_sid, phone=phone, reason="speech")
         task.ticket_id = ticket.id
         for pending in _pending_recordings(call_sid):
-            _attach(ticket, pending.response or "", pending.key.rsplit(":", 1)[-1])
+            _attach(ticket.id, pending.response or "", pending.key.rsplit(":", 1)[-1])
             pending.ticket_id = ticket.id
         due = spoken_due(intake.expected_due(ticket))
         response.say(text("voice_ticket", spoken=_spoken(ticket.number), due=due), **SAY)
@@ -261,6 +269,7 @@ def speech() -> Response:
 
 @bp.post("/recording")
 @twilio_signed
+@uow.retrying()
 def recording() -> tuple[str, int]:
     """POST /twilio/voice/recording — attach the recording to the call's ticket, or keep it
     until the ticket exists (once per RecordingSid)."""
@@ -274,15 +283,14 @@ def recording() -> tuple[str, int]:
     def handle() -> tuple[str, int | None]:
         speech_delivery = deliveries.find(f"voice-speech:{call_sid}")
         ticket_id = speech_delivery.ticket_id if speech_delivery else None
-        ticket = db.session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is not None:
-            _attach(ticket, url, sid)
+        if ticket_id is not None:
+            _attach(ticket_id, url, sid)
         else:
             # No ticket (yet): keep the URL here and show it on the call's callback task.
             task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_sid == call_sid))
             if task is not None:
                 task.note = f"{task.note or ''}\n录音 {url}".strip()
-        return url, ticket.id if ticket else None
+        return url, ticket_id
 
     deliveries.once(f"recording:{call_sid}:{sid}", handle)
     return "", 204

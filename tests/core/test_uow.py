@@ -198,6 +198,67 @@ def test_a_version_conflict_at_commit_answers_409_not_500(
     assert db.session.get(Ticket, ticket.id).description != "我的修改"
 
 
+def test_retrying_reruns_a_view_that_lost_a_race_from_a_fresh_session(
+    client: FlaskClient, session, view, caplog
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    runs: list[int] = []
+
+    @uow.retrying(attempts=3)
+    def lose_once() -> str:
+        UnitFactory(code=f"RUN{len(runs)}")
+        db.session.flush()
+        runs.append(len(runs))
+        if len(runs) == 1:
+            raise StaleDataError("UPDATE statement on table 'tickets' expected to update 1 row")
+        return "ok"
+
+    view(lose_once)
+    assert client.post("/login").status_code == 200
+    assert runs == [0, 1]
+    assert _unit("RUN0") is None  # the lost run was rolled back
+    assert _unit("RUN1") is not None
+    assert "lost a race with a concurrent transaction (run 1 of 3)" in caplog.text
+
+
+def test_retrying_answers_its_fallback_when_every_run_loses_and_keeps_nothing(
+    client: FlaskClient, session, view
+):
+    from sqlalchemy.exc import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    runs: list[str] = []
+
+    @uow.retrying(attempts=2, exhausted=lambda: ("try again", 200))
+    def always_lose() -> str:
+        UnitFactory(code=f"LOST{len(runs)}")
+        runs.append("run")
+        raise OperationalError("UPDATE tickets", {}, Deadlock())
+
+    view(always_lose)
+    response = client.post("/login")
+    assert (response.status_code, response.data) == (200, b"try again")
+    assert runs == ["run", "run"]
+    assert _unit("LOST0") is None
+    assert _unit("LOST1") is None
+
+
+def test_retrying_does_not_rerun_other_errors(client: FlaskClient, session, view):
+    runs: list[str] = []
+
+    @uow.retrying()
+    def refuse() -> str:
+        runs.append("run")
+        raise Conflict("refused")
+
+    view(refuse)
+    assert client.post("/login", headers=JSON).status_code == 409
+    assert runs == ["run"]
+
+
 # ---- a job and a command --------------------------------------------------------------------
 
 

@@ -318,3 +318,24 @@ def test_media_urls_that_are_not_http_links_are_not_kept(twilio):
     assert twilio.post("/twilio/sms", data).status_code == 200
     ticket = db.session.scalar(select(Ticket))
     assert ticket.media == ["https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"]
+
+
+def test_a_text_that_loses_every_race_is_answered_to_send_again_not_500(twilio, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from hotline.intake import service as intake
+
+    ticket = ticket_in("replied", unit=UnitFactory())
+    db.session.commit()
+
+    def always_stale(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'tickets' expected to update 1 row")
+
+    monkeypatch.setattr(intake, "rate", always_stale)
+    answer = message_text(sms(twilio, "5", sid="SM" + "9" * 32))
+    assert "系统繁忙" in answer
+    assert "重新发送" in answer
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).rating is None
+    stored = select(WebhookDelivery).where(WebhookDelivery.key == "sms:SM" + "9" * 32)
+    assert db.session.scalar(stored) is None  # Twilio's retry, or the resent text, runs anew

@@ -13,6 +13,7 @@ from flask import Flask, flash, g, redirect, request, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from hotline.core import uow
@@ -203,9 +204,15 @@ def back(default: str) -> str:
 
 def run_action(action: Callable[[], Any], *, success: str, default_next: str) -> Response:
     """Run a service call (the request commits it); domain errors become a flash message and
-    are rolled back here, since the redirect that follows is no error."""
+    are rolled back here, since the redirect that follows is no error. The work is flushed
+    here, so a row another request changed since it was read (a concurrent accept) is refused
+    the same way rather than at the commit."""
     try:
         action()
+        db.session.flush()
+    except StaleDataError:
+        uow.rollback()
+        flash(uow.CONFLICT_MESSAGE, "error")
     except HotlineError as exc:
         uow.rollback()
         detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())

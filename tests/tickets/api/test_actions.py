@@ -299,3 +299,47 @@ def test_operator_actions_from_the_service_helpers_are_ours(session):
     """Sanity for the fixtures above: the service actors are not API users."""
     assert OPERATOR.user_id is None
     assert SUPERVISOR.role == "supervisor"
+
+
+@pytest.mark.committed
+def test_two_api_accepts_at_once_answer_200_and_409_never_500(app, clock):
+    """Both read version 1 and queue behind a lock on the row; the loser's UPDATE … WHERE
+    version = 1 finds version 2 and is answered 409 with the current version."""
+    from hotline.auth.tokens import issue_token
+    from hotline.core.extensions import db
+    from tests.factories import UnitFactory, UserFactory
+    from tests.support.races import (
+        committed_rows,
+        hold_row,
+        require_postgresql,
+        threads,
+        wait_blocked,
+    )
+
+    require_postgresql(app)
+    clock.set("2031-02-04T10:00:00+08:00")
+    with committed_rows(app):
+        with app.app_context():
+            unit = UnitFactory()
+            tokens = [issue_token(UserFactory(role="unit_agent", unit=unit)) for _ in range(2)]
+            ticket = ticket_in("dispatched", unit=unit)
+            ticket_id, path = ticket.id, url(ticket, "accept")
+            db.session.commit()
+
+        def accept(token: str):
+            return app.test_client().post(path, headers={"Authorization": f"Bearer {token}"})
+
+        with threads(app) as start:
+            with hold_row(app, "tickets", ticket_id):
+                posts = [start(lambda t=t: accept(t)) for t in tokens]
+                wait_blocked(app, 2)
+            answers = sorted(
+                (post.result(timeout=30) for post in posts), key=lambda a: a.status_code
+            )
+
+        assert [a.status_code for a in answers] == [200, 409], [a.get_json() for a in answers]
+        error = answers[1].get_json()["error"]
+        assert error["code"] == "conflict"
+        assert (error["current_status"], error["current_version"]) == ("accepted", 3)
+        with app.app_context():
+            assert db.session.get(Ticket, ticket_id).status == "accepted"
