@@ -9,11 +9,13 @@ from collections.abc import Callable, Set
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from hotline.core import uow
 from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
+from hotline.core.sqlite import is_locked_error, take_write_lock
 from hotline.notify.models import OutboxMessage
 from hotline.tickets import numbering, transitions
 from hotline.tickets.models import Status, Ticket
@@ -78,19 +80,52 @@ def route_pending(
             claimed += len(batch)
             for ticket in batch:
                 after_id = ticket.id
-                try:
-                    with db.session.begin_nested():
-                        transitions.route(ticket)
-                except Exception:
-                    log.exception("ticket %s: routing failed, left in new", ticket.number)
+                if _route_one(ticket):
+                    routed += 1
+                else:
                     passed_over.add(ticket.id)
-                    continue
-                routed += 1
-                log.info("ticket %s: routed to %s", ticket.number, ticket.status)
             uow.checkpoint()  # the batch's row locks go with its commit
 
     drain("route", one_pass, sleep=sleep)
     return routed
+
+
+def _route_one(ticket: Ticket) -> bool:
+    """Route one claimed ticket in a savepoint; False (logged) if it stays in `new`.
+
+    On PostgreSQL the batch's claim holds the rows and commits once. On SQLite each ticket is
+    routed in its own transaction under the write lock taken up front (core/sqlite.py), so its
+    reads cannot go stale before its writes; a lock still lost is retried once at once and then
+    logged in one line. Any other failure keeps its traceback: that is a bug.
+    """
+    serialised = db.session.get_bind().dialect.name == "sqlite"
+    for attempt in (1, 2):
+        try:
+            if serialised:
+                uow.checkpoint()  # no read snapshot may be open when the lock is taken
+                take_write_lock(db.session)
+                db.session.refresh(ticket)
+            with db.session.begin_nested():
+                transitions.route(ticket)
+            if serialised:
+                uow.checkpoint()
+        except OperationalError as exc:
+            if not (serialised and is_locked_error(exc)):
+                log.exception("ticket %s: routing failed, left in new", ticket.number)
+                return False
+            uow.rollback()
+            if attempt == 2:
+                log.warning(
+                    "ticket %s: database busy, left in new for the next pass", ticket.number
+                )
+                return False
+            continue
+        except Exception:
+            log.exception("ticket %s: routing failed, left in new", ticket.number)
+            return False
+        log.info("ticket %s: routed to %s", ticket.number, ticket.status)
+        return True
+    return False
 
 
 def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:
