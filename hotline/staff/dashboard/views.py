@@ -30,7 +30,7 @@ from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.escalations import interviews
 from hotline.escalations.models import InterviewCase
 from hotline.staff.access import current_actor, role_required
-from hotline.staff.admin.views import calendar_warnings
+from hotline.staff.admin.queries import calendar_warnings
 from hotline.staff.dashboard import exports, figures, lists
 from hotline.staff.pages.ui import page_args, paginate, run_action
 from hotline.units import service as units
