@@ -1,4 +1,4 @@
-"""The architecture holds: the import contracts, imports at module top, modules of a readable size.
+"""The architecture holds: import contracts, imports at module top, readable sizes, thin views.
 
 See docs/ARCHITECTURE.md. The allow-lists below are meant to stay short: each entry says why.
 """
@@ -122,6 +122,44 @@ def test_modules_stay_under_the_line_limit():
     }
     assert set(long_files) - set(LONG_FILES_ALLOWED) == set(), long_files
     assert set(LONG_FILES_ALLOWED) - set(long_files) == set(), "no longer long: drop from the list"
+
+
+def database_access(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, what) for each `select(...)` call and each use of `db.session` in a module."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name == "select":
+                yield node.lineno, "select("
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr == "session"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "db"
+        ):
+            yield node.lineno, "db.session"
+
+
+def test_staff_views_read_through_queries_and_services():
+    """A staff views module routes only: its reads live in queries.py or a domain service."""
+    found = [
+        f"{relpath}:{line}: {what}"
+        for relpath, tree in _sources()
+        if relpath.startswith("hotline/staff/") and relpath.endswith("views.py")
+        for line, what in database_access(tree)
+    ]
+    assert found == [], "move these into the area's queries.py or a service:\n" + "\n".join(found)
+
+
+def test_the_database_walker_finds_select_and_the_session():
+    tree = ast.parse(
+        "from sqlalchemy import select\nimport sqlalchemy as sa\n"
+        "def f():\n    return db.session.scalars(select(T))\n"
+        "def g():\n    return sa.select(T)\n"
+        "def h(session):\n    return queries.selection(session)\n"
+    )
+    assert sorted(database_access(tree)) == [(4, "db.session"), (4, "select("), (6, "select(")]
 
 
 def test_the_walker_finds_function_level_imports_but_not_type_checking_ones():

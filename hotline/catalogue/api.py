@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
+from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
 from hotline.core.bearer import token_required
-from hotline.core.extensions import db
 from hotline.units.schemas import UnitRefSchema
 
 blp = Blueprint("categories", __name__, description="Categories (Open311 service codes).")
@@ -29,4 +28,4 @@ class CategorySchema(Schema):
 @blp.response(200, CategorySchema(many=True))
 def list_categories(*, actor: Actor) -> list[Category]:
     """Active categories, by code, with the unit the catalogue sends them to."""
-    return list(db.session.scalars(select(Category).where(Category.active).order_by(Category.code)))
+    return catalogue.active_categories()

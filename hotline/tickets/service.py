@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 from sqlalchemy import Row, select, update
+from sqlalchemy.orm import aliased
 
+from hotline.auth.models import User
 from hotline.catalogue.models import Category
 from hotline.catalogue.routing import CategoryRef, load_catalogue
 from hotline.core.actor import Actor
@@ -22,12 +24,15 @@ from hotline.tickets.events import event_row
 from hotline.tickets.insert import insert_ticket
 from hotline.tickets.models import (
     Channel,
+    Escalation,
     Kind,
     Priority,
     Status,
     Ticket,
     TicketEvent,
+    TicketRequest,
 )
+from hotline.units.models import Unit
 
 MAX_DESCRIPTION = 4000
 
@@ -219,3 +224,57 @@ def append_media(ticket_id: int, url: str) -> Row | None:
         if loaded is not None:
             db.session.expire(loaded, ["media"])
     return row
+
+
+def timeline(ticket: Ticket) -> list:
+    """Every event with the acting user's and the unit's names, oldest first, in one query."""
+    who = aliased(User)
+    unit = aliased(Unit)
+    return list(
+        db.session.execute(
+            select(TicketEvent, who.username, who.display_name, unit.name, unit.name_en)
+            .outerjoin(who, who.id == TicketEvent.actor_id)
+            .outerjoin(unit, unit.id == TicketEvent.unit_id)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .order_by(TicketEvent.at, TicketEvent.id)
+        ).all()
+    )
+
+
+def pending_requests(ticket: Ticket) -> dict[str, TicketRequest]:
+    """The ticket's pending return and extension requests, by type."""
+    return {
+        r.type: r
+        for r in db.session.scalars(
+            select(TicketRequest).where(
+                TicketRequest.ticket_id == ticket.id, TicketRequest.status == "pending"
+            )
+        )
+    }
+
+
+def pending_request_types(ticket_ids: list[int]) -> dict[int, set[str]]:
+    """For each of these tickets, the types of its pending requests, in one query."""
+    pending: dict[int, set[str]] = {}
+    if ticket_ids:
+        for ticket_id, kind in db.session.execute(
+            select(TicketRequest.ticket_id, TicketRequest.type).where(
+                TicketRequest.ticket_id.in_(ticket_ids), TicketRequest.status == "pending"
+            )
+        ):
+            pending.setdefault(ticket_id, set()).add(kind)
+    return pending
+
+
+def escalations(ticket: Ticket) -> list[Escalation]:
+    """The ticket's escalations, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Escalation).where(Escalation.ticket_id == ticket.id).order_by(Escalation.id)
+        )
+    )
+
+
+def merged_into(ticket: Ticket) -> Ticket | None:
+    """The ticket this one was merged into (并单), if any."""
+    return db.session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id else None

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from hotline.core.actor import Actor
 from hotline.core.bearer import token_required
-from hotline.core.extensions import db
 from hotline.units import service as units
 from hotline.units.models import Unit
 from hotline.units.schemas import UnitSchema
@@ -20,7 +18,7 @@ blp = Blueprint("units", __name__, description="Responsible units (承办单位)
 @blp.response(200, UnitSchema(many=True))
 def list_units(*, actor: Actor) -> list[Unit]:
     """Active units, by code."""
-    return list(db.session.scalars(select(Unit).where(Unit.active).order_by(Unit.code)))
+    return units.active_units()
 
 
 @blp.route("/units/<string:code>", methods=["GET"])

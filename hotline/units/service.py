@@ -1,6 +1,8 @@
-"""Looking up a responsible unit: one query by code, used by every caller."""
+"""Looking up responsible units: by code, the active list, names by id; used by every caller."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -28,3 +30,21 @@ def get_by_code(code: str | None, *, field: str | None = None, active_only: bool
     if field is not None:
         raise ValidationFailed(f"unknown unit {code!r}", fields={field: ["unknown unit"]})
     raise NotFound(f"no unit {code}")
+
+
+def active_units() -> list[Unit]:
+    """The units that take tickets, by code (the pickers on dispatch, return and triage)."""
+    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+
+
+def all_units() -> list[Unit]:
+    """Every unit, active or not, by code (admin forms and the dashboard filters)."""
+    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
+
+
+def names_by_id(unit_ids: Iterable[int]) -> dict[int, str]:
+    """Unit names for these ids, in one query (none for an empty set)."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())

@@ -2,66 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from hotline.auth.models import ApiKey, User
+from hotline.auth.models import User
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
-from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
-from hotline.sla import admin as sla_admin
-from hotline.sla.models import CalendarDay, SlaPolicy
+from hotline.sla.models import SlaPolicy
 from hotline.staff.access import current_actor, role_required
-from hotline.staff.admin import service
+from hotline.staff.admin import queries, service
 from hotline.staff.pages.ui import page_args, paginate, run_action
-from hotline.tickets.models import Kind, Status, Ticket
+from hotline.tickets.models import Kind
 from hotline.units.models import Unit
+from hotline.units.service import all_units
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = (Role.admin,)
 
 
-def _units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
-
-
-def _categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.code)))
-
-
-def calendar_warnings() -> list[str]:
-    """The loud "calendar for YEAR not loaded" lines for this year and next."""
-    return sla_admin.status(now=utcnow())["warnings"]
-
-
 @bp.route("")
 @role_required(*ADMIN)
 def index() -> str:
-    counts = {
-        "units": db.session.scalar(select(func.count()).select_from(Unit)),
-        "users": db.session.scalar(select(func.count()).select_from(User)),
-        "categories": db.session.scalar(select(func.count()).select_from(Category)),
-        "rules": db.session.scalar(select(func.count()).select_from(RoutingRule)),
-        "open": db.session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(Ticket.status.in_([Status.triage, Status.dispatched, Status.accepted]))
-        ),
-    }
-    return render_template("admin/index.html", counts=counts, warnings=calendar_warnings())
+    return render_template(
+        "admin/index.html", counts=queries.counts(), warnings=queries.calendar_warnings()
+    )
 
 
 def _edit(model: type) -> object | None:
-    row_id = request.args.get("edit", type=int)
-    return db.session.get(model, row_id) if row_id else None
+    return queries.row(model, request.args.get("edit", type=int))
 
 
 @bp.route("/units", methods=["GET", "POST"])
@@ -78,7 +51,7 @@ def units() -> str | Response:
     page, per_page = page_args(50)
     return render_template(
         "admin/units.html",
-        page=paginate(select(Unit).order_by(Unit.code), page=page, per_page=per_page),
+        page=paginate(queries.units(), page=page, per_page=per_page),
         edit=_edit(Unit),
     )
 
@@ -93,14 +66,11 @@ def users() -> str | Response:
             default_next=url_for("admin.users"),
         )
     page, per_page = page_args(50)
-    stmt = select(User).order_by(User.role, User.username)
-    if request.args.get("q"):
-        stmt = stmt.where(User.username.contains(request.args["q"]))
     return render_template(
         "admin/users.html",
-        page=paginate(stmt, page=page, per_page=per_page),
+        page=paginate(queries.users(request.args.get("q")), page=page, per_page=per_page),
         edit=_edit(User),
-        units=_units(),
+        units=all_units(),
         roles=[r.value for r in Role],
     )
 
@@ -151,9 +121,9 @@ def categories() -> str | Response:
     page, per_page = page_args(50)
     return render_template(
         "admin/categories.html",
-        page=paginate(select(Category).order_by(Category.code), page=page, per_page=per_page),
+        page=paginate(queries.categories(), page=page, per_page=per_page),
         edit=_edit(Category),
-        units=_units(),
+        units=all_units(),
         kinds=[k.value for k in Kind],
     )
 
@@ -172,14 +142,10 @@ def rules() -> str | Response:
     page, per_page = page_args(50)
     return render_template(
         "admin/rules.html",
-        page=paginate(
-            select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id),
-            page=page,
-            per_page=per_page,
-        ),
+        page=paginate(queries.rules(), page=page, per_page=per_page),
         edit=_edit(RoutingRule),
-        units=_units(),
-        categories=_categories(),
+        units=all_units(),
+        categories=queries.all_categories(),
     )
 
 
@@ -197,10 +163,10 @@ def policies() -> str | Response:
             default_next=url_for("admin.policies"),
         )
     page, per_page = page_args(50)
-    categories = _categories()
+    categories = queries.all_categories()
     return render_template(
         "admin/policies.html",
-        page=paginate(select(SlaPolicy).order_by(SlaPolicy.id), page=page, per_page=per_page),
+        page=paginate(queries.policies(), page=page, per_page=per_page),
         edit=_edit(SlaPolicy),
         categories=categories,
         category_codes={c.id: c.code for c in categories},
@@ -226,16 +192,11 @@ def calendar() -> str | Response:
     year = request.args.get("year", type=int) or to_local(utcnow()).year
     if not year_in_range(year):
         raise ValidationFailed(f"year {OUT_OF_RANGE}", fields={"year": [OUT_OF_RANGE]})
-    stmt = (
-        select(CalendarDay)
-        .where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31))
-        .order_by(CalendarDay.day)
-    )
     return render_template(
         "admin/calendar.html",
-        page=paginate(stmt, page=page, per_page=per_page),
+        page=paginate(queries.calendar(year), page=page, per_page=per_page),
         year=year,
-        warnings=calendar_warnings(),
+        warnings=queries.calendar_warnings(),
     )
 
 
@@ -254,7 +215,7 @@ def api_keys() -> str | Response:
     page, per_page = page_args(50)
     return render_template(
         "admin/api_keys.html",
-        page=paginate(select(ApiKey).order_by(ApiKey.id.desc()), page=page, per_page=per_page),
+        page=paginate(queries.api_keys(), page=page, per_page=per_page),
         new_key=new_key,
     )
 

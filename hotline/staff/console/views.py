@@ -5,29 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.calls.models import CallbackTask
-from hotline.catalogue.models import Category, RoutingRule
+from hotline.catalogue import service as catalogue
 from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
-from hotline.core.extensions import db
 from hotline.staff.access import HOTLINE, current_actor, role_required
-from hotline.staff.console import service
+from hotline.staff.console import queries, service
 from hotline.staff.pages.ui import page_args, paginate, run_action
 from hotline.tickets.models import Kind
 from hotline.tickets.service import normalize_phone
-from hotline.units.models import Unit
+from hotline.units import service as units
 
 bp = Blueprint("console", __name__, url_prefix="/console")
-
-
-def _units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
 
 
 def _phone_arg(raw: str | None) -> str | None:
@@ -43,21 +36,15 @@ def index() -> str:
     task = None
     task_id = request.args.get("task", type=int)
     if task_id:
-        task = db.session.get(CallbackTask, task_id)
+        task = queries.callback_task(task_id)
     phone = request.args.get("phone") or (task.phone if task else "")
-    categories = list(
-        db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.code)
-        )
-    )
-    districts = sorted(d for d in db.session.scalars(select(RoutingRule.district).distinct()) if d)
     return render_template(
         "console/index.html",
         phone=phone,
         task=task if task is not None and task.status == "open" else None,
-        categories=categories,
-        districts=districts,
-        units=_units(),
+        categories=catalogue.active_categories(),
+        districts=catalogue.districts(),
+        units=units.active_units(),
         kinds=[k.value for k in Kind],
     )
 
@@ -98,7 +85,7 @@ def log_call() -> Response:
 def caller() -> str:
     """htmx partial: the caller's earlier tickets beside the new-call form."""
     phone = _phone_arg(request.args.get("phone"))
-    history = service.caller_history(phone=phone) if phone else []
+    history = queries.caller_history(phone=phone) if phone else []
     html = render_template("console/_caller.html", phone=phone, history=history)
     _audit_reads([t.id for t in history], "caller_history")
     return html
@@ -118,10 +105,10 @@ def suggest() -> str:
     """htmx partial: suggested category and unit, and duplicates to merge, while typing."""
     description = (request.args.get("description") or "").strip()
     district = (request.args.get("district") or "").strip() or None
-    suggestion = service.suggest(
+    suggestion = queries.suggest(
         description=description, district=district, category_code=request.args.get("category")
     )
-    dups = service.duplicates(
+    dups = queries.duplicates(
         description=description, phone=_phone_arg(request.args.get("phone")), district=district
     )
     return render_template(
@@ -135,8 +122,8 @@ def triage() -> str:
     page, per_page = page_args()
     return render_template(
         "console/triage.html",
-        page=paginate(service.triage_queue(), page=page, per_page=per_page),
-        units=_units(),
+        page=paginate(queries.triage_queue(), page=page, per_page=per_page),
+        units=units.active_units(),
     )
 
 
@@ -144,7 +131,7 @@ def triage() -> str:
 @role_required(*HOTLINE)
 def callbacks() -> str:
     page, per_page = page_args()
-    page_ = paginate(service.callback_queue(), page=page, per_page=per_page)
+    page_ = paginate(queries.callback_queue(), page=page, per_page=per_page)
     html = render_template("console/callbacks.html", page=page_)
     _audit_reads([t.id for t in page_.items if t.complainant_phone], "callback_queue")
     return html
@@ -155,7 +142,7 @@ def callbacks() -> str:
 def missed() -> str:
     page, per_page = page_args()
     return render_template(
-        "console/missed.html", page=paginate(service.missed_calls(), page=page, per_page=per_page)
+        "console/missed.html", page=paginate(queries.missed_calls(), page=page, per_page=per_page)
     )
 
 
@@ -175,11 +162,6 @@ def missed_done(task_id: int) -> Response:
 @role_required(Role.supervisor)
 def requests() -> str:
     page, per_page = page_args()
-    page_ = paginate(service.pending_requests(), page=page, per_page=per_page)
-    unit_ids = {r.unit_id for r in page_.items}
-    names = (
-        dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
-        if unit_ids
-        else {}
-    )
+    page_ = paginate(queries.pending_requests(), page=page, per_page=per_page)
+    names = units.names_by_id(r.unit_id for r in page_.items)
     return render_template("console/requests.html", page=page_, unit_names=names)

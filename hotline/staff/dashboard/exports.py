@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.xml import xml_text
-from hotline.staff.dashboard.lists import export_rows
+from hotline.staff.dashboard.queries import export_rows
 
 # Flask adds "; charset=utf-8" to text types itself (naming it here sent it twice).
 FORMATS = {

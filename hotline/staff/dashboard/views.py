@@ -19,22 +19,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
-from sqlalchemy import select
 
 from hotline.core.actor import Role
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
-from hotline.core.extensions import db
 from hotline.core.queue import get_queue, redis_conn
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.escalations import interviews
-from hotline.escalations.models import InterviewCase
 from hotline.staff.access import current_actor, role_required
-from hotline.staff.admin.views import calendar_warnings
-from hotline.staff.dashboard import exports, figures, lists
+from hotline.staff.admin import queries as admin_queries
+from hotline.staff.dashboard import exports, figures, queries
 from hotline.staff.pages.ui import page_args, paginate, run_action
 from hotline.units import service as units
-from hotline.units.models import Unit
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 INSPECT = (Role.inspector,)
@@ -44,18 +40,14 @@ def _args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k not in ("page", "per_page", "lang")}
 
 
-def _units() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).order_by(Unit.code)))
-
-
 @bp.route("")
 @role_required(*INSPECT)
 def index() -> str:
     try:
-        start, end, label = lists.period(request.args)
+        start, end, label = queries.period(request.args)
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        start, end, label = lists.period({})
+        start, end, label = queries.period({})
     rows = figures.period_figures(start=start, end=end)
     return render_template(
         "dashboard/index.html",
@@ -63,7 +55,7 @@ def index() -> str:
         period=label,
         trend=figures.monthly_trend(end=end),
         overdue=figures.overdue_by_unit(),
-        warnings=calendar_warnings(),
+        warnings=admin_queries.calendar_warnings(),
         args=_args(),
     )
 
@@ -74,8 +66,8 @@ def overdue() -> str:
     page, per_page = page_args()
     return render_template(
         "dashboard/overdue.html",
-        page=paginate(lists.overdue_query(request.args), page=page, per_page=per_page),
-        units=_units(),
+        page=paginate(queries.overdue_query(request.args), page=page, per_page=per_page),
+        units=units.all_units(),
         args=_args(),
     )
 
@@ -87,10 +79,10 @@ def escalations() -> str:
     return render_template(
         "dashboard/escalations.html",
         page=paginate(
-            lists.escalations_query(request.args), page=page, per_page=per_page, scalars=False
+            queries.escalations_query(request.args), page=page, per_page=per_page, scalars=False
         ),
-        units=_units(),
-        levels=lists.PAGE_LEVELS,
+        units=units.all_units(),
+        levels=queries.PAGE_LEVELS,
         args=_args(),
     )
 
@@ -101,8 +93,8 @@ def interviews_board() -> str:
     page, per_page = page_args()
     return render_template(
         "dashboard/interviews.html",
-        page=paginate(lists.interviews_query(request.args), page=page, per_page=per_page),
-        units=_units(),
+        page=paginate(queries.interviews_query(request.args), page=page, per_page=per_page),
+        units=units.all_units(),
         args=_args(),
     )
 
@@ -162,19 +154,11 @@ def interviews_mark_overdue() -> Response:
 def credit(code: str) -> str:
     unit = units.get_by_code(code)
     page, per_page = page_args()
-    cases = list(
-        db.session.scalars(
-            select(InterviewCase)
-            .where(InterviewCase.unit_id == unit.id)
-            .order_by(InterviewCase.opened_at.desc())
-            .limit(10)
-        )
-    )
     return render_template(
         "dashboard/credit.html",
         unit=unit,
-        page=paginate(lists.credit_query(unit.id), page=page, per_page=per_page),
-        cases=cases,
+        page=paginate(queries.credit_query(unit.id), page=page, per_page=per_page),
+        cases=queries.recent_interviews(unit.id),
         args={"unit": code},
     )
 

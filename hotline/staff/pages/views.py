@@ -12,24 +12,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.auth.models import User
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import NotFound
-from hotline.core.extensions import db
 from hotline.staff.access import current_actor, home_endpoint
+from hotline.staff.pages import queries
 from hotline.staff.pages.blueprint import bp
 from hotline.staff.pages.ui import complainant
 from hotline.tickets import publication
 from hotline.tickets import service as tickets
-from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
 from hotline.tickets.transitions import offered
-from hotline.units.models import Unit
+from hotline.units import service as units
 
 
 @bp.route("/")
@@ -48,59 +44,27 @@ def lookup() -> Response:
     return redirect(url_for("pages.ticket", number=number))
 
 
-def timeline(ticket: Ticket) -> list:
-    """Every event with the acting user's name in one query."""
-    who = aliased(User)
-    unit = aliased(Unit)
-    return list(
-        db.session.execute(
-            select(TicketEvent, who.username, who.display_name, unit.name, unit.name_en)
-            .outerjoin(who, who.id == TicketEvent.actor_id)
-            .outerjoin(unit, unit.id == TicketEvent.unit_id)
-            .where(TicketEvent.ticket_id == ticket.id)
-            .order_by(TicketEvent.at, TicketEvent.id)
-        ).all()
-    )
-
-
 @bp.route("/tickets/<number>")
 @login_required
 def ticket(number: str) -> str:
     actor = current_actor()
     try:
-        item = tickets.get_by_number(number, actor=actor)
+        shown = queries.ticket_page(number, actor=actor)
     except NotFound:
         abort(404)
-    pending = {
-        r.type: r
-        for r in db.session.scalars(
-            select(TicketRequest).where(
-                TicketRequest.ticket_id == item.id, TicketRequest.status == "pending"
-            )
-        )
-    }
-    escalations = list(
-        db.session.scalars(
-            select(Escalation).where(Escalation.ticket_id == item.id).order_by(Escalation.id)
-        )
-    )
+    item = shown.ticket
     person = complainant(item, actor)
-    units = []
-    actions = offered(item, actor, pending)
-    if actions & {"dispatch", "return"}:
-        units = list(
-            db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code))
-        )
+    actions = offered(item, actor, shown.pending)
     html = render_template(
         "tickets/show.html",
         ticket=item,
         person=person,
-        events=timeline(item),
-        escalations=escalations,
-        pending=pending,
+        events=shown.events,
+        escalations=shown.escalations,
+        pending=shown.pending,
         actions=actions,
-        units=units,
-        merged_into=db.session.get(Ticket, item.merged_into_id) if item.merged_into_id else None,
+        units=units.active_units() if actions & {"dispatch", "return"} else [],
+        merged_into=shown.merged_into,
         public_proposal=item.public_text or publication.proposed_text(item),
     )
     if person["full"] and item.complainant_phone:

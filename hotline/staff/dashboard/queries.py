@@ -1,4 +1,4 @@
-"""The inspector's lists as queries, shared by the pages and the CSV/XLSX exports."""
+"""What the dashboard reads: the inspector's lists as queries, shared by pages and exports."""
 
 from __future__ import annotations
 
@@ -69,6 +69,18 @@ def credit_query(unit_id: int) -> Select:
         select(CreditRecord)
         .where(CreditRecord.unit_id == unit_id)
         .order_by(CreditRecord.at.desc(), CreditRecord.id.desc())
+    )
+
+
+def recent_interviews(unit_id: int, limit: int = 10) -> list[InterviewCase]:
+    """The unit's latest interview cases (约谈), newest first, beside its credit record."""
+    return list(
+        db.session.scalars(
+            select(InterviewCase)
+            .where(InterviewCase.unit_id == unit_id)
+            .order_by(InterviewCase.opened_at.desc())
+            .limit(limit)
+        )
     )
 
 

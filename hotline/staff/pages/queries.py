@@ -1,0 +1,30 @@
+"""What the shared ticket page reads: the ticket's own reads from the tickets domain, together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotline.core.actor import Actor
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Escalation, Ticket, TicketRequest
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    ticket: Ticket
+    pending: dict[str, TicketRequest]
+    escalations: list[Escalation]
+    events: list
+    merged_into: Ticket | None
+
+
+def ticket_page(number: str, *, actor: Actor) -> TicketPage:
+    """The ticket the actor may see (NotFound otherwise) with everything its page shows."""
+    ticket = tickets.get_by_number(number, actor=actor)
+    return TicketPage(
+        ticket=ticket,
+        pending=tickets.pending_requests(ticket),
+        escalations=tickets.escalations(ticket),
+        events=tickets.timeline(ticket),
+        merged_into=tickets.merged_into(ticket),
+    )
