@@ -71,6 +71,7 @@ SCRUBBED = (
 
 LOCKED = "database is locked"
 ROUTING_FAILED = ("routing failed", "could not route")
+_LOG_RECORD = re.compile(r"^\S.*\b(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b")
 _ERROR_LINE = re.compile(r"\bERROR\b|\"level\": \"ERROR\"")
 
 
@@ -87,18 +88,18 @@ def count_log(text: str) -> dict[str, int]:
     }
 
 
-def first_failure(text: str, context: int = 6) -> list[str]:
-    """The first routing-failure line and the end of its traceback (what an operator sees)."""
+def first_failure(text: str, context: int = 8) -> list[str]:
+    """The first routing-failure line and the end of its traceback (what an operator sees):
+    the lines up to the next log record, the last `context` of them."""
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if any(m in line for m in ROUTING_FAILED):
-            tail = []
-            for follow in lines[i + 1 :]:
-                if follow and not follow.startswith((" ", "Traceback", "\t")) and tail:
-                    tail.append(follow)
+            tail: list[str] = []
+            for follow in lines[i + 1 : i + 400]:
+                if _LOG_RECORD.search(follow):
                     break
                 tail.append(follow)
-            return [line, *tail[-context:]]
+            return [line, *[x for x in tail if x.strip()][-context:]]
     return []
 
 
