@@ -222,6 +222,41 @@ def _stop(proc: subprocess.Popen, tree: Path) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def role(cmdline: str) -> str:
+    """Which of `make run`'s processes a command line is."""
+    for marker, name in (
+        ("gunicorn", "web"),
+        ("flask worker", "worker"),
+        ("flask scheduler", "scheduler"),
+        ("redis-server", "redis"),
+        ("workers.supervise", "supervisor"),
+    ):
+        if marker in cmdline:
+            return name
+    return "other"
+
+
+def cpu_seconds(tree: Path) -> dict[str, float]:
+    """CPU seconds used so far by the processes serving `tree`, by role (reaped children, such
+    as RQ's work horses, count toward their parent)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for proc_dir in Path("/proc").iterdir():
+        if not proc_dir.name.isdigit():
+            continue
+        try:
+            if not Path(os.readlink(proc_dir / "cwd")).is_relative_to(tree):
+                continue
+            cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue
+        name = role(cmdline)
+        # utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the command name
+        used[name] = used.get(name, 0.0) + sum(int(x) for x in fields[11:15]) / tick
+    return used
+
+
 def _redis_servers_in(tree: Path) -> list[int]:
     found = []
     for proc_dir in Path("/proc").iterdir():
@@ -284,6 +319,7 @@ def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[s
         if status != 201:
             raise RuntimeError(f"{label}: a first POST /tickets answered {status}: {answer}")
         before = sum(statuses(tree).values())
+        cpu_before, load_before = cpu_seconds(tree), os.getloadavg()[0]
         peak = load.wrk(
             f"{base}/tickets",
             headers={"Content-Type": "application/json", **headers},
@@ -292,12 +328,18 @@ def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[s
             connections=connections,
         )
         load_end = time.monotonic()
+        cpu_after, load_after = cpu_seconds(tree), os.getloadavg()[0]
         at_end = statuses(tree)
         routed_after, final = _wait_routed(tree, load_end)
         result.update(
             setup_seconds=round(setup_seconds, 1),
             journal_mode=journal_mode(tree),
             load=peak.as_dict(),
+            # the machine is shared: what the load average was, and what CPU Hotline got
+            loadavg_1m=[round(load_before, 2), round(load_after, 2)],
+            cpu_seconds_during_load={
+                k: round(cpu_after[k] - cpu_before.get(k, 0.0), 2) for k in sorted(cpu_after)
+            },
             tickets_created=sum(final.values()) - before,
             new_at_load_end=at_end.get("new", 0),
             seconds_to_route_all=None if routed_after is None else round(routed_after, 1),

