@@ -85,6 +85,7 @@ class LoadResult:
     p99_ms: float
     errors: int
     target_rps: float | None = None
+    max_ms: float | None = None  # wrk only: the slowest request
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -168,6 +169,7 @@ def wrk(
         data["p50_us"] / 1000,
         data["p99_us"] / 1000,
         errors,
+        max_ms=data["max_us"] / 1000,
     )
 
 

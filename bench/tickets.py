@@ -88,15 +88,15 @@ def generate(
     sql = f"""
         INSERT INTO tickets (
             id, number, channel, kind, category_id, priority, status, complainant_phone,
-            disclose_identity, confidential, description, locale, unit_id, overdue,
-            reopen_count, version, created_at, updated_at, dispatched_at, accepted_at,
+            disclose_identity, confidential, publish_consent, description, locale, unit_id,
+            overdue, reopen_count, version, created_at, updated_at, dispatched_at, accepted_at,
             replied_at, closed_at, rating, accept_due_at, resolve_due_at, window_started_at,
             sla_check_at
         )
         SELECT
             g, {number}, 'phone', 'complaint',
             {_case("g", categories)}, 'normal', {st},
-            {phone}, false, false,
+            {phone}, false, false, false,
             'bench ticket ' || g, 'zh_CN', {_case("g", units)}, false, 0, 1,
             {at.format(f"({start}) - 600")}, {at.format(start)}, {at.format(start)},
             CASE WHEN {st} IN ('accepted', 'closed') THEN {at.format(f"({start}) + 3600")} END,
