@@ -59,14 +59,20 @@ def worktree(rev: str, repo: Path = ROOT) -> Iterator[tuple[Path, str]]:
 
 
 def same_migrations(commit: str, repo: Path = ROOT) -> bool:
-    """True when `commit`'s migrations/ is the current tree's (so both serve one database)."""
+    """True when `commit`'s code can serve the current tree's database: its migrations are the
+    current tree's, or the current tree only added migrations since (new tables, new columns
+    with server defaults, which the older code never names). A changed or removed migration
+    means another schema: refused."""
     proc = subprocess.run(
-        ["git", "-C", str(repo), "diff", "--quiet", commit, "--", "migrations"],
+        ["git", "-C", str(repo), "diff", "--name-status", commit, "--", "migrations"],
         capture_output=True,
+        text=True,
         timeout=60,
         check=False,
     )
-    return proc.returncode == 0
+    if proc.returncode != 0:
+        return False
+    return all(line.startswith("A\t") for line in proc.stdout.splitlines() if line.strip())
 
 
 def pair(current: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +92,7 @@ def run(stack: Stack, *, rev: str, seconds: int, connections: int) -> dict[str, 
     dirty = bool(_git(ROOT, "status", "--porcelain", "--untracked-files=no").strip())
     with worktree(rev) as (tree, commit):
         if not same_migrations(commit):
-            raise RuntimeError(f"{rev}'s migrations differ from the current tree's")
+            raise RuntimeError(f"{rev}'s migrations were changed since, not only added to")
         if not (tree / "bench" / "hotline_app.py").exists():
             raise RuntimeError(f"{rev} has no bench/hotline_app.py to serve")
         env_current = stack.env(PUBLIC_BASE_URL=intake.PUBLIC_BASE_URL, JOBS_ENABLED="1")

@@ -134,11 +134,17 @@ def test_compare_refuses_an_unknown_revision_before_making_anything(repo: Path) 
     assert len(_git(repo, "worktree", "list").splitlines()) == 1
 
 
-def test_compare_serves_one_database_only_when_the_migrations_are_the_same(repo: Path) -> None:
+def test_compare_serves_one_database_only_when_migrations_were_only_added(repo: Path) -> None:
     first = _git(repo, "rev-parse", "HEAD~1").strip()
     assert compare.same_migrations(first, repo)
     (repo / "migrations" / "0002.py").write_text("schema = 2\n")
     _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "a new migration")
+    assert compare.same_migrations(first, repo)  # an added migration: the old code still runs
+    changed = next(p for p in (repo / "migrations").iterdir() if p.name != "0002.py")
+    changed.write_text(changed.read_text() + "\n# changed\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "an old migration changed")
     assert not compare.same_migrations(first, repo)
 
 
