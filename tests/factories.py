@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -10,10 +10,11 @@ from factory.alchemy import SQLAlchemyModelFactory
 from hotline.auth.models import User
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.actor import Actor
+from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Escalation, Ticket
 from hotline.units.models import Unit
 
 PASSWORD = "correct horse battery"
@@ -123,3 +124,18 @@ def ticket_in(status: str, *, unit: Unit, now: datetime | None = None, **fields:
         tx.rate(ticket, actor=Actor.complainant(), rating=5, now=now)
         return ticket
     raise ValueError(status)
+
+
+def escalated(ticket: Ticket, level: str = "overdue") -> Escalation:
+    """An escalation row of `level` for `ticket`'s unit, against a deadline an hour ago."""
+    now = utcnow()
+    row = Escalation(
+        ticket_id=ticket.id,
+        unit_id=ticket.unit_id,
+        level=level,
+        deadline=now - timedelta(hours=1),
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row

@@ -7,26 +7,10 @@ import re
 import pytest
 
 from tests.factories import CategoryFactory, UnitFactory
+from tests.support.api import DESIGN_ACTIONS
 
 # Wake-ups after commit are recorded, not enqueued (as in tests/tickets/api/).
 pytestmark = pytest.mark.usefixtures("woken_jobs")
-
-
-TICKET_ACTIONS = [
-    "accept",
-    "dispatch",
-    "return",
-    "return/approve",
-    "return/deny",
-    "extension",
-    "extension/approve",
-    "extension/deny",
-    "reply",
-    "callback",
-    "reopen",
-    "merge",
-    "reject",
-]
 
 
 @pytest.fixture
@@ -49,7 +33,7 @@ def test_openapi_lists_every_path_of_this_api(spec):
         "/api/v1/categories",
     ):
         assert "get" in paths[path], path
-    for action in TICKET_ACTIONS:
+    for action in DESIGN_ACTIONS:
         assert "post" in paths[f"/api/v1/tickets/{{number}}/{action}"], action
 
 

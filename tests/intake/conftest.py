@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.intake.helpers import Twilio
+from tests.support.api import recording_wake_ups
 
 
 @pytest.fixture
@@ -19,14 +20,7 @@ def twilio(client: FlaskClient) -> Twilio:
 @pytest.fixture(autouse=True)
 def woken(app: Flask) -> Iterator[list[str]]:
     """Jobs woken after commit, recorded instead of enqueued so tests can see them."""
-    app.config["JOBS_ENABLED"] = False
-    recorded = app.extensions.setdefault("hotline_woken", [])
-    recorded.clear()
-    try:
-        yield recorded
-    finally:
-        app.config["JOBS_ENABLED"] = True
-        recorded.clear()
+    yield from recording_wake_ups(app)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 
@@ -12,8 +11,14 @@ from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.tickets import transitions as tx
-from hotline.tickets.models import Escalation
-from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory, ticket_in, unit_actor
+from tests.factories import (
+    CategoryFactory,
+    RoutingRuleFactory,
+    UnitFactory,
+    escalated,
+    ticket_in,
+    unit_actor,
+)
 
 
 def _triage(staff) -> None:
@@ -48,17 +53,7 @@ def _accepted(staff) -> None:
 
 
 def _escalation(staff) -> None:
-    ticket = ticket_in("accepted", unit=staff.unit)
-    now = utcnow()
-    db.session.add(
-        Escalation(
-            ticket_id=ticket.id,
-            unit_id=staff.unit.id,
-            level="overdue",
-            deadline=now - timedelta(hours=1),
-            created_at=now,
-        )
-    )
+    escalated(ticket_in("accepted", unit=staff.unit))
 
 
 def _interview(staff) -> None:

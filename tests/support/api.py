@@ -21,10 +21,26 @@ from hotline.auth.tokens import issue_token
 from hotline.core.extensions import db
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
+# DESIGN §5: the ticket action endpoints outside clients rely on.
+DESIGN_ACTIONS = (
+    "accept",
+    "dispatch",
+    "return",
+    "return/approve",
+    "return/deny",
+    "extension",
+    "extension/approve",
+    "extension/deny",
+    "reply",
+    "callback",
+    "reopen",
+    "merge",
+    "reject",
+)
 
-@pytest.fixture
-def woken_jobs(app: Flask) -> Iterator[list[str]]:
-    """Wake-ups after commit are recorded instead of going to Redis (routing is not under test)."""
+
+def recording_wake_ups(app: Flask) -> Iterator[list[str]]:
+    """Record wake-ups after commit instead of sending them to Redis, for one test."""
     app.config["JOBS_ENABLED"] = False
     woken = app.extensions.setdefault("hotline_woken", [])
     woken.clear()
@@ -33,6 +49,12 @@ def woken_jobs(app: Flask) -> Iterator[list[str]]:
     finally:
         app.config["JOBS_ENABLED"] = True
         woken.clear()
+
+
+@pytest.fixture
+def woken_jobs(app: Flask) -> Iterator[list[str]]:
+    """Wake-ups after commit are recorded instead of going to Redis (routing is not under test)."""
+    yield from recording_wake_ups(app)
 
 
 @dataclass

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import func, select
 
 from hotline.audit.models import AuditEntry
-from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.tickets import transitions as tx
-from hotline.tickets.models import Escalation
-from tests.factories import ticket_in, unit_actor
+from tests.factories import escalated, ticket_in, unit_actor
 
 
 def _audits() -> int:
@@ -37,18 +33,7 @@ def test_timeline_shows_who_when_what_and_why_in_local_time(login, staff, clock)
 
 
 def test_escalations_appear_on_the_ticket_page(login, staff, clock) -> None:
-    ticket = ticket_in("accepted", unit=staff.unit)
-    now = utcnow()
-    db.session.add(
-        Escalation(
-            ticket_id=ticket.id,
-            unit_id=staff.unit.id,
-            level="overdue",
-            deadline=now - timedelta(hours=1),
-            created_at=now,
-        )
-    )
-    db.session.flush()
+    escalated(ticket := ticket_in("accepted", unit=staff.unit))
     body = login(staff.inspector).get(f"/tickets/{ticket.number}").get_data(as_text=True)
     assert "lvl-overdue" in body
 
