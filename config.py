@@ -80,6 +80,8 @@ def _tz(name: str, default: str) -> str:
     return value
 
 
+# Debian's fonts-wqy-microhei (scripts/install-fonts.sh installs it).
+DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 # DESIGN §7: the composite score's weights (response / resolution / satisfaction).
 DEFAULT_FIGURES_WEIGHTS = {"response": 30.0, "resolution": 35.0, "satisfaction": 35.0}
 
@@ -156,6 +158,10 @@ class Config:
     EXPORT_INLINE_MAX_ROWS: int = 2000
     EXPORT_FOLDER: str = ""
     UPLOAD_FOLDER: str = ""
+    # The CJK font the printed documents (交办单, 督办函) embed, a subset per PDF: a TrueType
+    # file or collection (.ttf/.ttc). scripts/install-fonts.sh puts the default there; without
+    # it the PDF endpoints answer 503 rather than print boxes.
+    PDF_FONT_PATH: str = DEFAULT_PDF_FONT
     # Tests and `--now` CLI options inject "now" here (hotline/core/clock.py); never from env.
     CLOCK: Callable[[], datetime] | None = None
 
@@ -237,6 +243,7 @@ def load() -> Config:
         EXPORT_INLINE_MAX_ROWS=_int("EXPORT_INLINE_MAX_ROWS", 2000, low=0),
         EXPORT_FOLDER=os.environ.get("EXPORT_FOLDER", ""),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", ""),
+        PDF_FONT_PATH=os.environ.get("PDF_FONT_PATH") or DEFAULT_PDF_FONT,
     )
     if cfg.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10, "max_overflow": 10}
