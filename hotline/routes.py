@@ -20,6 +20,7 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.views import bp as dashboard
+from hotline.staff.documents.views import bp as documents
 from hotline.staff.signin import bp as signin
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
@@ -48,6 +49,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     workbench,
     dashboard,
     admin,
+    documents,
 )
 
 
