@@ -31,7 +31,7 @@ INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
 # Path parameters naming one unit-owned object.
-OBJECT_PARAMS = ("number", "case_id", "code")
+OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id")
 
 # First match wins. Paths are OpenAPI style ({param}) for the API, Flask style (<param>) else.
 RULES: list[tuple[str, str, object, bool]] = [
@@ -68,6 +68,8 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/tickets/<number>/reject$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/(dispatch|callback|reopen|merge)$", HOTLINE, True),
     ("GET", r"^/tickets/<number>/files/<name>$", ANY_STAFF, True),
+    ("GET", r"^/tickets/<number>/print\.pdf$", ANY_STAFF, True),
+    ("GET", r"^/escalations/<escalation_id>/letter\.pdf$", ANY_STAFF, True),
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),

@@ -29,7 +29,8 @@ def page_urls(app: Flask, values: dict[str, str]) -> Iterator[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.rule.startswith(SKIP):
             continue
-        if "export" in rule.rule or "/files/" in rule.rule:  # downloads, not pages
+        # Downloads (exports, attachments, printed documents), not pages.
+        if "export" in rule.rule or "/files/" in rule.rule or rule.rule.endswith(".pdf"):
             continue
 
         def fill(match: re.Match) -> str:
