@@ -9,6 +9,7 @@ import secrets
 import unicodedata
 from collections.abc import Container, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -39,6 +40,12 @@ def wrap_mode(text: str) -> WrapMode:
 
 class FontUnavailable(ServiceUnavailable):
     """The configured font cannot print Chinese: the document is refused (503), not boxed."""
+
+
+def _font_unavailable() -> FontUnavailable:
+    return FontUnavailable(
+        _("打印字体未安装，暂时无法生成 PDF。请联系系统管理员（PDF_FONT_PATH）。")
+    )
 
 
 def printable(text: str | None, glyphs: Container[int]) -> str:
@@ -90,17 +97,17 @@ class Paper(FPDF):
         self.add_page()
 
     def _load_font(self, path: str) -> None:
+        if not Path(path).is_file():
+            log.error("PDF font %s is not installed (scripts/install-fonts.sh)", path)
+            raise _font_unavailable()
         try:
             self.add_font(FONT, fname=path)
-            usable = ord(PROBE) in self.fonts[FONT.lower()].cmap
-        except Exception:  # missing file, not a font, unreadable: fontTools raises several
-            log.exception("PDF font %s could not be loaded", path)
-            usable = False
-        if not usable:
-            log.error("PDF font %s is missing or has no Chinese glyphs (PDF_FONT_PATH)", path)
-            raise FontUnavailable(
-                _("打印字体未安装，暂时无法生成 PDF。请联系系统管理员（PDF_FONT_PATH）。")
-            )
+        except Exception:  # not a font, or unreadable: fontTools raises several types
+            log.exception("PDF font %s could not be loaded (PDF_FONT_PATH)", path)
+            raise _font_unavailable() from None
+        if ord(PROBE) not in self.fonts[FONT.lower()].cmap:
+            log.error("PDF font %s has no Chinese glyphs (PDF_FONT_PATH)", path)
+            raise _font_unavailable()
 
     def clean(self, text: str | None) -> str:
         """`text` reduced to what the document's font can print."""
