@@ -90,8 +90,8 @@ def schedule(
 ) -> InterviewCase:
     """An inspector sets (or moves) the time and place of a proposed or scheduled interview."""
     now = now or utcnow()
+    case = get(case_id=case_id, actor=actor)  # another unit's staff: 404, as for any case
     _require_runner(actor, "schedule")
-    case = get(case_id=case_id, actor=actor)
     _require_status(case, "schedule", (S.proposed, S.scheduled))
     if at.tzinfo is None:
         raise ValidationFailed("at needs a time zone offset", fields={"at": ["timezone-aware"]})
@@ -156,8 +156,8 @@ def hold(
     the head wrote it) is kept as noted at the hearing, with its due, until the head's own.
     """
     now = now or utcnow()
-    _require_runner(actor, "hold")
     case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "hold")
     _require_status(case, "hold", (S.scheduled,))
     if case.scheduled_for is not None and now < case.scheduled_for:
         raise Conflict(
@@ -286,8 +286,8 @@ def reject(
     """An inspector sends weak evidence back: the case returns to held, the evidence to the
     credit record (the history), and the head submits again before the commitment's due."""
     now = now or utcnow()
-    _require_runner(actor, "reject evidence of")
     case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "reject evidence of")
     _require_status(case, "reject evidence of", (S.rectified,))
     if case.closed_at is not None:
         raise Conflict(f"case {case.id} is closed", current_status=case.status)
@@ -318,8 +318,8 @@ def reject(
 def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> InterviewCase:
     """An inspector closes a rectified (or given-up overdue) case."""
     now = now or utcnow()
-    _require_runner(actor, "close")
     case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "close")
     _require_status(case, "close", (S.rectified, S.rectification_overdue))
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)
