@@ -14,6 +14,7 @@ from hotline.auth.tokens import issue_token
 from hotline.calls.models import CallbackTask
 from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
+from hotline.tickets.models import Escalation
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
 ROLES = ("operator", "supervisor", "unit_agent", "unit_head", "inspector", "admin")
@@ -46,6 +47,7 @@ class World:
     second_number: str
     case_id: int
     task_id: int
+    escalation_id: int
     user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -58,6 +60,7 @@ class World:
             "number": self.number,
             "code": self.own_code,
             "case_id": str(self.case_id),
+            "escalation_id": str(self.escalation_id),
             "user_id": str(self.user_ids[("operator", "own")]),
             "key_id": "1",
             "task_id": str(self.task_id),
@@ -117,7 +120,10 @@ def build(app: Flask) -> World:
         unit_id=own.id, status="proposed", trigger="ticket_overdue", reason="超期", opened_at=NOW
     )
     task = CallbackTask(phone="+8613812345678", status="open", created_at=NOW)
-    db.session.add_all([case, task])
+    supervision = Escalation(
+        ticket_id=ticket.id, unit_id=own.id, level="supervision", deadline=NOW, created_at=NOW
+    )
+    db.session.add_all([case, task, supervision])
     db.session.flush()
     return World(
         app,
@@ -127,6 +133,7 @@ def build(app: Flask) -> World:
         second.number,
         case.id,
         task.id,
+        supervision.id,
         {k: u.id for k, u in users.items()},
         {k: issue_token(u) for k, u in users.items()},
     )
@@ -160,6 +167,8 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "schedule": {"at": later, "place": "会议室"},
         "hold": {"minutes": "纪要", "commitment": "整改", "commitment_due": later},
         "rectify": {"evidence": "已整改"},
+        "commit": {"commitment": "整改", "commitment_due": later},
+        "respond": {"text": "已说明原因", "plan_due": later[:10]},
         "close": {},
     }
     return bodies.get(tail, {})
