@@ -10,7 +10,6 @@ ticket's timeline and in the unit's credit record (信用档案).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, select
@@ -226,17 +225,3 @@ def for_escalations(escalation_ids: list[int]) -> dict[int, EscalationAnswer]:
         select(EscalationAnswer).where(EscalationAnswer.escalation_id.in_(escalation_ids))
     )
     return {row.escalation_id: row for row in rows}
-
-
-def dump(answer: EscalationAnswer | None) -> dict[str, Any] | None:
-    """An answer as the API and the pages show it (None for a level that needs none)."""
-    if answer is None:
-        return None
-    return {
-        "state": answer.state,
-        "due_at": answer.due_at,
-        "text": answer.text,
-        "plan_due": answer.plan_due,
-        "answered_at": answer.answered_at,
-        "missed_at": answer.missed_at,
-    }
