@@ -403,3 +403,10 @@ def test_unit_head_writes_the_commitment_then_the_evidence(login, staff, clock):
     assert 'name="evidence"' in page
     client.post(f"/workbench/interviews/{case_id}/rectify", data={"evidence": "整改报告"})
     assert db.session.get(InterviewCase, case_id).status == "rectified"
+
+
+def test_the_answer_form_reads_in_english_too(login, staff, clock):
+    _supervised(staff, clock)
+    page = login(staff.head).get("/workbench/escalations?lang=en").get_data(as_text=True)
+    assert "Answer the supervision notice" in page
+    assert "Awaiting answer" in page
