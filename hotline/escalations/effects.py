@@ -41,6 +41,14 @@ class Writes:
     outbox: list[dict[str, Any]] = field(default_factory=list)
     credits: list[dict[str, Any]] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
+    # Every 督办 of a batch is reached at the batch's `now`: one due for all their answers.
+    answer_due: dict[datetime, datetime] = field(default_factory=dict)
+
+    def answer_due_after(self, reached_at: datetime) -> datetime:
+        """When the answers to the 督办 reached at `reached_at` are due (computed once)."""
+        if reached_at not in self.answer_due:
+            self.answer_due[reached_at] = answers.due_after(reached_at)
+        return self.answer_due[reached_at]
 
     def sms(self, *, to: str | None, **kwargs: Any) -> None:
         """Queue an SMS (none without a number); the outbox job wakes after commit."""
@@ -137,12 +145,13 @@ def apply(
             number=row.number,
             days=days,
         )
+        # notice: the unit head (in-app: the 督办, its written answer due at answer_due_after(now))
         writes.answers.append(
             answers.awaited_row(
                 escalation_id=esc_id,
                 unit_id=unit.id,
                 ticket_id=row.id,
-                due_at=answers.due_after(now),
+                due_at=writes.answer_due_after(now),
             )
         )
     else:
