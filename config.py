@@ -144,6 +144,8 @@ class Config:
     SLA_WARNING_FRACTION: float = 0.8
     SLA_SUPERVISION_WD: int = 2
     SLA_INTERVIEW_WD: int = 5
+    # The unit head's written answer to a 督办 is due this many working days after it.
+    SLA_SUPERVISION_ANSWER_WD: int = 2
     # Unit-level interview rules (DESIGN §4): N supervisions within D days; the last place of a
     # ranking of at least this many units; an on-time rate under the minimum over at least
     # this many tickets due.
@@ -235,6 +237,7 @@ def load() -> Config:
         SLA_WARNING_FRACTION=_float("SLA_WARNING_FRACTION", 0.8, low=0.0, high=1.0),
         SLA_SUPERVISION_WD=_int("SLA_SUPERVISION_WD", 2, low=0),
         SLA_INTERVIEW_WD=_int("SLA_INTERVIEW_WD", 5, low=0),
+        SLA_SUPERVISION_ANSWER_WD=_int("SLA_SUPERVISION_ANSWER_WD", 2, low=0),
         INTERVIEW_SUPERVISION_COUNT=_int("INTERVIEW_SUPERVISION_COUNT", 3, low=1),
         INTERVIEW_SUPERVISION_DAYS=_int("INTERVIEW_SUPERVISION_DAYS", 30, low=1),
         INTERVIEW_RANKING_MIN_UNITS=_int("INTERVIEW_RANKING_MIN_UNITS", 3, low=1),

@@ -5,7 +5,12 @@ from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
-from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.escalations.models import (
+    CreditRecord,
+    EscalationAnswer,
+    InterviewCase,
+    InterviewReason,
+)
 from hotline.metrics.models import RollupCursor, UnitDayFigures
 from hotline.notify.models import OutboxMessage, SmsOptOut
 from hotline.sla.models import CalendarDay, SlaPolicy
@@ -20,8 +25,10 @@ __all__ = [
     "Category",
     "CreditRecord",
     "Escalation",
+    "EscalationAnswer",
     "IdempotencyKey",
     "InterviewCase",
+    "InterviewReason",
     "OutboxMessage",
     "RollupCursor",
     "RoutingRule",

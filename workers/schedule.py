@@ -23,6 +23,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("outbox-retry", "hotline.notify.jobs.retry_due", 30, "notify"),
     # The escalation ladder (DESIGN §4), one sweep as of now.
     Periodic("sla-sweep", "hotline.escalations.jobs.sweep", 60, "sla"),
+    # 督办 answers past their due and still missing are recorded (DESIGN §11).
+    Periodic("supervision-answers", "hotline.escalations.jobs.record_missing_answers", 60, "sla"),
     # Incremental roll-up of the figures from the event log.
     Periodic("figures-rollup", "hotline.oversight.jobs.rollup_figures", 300, "default"),
     # Stored Idempotency-Key answers are kept a day.

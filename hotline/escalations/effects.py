@@ -11,8 +11,8 @@ from hotline.core.actor import Actor
 from hotline.core.clock import format_local, local_tz
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
-from hotline.escalations import interviews, record
-from hotline.escalations.models import CreditRecord
+from hotline.escalations import answers, record, triggers
+from hotline.escalations.models import CreditRecord, EscalationAnswer
 from hotline.notify.models import OutboxMessage
 from hotline.notify.service import inapp_row, sms_row
 from hotline.sla.deadlines import working_days_overdue
@@ -28,7 +28,8 @@ LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办"
 
 @dataclass
 class Writes:
-    """The rows a batch's levels add: events, outbox messages, credit-record entries.
+    """The rows a batch's levels add: events, outbox messages, credit-record entries, awaited
+    督办 answers.
 
     Plain dicts written with one INSERT per table (bulk.insert_rows): ORM objects for tens of
     thousands of append-only rows nobody reads back in this transaction cost more than the
@@ -39,6 +40,15 @@ class Writes:
     events: list[dict[str, Any]] = field(default_factory=list)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     credits: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    # Every 督办 of a batch is reached at the batch's `now`: one due for all their answers.
+    answer_due: dict[datetime, datetime] = field(default_factory=dict)
+
+    def answer_due_after(self, reached_at: datetime) -> datetime:
+        """When the answers to the 督办 reached at `reached_at` are due (computed once)."""
+        if reached_at not in self.answer_due:
+            self.answer_due[reached_at] = answers.due_after(reached_at)
+        return self.answer_due[reached_at]
 
     def sms(self, *, to: str | None, **kwargs: Any) -> None:
         """Queue an SMS (none without a number); the outbox job wakes after commit."""
@@ -53,6 +63,7 @@ class Writes:
             (TicketEvent.__table__, self.events),
             (OutboxMessage.__table__, self.outbox),
             (CreditRecord.__table__, self.credits),
+            (EscalationAnswer.__table__, self.answers),
         ):
             bulk.insert_rows(table, rows)
             rows.clear()
@@ -134,12 +145,21 @@ def apply(
             number=row.number,
             days=days,
         )
+        # notice: the unit head (in-app: the 督办, its written answer due at answer_due_after(now))
+        writes.answers.append(
+            answers.awaited_row(
+                escalation_id=esc_id,
+                unit_id=unit.id,
+                ticket_id=row.id,
+                due_at=writes.answer_due_after(now),
+            )
+        )
     else:
         # The case lookup must see cases opened earlier in this batch, and the case's credit
         # entry must land before this level's: write what piled up, then flush the ORM side.
         writes.write()
         db.session.flush()
-        interviews.open_for_ticket(
+        triggers.open_for_ticket(
             unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
         )
         db.session.flush()

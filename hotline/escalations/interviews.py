@@ -1,153 +1,27 @@
-"""Interview (约谈) cases: opened by the ladder or a unit rule, then scheduled, held, rectified."""
+"""Interview (约谈) cases once opened (triggers.py): scheduled, held, committed, rectified."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from hotline.core.actor import Actor, Role
-from hotline.core.clock import format_local, utcnow
-from hotline.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
+from hotline.core.clock import format_local, iso_local, utcnow
+from hotline.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.escalations import record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
+from hotline.escalations.triggers import TRIGGER_NAMES, open_by_rule
 from hotline.notify.service import queue_sms
 from hotline.tickets.models import Ticket
-from hotline.units.models import Unit
 
 S = InterviewStatus
 READ_ALL_ROLES = frozenset({Role.inspector, Role.admin, Role.supervisor, Role.operator})
 # DESIGN §1: the oversight office runs interviews; admins own the system, not its verdicts.
 RUN_ROLES = frozenset({Role.inspector})
 MAX_TEXT = 10_000
-
-TRIGGER_NAMES = {
-    "ticket_overdue": "工单超期办理",
-    "supervision_count": "30日内多次被督办",
-    "ranking_last": "考核排名末位",
-    "on_time_rate": "按时办结率低于标准",
-    "commitment_overdue": "整改承诺逾期未兑现",
-}
-
-
-def _notify_head(unit: Unit, case: InterviewCase, reason: str, now: datetime) -> None:
-    queue_sms(
-        to=unit.head_phone,
-        template="interview",
-        unit_id=unit.id,
-        dedupe_key=f"interview:{case.id}:opened",
-        now=now,
-        unit=unit.name,
-        reason=reason,
-    )
-
-
-def _lock_unit(unit_id: int) -> Unit:
-    # Serializes concurrent sweeps that would each open a proposed case for the same unit.
-    unit = db.session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update(key_share=True))
-    if unit is None:
-        raise NotFound(f"no unit {unit_id}")
-    return unit
-
-
-def open_for_ticket(
-    *, unit_id: int, ticket_id: int, number: str, escalation_id: int | None, now: datetime
-) -> InterviewCase:
-    """The ladder's interview level: add the ticket to the unit's proposed case, or open one.
-
-    The caller (the sweep) sends the head's SMS, one per escalation.
-    """
-    _lock_unit(unit_id)
-    case = db.session.scalar(
-        select(InterviewCase)
-        .where(
-            InterviewCase.unit_id == unit_id,
-            InterviewCase.status == S.proposed,
-            InterviewCase.trigger == "ticket_overdue",
-        )
-        .order_by(InterviewCase.id)
-        .limit(1)
-    )
-    reason = f"工单{number}超期未办结"
-    if case is None:
-        case = InterviewCase(
-            unit_id=unit_id,
-            status=S.proposed,
-            trigger="ticket_overdue",
-            reason=reason,
-            opened_at=now,
-        )
-        db.session.add(case)
-        db.session.flush()
-        record.add(
-            unit_id=unit_id,
-            type_="interview_opened",
-            summary=f"因{reason}启动约谈（案件{case.id}）",
-            now=now,
-            ticket_id=ticket_id,
-            interview_id=case.id,
-            escalation_id=escalation_id,
-            data={"trigger": "ticket_overdue"},
-        )
-    else:
-        record.add(
-            unit_id=unit_id,
-            type_="interview_ticket_added",
-            summary=f"{reason}，并入约谈案件{case.id}",
-            now=now,
-            ticket_id=ticket_id,
-            interview_id=case.id,
-            escalation_id=escalation_id,
-        )
-    db.session.execute(insert(interview_tickets).values(interview_id=case.id, ticket_id=ticket_id))
-    return case
-
-
-def open_by_rule(
-    *,
-    unit_id: int,
-    trigger: str,
-    trigger_key: str,
-    reason: str,
-    now: datetime,
-    parent_id: int | None = None,
-    data: dict | None = None,
-) -> InterviewCase | None:
-    """A unit rule fired: open one case per trigger_key; None when that key already has one."""
-    exists = db.session.scalar(
-        select(InterviewCase.id).where(InterviewCase.trigger_key == trigger_key)
-    )
-    if exists is not None:
-        return None
-    unit = _lock_unit(unit_id)
-    # Savepoint: a concurrent run that inserted the same key first makes ours a no-op.
-    try:
-        with db.session.begin_nested():
-            case = InterviewCase(
-                unit_id=unit_id,
-                status=S.proposed,
-                trigger=trigger,
-                trigger_key=trigger_key,
-                reason=reason,
-                opened_at=now,
-                parent_id=parent_id,
-            )
-            db.session.add(case)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    record.add(
-        unit_id=unit_id,
-        type_="interview_opened",
-        summary=f"因{reason}启动约谈（案件{case.id}）",
-        now=now,
-        interview_id=case.id,
-        data={"trigger": trigger, "trigger_key": trigger_key} | (data or {}),
-    )
-    _notify_head(unit, case, reason, now)
-    return case
 
 
 def get(*, case_id: int, actor: Actor) -> InterviewCase:
@@ -216,8 +90,8 @@ def schedule(
 ) -> InterviewCase:
     """An inspector sets (or moves) the time and place of a proposed or scheduled interview."""
     now = now or utcnow()
+    case = get(case_id=case_id, actor=actor)  # another unit's staff: 404, as for any case
     _require_runner(actor, "schedule")
-    case = get(case_id=case_id, actor=actor)
     _require_status(case, "schedule", (S.proposed, S.scheduled))
     if at.tzinfo is None:
         raise ValidationFailed("at needs a time zone offset", fields={"at": ["timezone-aware"]})
@@ -250,54 +124,120 @@ def schedule(
     return case
 
 
+def _due(value: datetime, field: str, now: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValidationFailed(
+            f"{field} needs a time zone offset", fields={field: ["timezone-aware"]}
+        )
+    if not instant_in_range(value):
+        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
+    if value <= now:
+        raise ValidationFailed(f"{field} must be in the future", fields={field: ["in the past"]})
+    return value
+
+
+def _require_head(actor: Actor, case: InterviewCase, what: str) -> None:
+    if actor.role != Role.unit_head or actor.unit_id != case.unit_id:
+        raise Forbidden(f"only the head of the interviewed unit may {what}")
+
+
 def hold(
     *,
     case_id: int,
     actor: Actor,
     minutes: str,
-    commitment: str,
-    commitment_due: datetime,
+    commitment: str | None = None,
+    commitment_due: datetime | None = None,
     now: datetime | None = None,
 ) -> InterviewCase:
-    """The interview took place: minutes and the head's rectification commitment with its due."""
+    """The interview took place, not before its scheduled time: the inspector's minutes.
+
+    The head then writes the commitment (`commit`). A commitment passed here (the API before
+    the head wrote it) is kept as noted at the hearing, with its due, until the head's own.
+    """
     now = now or utcnow()
-    _require_runner(actor, "hold")
     case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "hold")
     _require_status(case, "hold", (S.scheduled,))
-    minutes, commitment = _text(minutes, "minutes"), _text(commitment, "commitment")
-    if commitment_due.tzinfo is None:
-        raise ValidationFailed(
-            "commitment_due needs a time zone offset", fields={"commitment_due": ["timezone-aware"]}
+    if case.scheduled_for is not None and now < case.scheduled_for:
+        raise Conflict(
+            f"the interview is scheduled for {format_local(case.scheduled_for)}: it can be "
+            "held from then on",
+            current_status=case.status,
+            at=iso_local(case.scheduled_for),
         )
-    if commitment_due <= now:
+    minutes = _text(minutes, "minutes")
+    if (commitment is None) != (commitment_due is None):
+        missing = "commitment_due" if commitment_due is None else "commitment"
         raise ValidationFailed(
-            "commitment_due must be in the future", fields={"commitment_due": ["in the past"]}
+            f"{missing} goes with the other: send both or neither", fields={missing: ["required"]}
         )
+    data: dict = {}
+    if commitment is not None and commitment_due is not None:
+        case.commitment = _text(commitment, "commitment")
+        case.commitment_due = _due(commitment_due, "commitment_due", now)
+        data = {"noted_commitment": case.commitment, "commitment_due": commitment_due.isoformat()}
     case.status = S.held
     case.held_at = now
     case.minutes = minutes
-    case.commitment = commitment
-    case.commitment_due = commitment_due
     if case.inspector_id is None:
         case.inspector_id = actor.user_id
     record.add(
         unit_id=case.unit_id,
         type_="interview_held",
-        summary=f"约谈案件{case.id}已约谈，整改承诺期限{format_local(commitment_due)}",
+        summary=f"约谈案件{case.id}已约谈，待单位负责人书面提交整改承诺",
         now=now,
         interview_id=case.id,
         actor_id=actor.user_id,
-        data={"commitment": commitment, "commitment_due": commitment_due.isoformat()},
+        data=data or None,
     )
-    queue_sms(
-        to=case.unit.head_phone,
-        template="interview_held",
+    if case.commitment_due is not None:
+        queue_sms(
+            to=case.unit.head_phone,
+            template="interview_held",
+            unit_id=case.unit_id,
+            dedupe_key=f"interview:{case.id}:held",
+            now=now,
+            unit=case.unit.name,
+            due=format_local(case.commitment_due),
+        )
+    # notice: the unit head (write the rectification commitment of case {case.id})
+    db.session.flush()
+    return case
+
+
+def commit(
+    *,
+    case_id: int,
+    actor: Actor,
+    commitment: str,
+    commitment_due: datetime,
+    now: datetime | None = None,
+) -> InterviewCase:
+    """The unit head writes the rectification commitment (整改承诺) and its due, once."""
+    now = now or utcnow()
+    case = get(case_id=case_id, actor=actor)
+    _require_head(actor, case, "write its rectification commitment")
+    _require_status(case, "commit", (S.held,))
+    if case.committed_at is not None:
+        raise Conflict(
+            f"the commitment of case {case.id} was written on {format_local(case.committed_at)}",
+            current_status=case.status,
+        )
+    case.commitment = _text(commitment, "commitment")
+    case.commitment_due = _due(commitment_due, "commitment_due", now)
+    case.committed_at = now
+    case.committed_by = actor.user_id
+    record.add(
         unit_id=case.unit_id,
-        dedupe_key=f"interview:{case.id}:held",
+        type_="commitment_submitted",
+        summary=f"约谈案件{case.id}单位负责人提交整改承诺，期限{format_local(case.commitment_due)}",
         now=now,
-        unit=case.unit.name,
-        due=format_local(commitment_due),
+        interview_id=case.id,
+        actor_id=actor.user_id,
+        data={"commitment": case.commitment, "commitment_due": commitment_due.isoformat()},
     )
+    # notice: the case's inspector (the head's commitment of case {case.id} is in)
     db.session.flush()
     return case
 
@@ -313,9 +253,13 @@ def rectify(
     """The unit head submits the rectification evidence (and may restate the commitment)."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)
-    if actor.role != Role.unit_head or actor.unit_id != case.unit_id:
-        raise Forbidden("only the head of the interviewed unit may submit rectification")
+    _require_head(actor, case, "submit rectification")
     _require_status(case, "rectify", (S.held,))
+    if case.committed_at is None:
+        raise Conflict(
+            f"write the rectification commitment first (POST /api/v1/interviews/{case.id}/commit)",
+            current_status=case.status,
+        )
     case.evidence = _text(evidence, "evidence")
     if commitment is not None:
         case.commitment = _text(commitment, "commitment")
@@ -331,6 +275,42 @@ def rectify(
         actor_id=actor.user_id,
         data={"on_time": on_time},
     )
+    # notice: the case's inspector (evidence of case {case.id} to review)
+    db.session.flush()
+    return case
+
+
+def reject(
+    *, case_id: int, actor: Actor, reason: str, now: datetime | None = None
+) -> InterviewCase:
+    """An inspector sends weak evidence back: the case returns to held, the evidence to the
+    credit record (the history), and the head submits again before the commitment's due."""
+    now = now or utcnow()
+    case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "reject evidence of")
+    _require_status(case, "reject evidence of", (S.rectified,))
+    if case.closed_at is not None:
+        raise Conflict(f"case {case.id} is closed", current_status=case.status)
+    reason = _text(reason, "reason")
+    record.add(
+        unit_id=case.unit_id,
+        type_="rectification_rejected",
+        summary=f"约谈案件{case.id}整改材料被退回：{reason}",
+        now=now,
+        interview_id=case.id,
+        actor_id=actor.user_id,
+        data={
+            "reason": reason,
+            "evidence": case.evidence,
+            "rectified_at": case.rectified_at.isoformat() if case.rectified_at else None,
+        },
+    )
+    case.status = S.held
+    case.evidence = None
+    case.rectified_at = None
+    case.rejected_at = now
+    case.rejection_reason = reason
+    # notice: the unit head (evidence of case {case.id} sent back: {reason})
     db.session.flush()
     return case
 
@@ -338,8 +318,8 @@ def rectify(
 def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> InterviewCase:
     """An inspector closes a rectified (or given-up overdue) case."""
     now = now or utcnow()
-    _require_runner(actor, "close")
     case = get(case_id=case_id, actor=actor)
+    _require_runner(actor, "close")
     _require_status(case, "close", (S.rectified, S.rectification_overdue))
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)

@@ -9,16 +9,20 @@ from hotline.core.actor import Actor, Role
 from hotline.core.bearer import BEARER, token_required
 from hotline.core.errors import Forbidden, NotFound
 from hotline.core.extensions import csrf, db
-from hotline.escalations import interviews, record
-from hotline.escalations.models import InterviewCase, InterviewStatus
+from hotline.escalations import answers, interviews, record, triggers
+from hotline.escalations.models import EscalationAnswer, InterviewCase, InterviewStatus
 from hotline.escalations.schemas import (
+    CommitBody,
     EscalationArgs,
     EscalationListSchema,
+    EscalationSchema,
     HoldBody,
     InterviewArgs,
     InterviewListSchema,
     InterviewSchema,
     RectifyBody,
+    RejectBody,
+    RespondBody,
     ScheduleBody,
     UnitRecordSchema,
 )
@@ -79,27 +83,45 @@ def list_escalations(args: dict, *, actor: Actor) -> dict:
         query = query.where(Ticket.number == args["ticket"])
     if args.get("level"):
         query = query.where(Escalation.level == args["level"])
-    items = []
-    for esc, number in db.session.execute(query):
-        items.append(
-            {
-                "id": esc.id,
-                "number": number,
-                "unit": esc.unit,
-                "level": esc.level,
-                "clock": esc.clock,
-                "deadline": esc.deadline,
-                "created_at": esc.created_at,
-            }
-        )
+    rows = db.session.execute(query).all()
+    answered = answers.for_escalations([esc.id for esc, _number in rows])
+    items = [_dump_escalation(esc, number, answered.get(esc.id)) for esc, number in rows]
     return {"items": items, "warnings": calendar_warnings(actor)}
 
 
-def _dump_case(case: InterviewCase) -> dict:
-    """The case's columns plus its unit and ticket numbers, for InterviewSchema to dump."""
+def _dump_escalation(esc: Escalation, number: str, answer: EscalationAnswer | None) -> dict:
+    return {
+        "id": esc.id,
+        "number": number,
+        "unit": esc.unit,
+        "level": esc.level,
+        "clock": esc.clock,
+        "deadline": esc.deadline,
+        "created_at": esc.created_at,
+        "answer": answer,
+    }
+
+
+@blp.route("/escalations/<int:escalation_id>/respond", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(RespondBody)
+@blp.response(200, EscalationSchema)
+@token_required(STAFF)
+def respond(body: dict, escalation_id: int, *, actor: Actor) -> dict:
+    """The unit head answers a 督办 in writing, once: text and the planned date (plan_due)."""
+    answer = answers.respond(escalation_id=escalation_id, actor=actor, **body)
+    esc = db.session.get(Escalation, escalation_id)
+    return _dump_escalation(esc, db.session.get(Ticket, esc.ticket_id).number, answer)
+
+
+def _dump_case(case: InterviewCase, reasons: list[dict] | None = None) -> dict:
+    """The case's columns plus its unit, ticket numbers and reasons, for InterviewSchema."""
     data = {name: getattr(case, name) for name in InterviewCase.__table__.columns.keys()}  # noqa: SIM118
     data["unit"] = case.unit
     data["tickets"] = interviews.ticket_numbers(case)
+    if reasons is None:
+        reasons = triggers.reasons_by_case([case.id])[case.id]
+    data["reasons"] = reasons
     return data
 
 
@@ -112,7 +134,11 @@ def list_interviews(args: dict, *, actor: Actor) -> dict:
     """Interview cases, newest first; unit staff see their unit's only."""
     unit = units.get_by_code(args["unit"], field="unit") if args.get("unit") else None
     cases = interviews.list_cases(actor=actor, unit_id=unit.id if unit else None)
-    return {"items": [_dump_case(c) for c in cases], "warnings": calendar_warnings(actor)}
+    reasons = triggers.reasons_by_case([c.id for c in cases])
+    return {
+        "items": [_dump_case(c, reasons[c.id]) for c in cases],
+        "warnings": calendar_warnings(actor),
+    }
 
 
 @blp.route("/interviews/<int:case_id>")
@@ -145,8 +171,18 @@ def schedule_interview(body: dict, case_id: int, *, actor: Actor) -> dict:
 @blp.response(200, InterviewSchema)
 @token_required(STAFF)
 def hold_interview(body: dict, case_id: int, *, actor: Actor) -> dict:
-    """An inspector records the interview: minutes, commitment and its due (→ held)."""
+    """An inspector records the interview, not before its time: the minutes (→ held)."""
     return _done(interviews.hold(case_id=case_id, actor=actor, **body))
+
+
+@blp.route("/interviews/<int:case_id>/commit", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(CommitBody)
+@blp.response(200, InterviewSchema)
+@token_required(STAFF)
+def commit_interview(body: dict, case_id: int, *, actor: Actor) -> dict:
+    """The unit head writes the rectification commitment and its due (held, once)."""
+    return _done(interviews.commit(case_id=case_id, actor=actor, **body))
 
 
 @blp.route("/interviews/<int:case_id>/rectify", methods=["POST"])
@@ -157,6 +193,16 @@ def hold_interview(body: dict, case_id: int, *, actor: Actor) -> dict:
 def rectify_interview(body: dict, case_id: int, *, actor: Actor) -> dict:
     """The unit head submits rectification evidence (held → rectified)."""
     return _done(interviews.rectify(case_id=case_id, actor=actor, **body))
+
+
+@blp.route("/interviews/<int:case_id>/reject", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(RejectBody)
+@blp.response(200, InterviewSchema)
+@token_required(STAFF)
+def reject_interview_evidence(body: dict, case_id: int, *, actor: Actor) -> dict:
+    """An inspector sends weak evidence back, with the reason (rectified → held)."""
+    return _done(interviews.reject(case_id=case_id, actor=actor, **body))
 
 
 @blp.route("/interviews/<int:case_id>/close", methods=["POST"])

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from hotline.core.clock import format_local, to_local
 from hotline.core.extensions import db
-from hotline.escalations.interviews import TRIGGER_NAMES, open_by_rule
 from hotline.escalations.models import InterviewCase
+from hotline.escalations.triggers import TRIGGER_NAMES, open_by_rule
 from hotline.metrics.service import figures
 from hotline.sla.ladder import Level
 from hotline.tickets.models import Escalation
@@ -41,7 +41,7 @@ def supervision_rule(*, now: datetime) -> list[InterviewCase]:
     opened = []
     month = format_local(now, "month")
     for unit_id, count, _last in rows:
-        # One case per unit and month while the rule keeps firing.
+        # Fires once per unit and month while the rule keeps firing.
         case = open_by_rule(
             unit_id=unit_id,
             trigger="supervision_count",
@@ -99,5 +99,5 @@ def ranking_rules(*, now: datetime) -> list[InterviewCase]:
 
 
 def run_unit_rules(*, now: datetime) -> list[InterviewCase]:
-    """Every unit rule; each trigger opens at most one case (unique trigger_key)."""
+    """Every unit rule; each trigger opens or joins the unit's open case once (trigger_key)."""
     return supervision_rule(now=now) + ranking_rules(now=now)

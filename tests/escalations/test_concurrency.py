@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from hotline.core.extensions import db
-from hotline.escalations.models import CreditRecord, InterviewCase, interview_tickets
+from hotline.escalations.models import (
+    CreditRecord,
+    EscalationAnswer,
+    InterviewCase,
+    InterviewReason,
+    interview_tickets,
+)
 from hotline.escalations.sweep import sweep
 from hotline.notify.models import OutboxMessage
 from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
@@ -26,6 +32,9 @@ def _cleanup(unit_ids: list[int]) -> None:
     db.session.execute(
         delete(interview_tickets).where(interview_tickets.c.ticket_id.in_(ticket_ids))
     )
+    db.session.execute(delete(EscalationAnswer).where(EscalationAnswer.unit_id.in_(unit_ids)))
+    case_ids = select(InterviewCase.id).where(InterviewCase.unit_id.in_(unit_ids))
+    db.session.execute(delete(InterviewReason).where(InterviewReason.interview_id.in_(case_ids)))
     db.session.execute(delete(InterviewCase).where(InterviewCase.unit_id.in_(unit_ids)))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id.in_(ticket_ids)))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.unit_id.in_(unit_ids)))

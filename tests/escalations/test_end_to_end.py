@@ -1,5 +1,6 @@
 """Issue 3's "done when": an API ticket climbs the ladder under `flask sla sweep --now …` into an
-interview an inspector schedules, holds and closes, and the figures show the unit's rates."""
+interview an inspector schedules and holds, the head commits and rectifies, the inspector
+closes, and the figures show the unit's rates."""
 
 from __future__ import annotations
 
@@ -58,22 +59,25 @@ def test_api_ticket_climbs_the_ladder_into_an_interview_and_the_figures(client, 
     cases = client.get(f"/api/v1/interviews?unit={unit.code}", headers=auth(inspector)).json
     assert [(c["status"], c["tickets"]) for c in cases["items"]] == [("proposed", [number])]
     url = f"/api/v1/interviews/{cases['items'][0]['id']}"
-    clock.set("2026-10-22T09:00:00+08:00")
     steps = [
-        (inspector, "schedule", {"at": "2026-10-26T09:30:00+08:00", "place": "302会议室"}),
         (
+            "2026-10-22T09:00",
             inspector,
-            "hold",
-            {
-                "minutes": "说明超期原因",
-                "commitment": "一周内整改",
-                "commitment_due": "2026-11-02T00:00:00+08:00",
-            },
+            "schedule",
+            {"at": "2026-10-26T09:30:00+08:00", "place": "302会议室"},
         ),
-        (head, "rectify", {"evidence": "整改报告"}),
-        (inspector, "close", None),
+        ("2026-10-26T11:00", inspector, "hold", {"minutes": "说明超期原因"}),
+        (
+            "2026-10-26T15:00",
+            head,
+            "commit",
+            {"commitment": "一周内整改", "commitment_due": "2026-11-02T00:00:00+08:00"},
+        ),
+        ("2026-10-30T10:00", head, "rectify", {"evidence": "整改报告"}),
+        ("2026-10-30T16:00", inspector, "close", None),
     ]
-    for user, action, body in steps:
+    for at, user, action, body in steps:
+        clock.set(f"{at}:00+08:00")
         r = client.post(f"{url}/{action}", json=body, headers=auth(user))
         assert r.status_code == 200, (action, r.json)
     assert client.get(url, headers=auth(inspector)).json["closed_at"] is not None

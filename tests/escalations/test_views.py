@@ -1,4 +1,5 @@
-"""The 约谈 flow through the API: an inspector schedules and holds, the head rectifies."""
+"""The 约谈 flow through the API: an inspector schedules and holds, the head commits and
+rectifies; the escalation list and the credit record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from hotline.auth.tokens import issue_token
 from hotline.core.extensions import db
-from hotline.escalations import interviews
+from hotline.escalations import triggers
 from hotline.escalations.models import CreditRecord, InterviewCase
 from hotline.escalations.sweep import sweep
 from tests.factories import UnitFactory, UserFactory, ticket_in
@@ -41,7 +42,9 @@ def case_setup(session, clock):
     return setup
 
 
-def test_inspector_schedules_holds_head_rectifies_inspector_closes(client, case_setup, clock):
+def test_inspector_schedules_holds_head_commits_rectifies_inspector_closes(
+    client, case_setup, clock
+):
     s = case_setup
     url = f"/api/v1/interviews/{s['case'].id}"
     got = client.get(url, headers=auth(s["inspector"]))
@@ -60,17 +63,25 @@ def test_inspector_schedules_holds_head_rectifies_inspector_closes(client, case_
 
     clock.set("2026-10-26T11:00:00+08:00")
     r = client.post(
-        f"{url}/hold",
+        f"{url}/hold", json={"minutes": "单位负责人说明超期原因"}, headers=auth(s["inspector"])
+    )
+    assert r.status_code == 200, r.json
+    assert (r.json["status"], r.json["minutes"]) == ("held", "单位负责人说明超期原因")
+    assert (r.json["commitment"], r.json["committed_at"]) == (None, None)
+
+    clock.set("2026-10-26T16:00:00+08:00")
+    r = client.post(
+        f"{url}/commit",
         json={
-            "minutes": "单位负责人说明超期原因",
             "commitment": "一周内完成整改并建立台账",
             "commitment_due": "2026-11-02T00:00:00+08:00",
         },
-        headers=auth(s["inspector"]),
+        headers=auth(s["head"]),
     )
     assert r.status_code == 200, r.json
-    assert r.json["status"] == "held"
+    assert r.json["commitment"] == "一周内完成整改并建立台账"
     assert r.json["commitment_due"] == "2026-11-02T00:00:00+08:00"
+    assert r.json["committed_at"] == "2026-10-26T16:00:00+08:00"
 
     clock.set("2026-10-30T15:00:00+08:00")
     r = client.post(
@@ -90,6 +101,7 @@ def test_inspector_schedules_holds_head_rectifies_inspector_closes(client, case_
         "interview_opened",
         "interview_scheduled",
         "interview_held",
+        "commitment_submitted",
         "rectified",
         "interview_closed",
     ):
@@ -98,15 +110,20 @@ def test_inspector_schedules_holds_head_rectifies_inspector_closes(client, case_
     assert record.json["open_interviews"] == 0
 
 
-def test_only_inspectors_schedule_and_only_the_units_head_rectifies(client, case_setup):
+def test_only_inspectors_schedule_and_only_the_units_head_commits_and_rectifies(
+    client, case_setup, clock
+):
     s = case_setup
     url = f"/api/v1/interviews/{s['case'].id}"
     body = {"at": "2026-10-26T09:30:00+08:00", "place": "会议室"}
     assert client.post(f"{url}/schedule", json=body, headers=auth(s["head"])).status_code == 403
     assert client.post(f"{url}/schedule", json=body).status_code == 401
     client.post(f"{url}/schedule", json=body, headers=auth(s["inspector"]))
-    hold = {"minutes": "纪要", "commitment": "承诺", "commitment_due": "2026-11-02T00:00:00+08:00"}
-    client.post(f"{url}/hold", json=hold, headers=auth(s["inspector"]))
+    clock.set("2026-10-26T10:00:00+08:00")
+    client.post(f"{url}/hold", json={"minutes": "纪要"}, headers=auth(s["inspector"]))
+    promise = {"commitment": "承诺", "commitment_due": "2026-11-02T00:00:00+08:00"}
+    assert client.post(f"{url}/commit", json=promise, headers=auth(s["agent"])).status_code == 403
+    assert client.post(f"{url}/commit", json=promise, headers=auth(s["head"])).status_code == 200
     evidence = {"evidence": "材料"}
     assert client.post(f"{url}/rectify", json=evidence, headers=auth(s["agent"])).status_code == 403
     # Another unit's head does not even see the case.
@@ -125,7 +142,10 @@ def test_bad_bodies_answer_422_naming_the_fields(client, case_setup):
     assert set(r.json["error"]["fields"]) == {"at", "place"}
     r = client.post(f"{url}/hold", json={}, headers=auth(s["inspector"]))
     assert r.status_code == 422
-    assert r.json["error"]["fields"].keys() >= {"minutes", "commitment", "commitment_due"}
+    assert set(r.json["error"]["fields"]) == {"minutes"}  # the head writes the commitment
+    r = client.post(f"{url}/commit", json={}, headers=auth(s["head"]))
+    assert r.status_code == 422
+    assert set(r.json["error"]["fields"]) == {"commitment", "commitment_due"}
 
 
 def test_holding_a_proposed_case_is_an_invalid_transition(client, case_setup):
@@ -141,7 +161,7 @@ def test_holding_a_proposed_case_is_an_invalid_transition(client, case_setup):
 def test_interview_list_filters_by_unit_and_unit_staff_see_only_their_own(client, case_setup):
     s = case_setup
     other = UnitFactory()
-    interviews.open_by_rule(
+    triggers.open_by_rule(
         unit_id=other.id,
         trigger="ranking_last",
         trigger_key=f"ranking_last:{other.id}:2026-09",
@@ -188,7 +208,9 @@ def test_inspectors_see_the_unloaded_calendar_warning_unit_staff_do_not(client, 
     assert client.get("/api/v1/escalations", headers=auth(s["head"])).json["warnings"] == []
 
 
-def test_commitment_past_due_without_evidence_is_overdue_and_opens_a_follow_up(client, case_setup):
+def test_commitment_past_due_without_evidence_is_overdue_and_opens_a_follow_up(
+    client, case_setup, clock
+):
     s = case_setup
     url = f"/api/v1/interviews/{s['case'].id}"
     client.post(
@@ -196,14 +218,12 @@ def test_commitment_past_due_without_evidence_is_overdue_and_opens_a_follow_up(c
         json={"at": "2026-10-26T09:30:00+08:00", "place": "会议室"},
         headers=auth(s["inspector"]),
     )
+    clock.set("2026-10-26T10:00:00+08:00")
+    client.post(f"{url}/hold", json={"minutes": "纪要"}, headers=auth(s["inspector"]))
     client.post(
-        f"{url}/hold",
-        json={
-            "minutes": "纪要",
-            "commitment": "承诺",
-            "commitment_due": "2026-11-02T00:00:00+08:00",
-        },
-        headers=auth(s["inspector"]),
+        f"{url}/commit",
+        json={"commitment": "承诺", "commitment_due": "2026-11-02T00:00:00+08:00"},
+        headers=auth(s["head"]),
     )
     assert sweep(now=datetime(2026, 11, 1, 15, 59, tzinfo=UTC)).rectification_overdue == 0
     assert sweep(now=datetime(2026, 11, 1, 16, 0, tzinfo=UTC)).rectification_overdue == 1

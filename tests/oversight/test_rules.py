@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from hotline.core.extensions import db
-from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.escalations import triggers
+from hotline.escalations.models import CreditRecord, InterviewCase, InterviewReason
 from hotline.escalations.sweep import sweep
 from hotline.oversight.jobs import rollup_figures
 from hotline.oversight.rules import run_unit_rules
@@ -73,19 +74,30 @@ def _september(units: list, late: set[int]) -> None:
             tx.reply(t, actor=unit_actor(unit), text="已处理", now=replied)
 
 
-def test_last_place_and_low_on_time_rate_of_last_month_open_cases_once(session, clock):
+def test_last_place_and_low_on_time_rate_of_last_month_open_one_case_with_both_reasons(
+    session, clock
+):
     units = [UnitFactory() for _ in range(3)]
     _september(units, late={2})
     clock.set("2026-10-01T09:00:00+08:00")
     rollup_figures()
     worst = units[2]
-    triggers = sorted(c.trigger for c in cases_of(worst))
-    assert triggers == ["on_time_rate", "ranking_last"]
-    keys = sorted(c.trigger_key for c in cases_of(worst))
-    assert keys == [f"on_time_rate:{worst.id}:2026-09", f"ranking_last:{worst.id}:2026-09"]
+    # One open case per unit: the second rule joins the first one's case with its reason.
+    [case] = cases_of(worst)
+    reasons = triggers.reasons_by_case([case.id])[case.id]
+    assert sorted(r["trigger"] for r in reasons) == ["on_time_rate", "ranking_last"]
+    keys = db.session.scalars(
+        select(InterviewReason.trigger_key).where(InterviewReason.interview_id == case.id)
+    ).all()
+    assert sorted(keys) == [f"on_time_rate:{worst.id}:2026-09", f"ranking_last:{worst.id}:2026-09"]
+    records = db.session.scalars(
+        select(CreditRecord.type).where(CreditRecord.unit_id == worst.id)
+    ).all()
+    assert sorted(records) == ["interview_opened", "interview_reason_added"]
     assert cases_of(units[0]) == []
-    rollup_figures()  # the scheduler runs it every 5 minutes: still one case per trigger
-    assert len(cases_of(worst)) == 2
+    rollup_figures()  # the scheduler runs it every 5 minutes: each trigger fires once
+    assert len(cases_of(worst)) == 1
+    assert len(triggers.reasons_by_case([case.id])[case.id]) == 2
 
 
 @pytest.mark.parametrize(

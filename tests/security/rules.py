@@ -44,8 +44,9 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/tickets/\{number\}/reject$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/(dispatch|callback|reopen|merge)$", HOTLINE, True),
     ("GET", r"^/api/v1/tickets(/\{number\}(/events)?)?$", ANY_STAFF, True),
-    ("POST", r"^/api/v1/interviews/\{case_id\}/rectify$", ("unit_head",), True),
-    ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|close)$", INTERVIEWERS, True),
+    ("POST", r"^/api/v1/escalations/\{escalation_id\}/respond$", ("unit_head",), True),
+    ("POST", r"^/api/v1/interviews/\{case_id\}/(rectify|commit)$", ("unit_head",), True),
+    ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close)$", INTERVIEWERS, True),
     ("GET", r"^/api/v1/calendar", CALENDAR_READERS, False),
     ("GET", r"^/api/v1/units/\{code\}/record$", ANY_STAFF, True),
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared

@@ -47,6 +47,7 @@ class World:
     second_number: str
     case_id: int
     task_id: int
+    escalation_id: int
     user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
     escalation_id: int = 0  # a 督办 of unit A's ticket (its 督办函)
@@ -133,6 +134,7 @@ def build(app: Flask) -> World:
         second.number,
         case.id,
         task.id,
+        supervision.id,
         {k: u.id for k, u in users.items()},
         {k: issue_token(u) for k, u in users.items()},
         supervision.id,
@@ -167,6 +169,8 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "schedule": {"at": later, "place": "会议室"},
         "hold": {"minutes": "纪要", "commitment": "整改", "commitment_due": later},
         "rectify": {"evidence": "已整改"},
+        "commit": {"commitment": "整改", "commitment_due": later},
+        "respond": {"text": "已说明原因", "plan_due": later[:10]},
         "close": {},
     }
     return bodies.get(tail, {})

@@ -9,7 +9,7 @@ import pytest
 from hotline.calls.models import CallbackTask
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
-from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
 from hotline.tickets import transitions as tx
 from tests.factories import (
     CategoryFactory,
@@ -56,6 +56,20 @@ def _escalation(staff) -> None:
     escalated(ticket_in("accepted", unit=staff.unit))
 
 
+def _answered_supervision(staff) -> None:
+    esc = escalated(ticket_in("accepted", unit=staff.unit), "supervision")
+    db.session.add(
+        EscalationAnswer(
+            escalation_id=esc.id,
+            unit_id=staff.unit.id,
+            ticket_id=esc.ticket_id,
+            due_at=utcnow(),
+            text="已答复",
+            answered_at=utcnow(),
+        )
+    )
+
+
 def _interview(staff) -> None:
     db.session.add(
         InterviewCase(
@@ -91,10 +105,12 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("agent", "/workbench?tab=replied", _replied),
     ("agent", "/workbench?tab=rating", _replied),
     ("head", "/workbench/escalations", _escalation),
+    ("head", "/workbench/escalations?answers", _answered_supervision),
     ("head", "/workbench/interviews", _interview),
     ("inspector", "/dashboard", _unit),
     ("inspector", "/dashboard/overdue", _escalation),
     ("inspector", "/dashboard/escalations", _escalation),
+    ("inspector", "/dashboard/escalations?answers", _answered_supervision),
     ("inspector", "/dashboard/interviews", _interview),
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),

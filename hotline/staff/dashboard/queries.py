@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
-from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
 from hotline.sla.ladder import LADDER
 from hotline.staff.dashboard import figures
 from hotline.tickets.models import Escalation, Ticket
@@ -42,10 +42,12 @@ def overdue_query(args: dict[str, Any]) -> Select:
 
 
 def escalations_query(args: dict[str, Any]) -> Select:
-    """Every escalation with its ticket number and unit, newest first."""
+    """Every escalation with its ticket number and status and, for a 督办, the head's answer
+    (None for other levels), newest first."""
     stmt = (
-        select(Escalation, Ticket.number, Ticket.status)
+        select(Escalation, Ticket.number, Ticket.status, EscalationAnswer)
         .join(Ticket, Ticket.id == Escalation.ticket_id)
+        .outerjoin(EscalationAnswer, EscalationAnswer.escalation_id == Escalation.id)
         .order_by(Escalation.created_at.desc(), Escalation.id.desc())
     )
     if args.get("level") in PAGE_LEVELS:
@@ -152,10 +154,20 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
         return headers, stmt, overdue_rows()
     if kind == "escalations":
         stmt = escalations_query(args)
-        headers = [_("时间"), _("级别"), _("工单号"), _("单位"), _("时限"), _("说明")]
+        headers = [
+            _("时间"),
+            _("级别"),
+            _("工单号"),
+            _("单位"),
+            _("时限"),
+            _("说明"),
+            _("督办答复"),
+            _("计划办结"),
+        ]
 
         def escalation_rows() -> Iterator:
-            for e, number, _status in db.session.execute(stmt.execution_options(yield_per=500)):
+            rows = db.session.execute(stmt.execution_options(yield_per=500))
+            for e, number, _status, answer in rows:
                 yield [
                     format_local(e.created_at, empty=""),
                     e.level,
@@ -163,6 +175,8 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
                     e.unit.name if e.unit else "",
                     format_local(e.deadline, empty=""),
                     e.note or "",
+                    (answer.text or answer.state) if answer else "",
+                    answer.plan_due.isoformat() if answer and answer.plan_due else "",
                 ]
 
         return headers, stmt, escalation_rows()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     Response,
@@ -24,11 +22,11 @@ from hotline.core.actor import Role
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.queue import get_queue, redis_conn
-from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
-from hotline.escalations import interviews
+from hotline.escalations import interviews, triggers
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import queries as admin_queries
 from hotline.staff.dashboard import exports, figures, queries
+from hotline.staff.form_values import local_datetime
 from hotline.staff.pages.ui import page_args, paginate, run_action
 from hotline.units import service as units
 
@@ -91,25 +89,15 @@ def escalations() -> str:
 @role_required(*INSPECT)
 def interviews_board() -> str:
     page, per_page = page_args()
+    cases = paginate(queries.interviews_query(request.args), page=page, per_page=per_page)
     return render_template(
         "dashboard/interviews.html",
-        page=paginate(queries.interviews_query(request.args), page=page, per_page=per_page),
+        page=cases,
+        reasons=triggers.reasons_by_case([c.id for c in cases]),
+        now=utcnow(),
         units=units.all_units(),
         args=_args(),
     )
-
-
-def _local_dt(raw: str | None, field: str) -> datetime:
-    """A datetime-local form value read in the hotline's time zone."""
-    try:
-        value = datetime.fromisoformat(raw or "").replace(tzinfo=local_tz())
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"{field} must be a date and time", fields={field: ["a time"]}
-        ) from exc
-    if not instant_in_range(value):
-        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
-    return value
 
 
 @bp.route("/interviews/<int:case_id>/<action>", methods=["POST"])
@@ -121,15 +109,15 @@ def interview_action(case_id: int, action: str) -> Response:
         "schedule": lambda: interviews.schedule(
             case_id=case_id,
             actor=actor,
-            at=_local_dt(form.get("at"), "at"),
+            at=local_datetime(form.get("at"), "at"),
             place=form.get("place", ""),
         ),
+        # The minutes only: the unit head writes the commitment from the workbench.
         "hold": lambda: interviews.hold(
-            case_id=case_id,
-            actor=actor,
-            minutes=form.get("minutes", ""),
-            commitment=form.get("commitment", ""),
-            commitment_due=_local_dt(form.get("commitment_due"), "commitment_due"),
+            case_id=case_id, actor=actor, minutes=form.get("minutes", "")
+        ),
+        "reject": lambda: interviews.reject(
+            case_id=case_id, actor=actor, reason=form.get("reason", "")
         ),
         "close": lambda: interviews.close(case_id=case_id, actor=actor),
     }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hotline.core.actor import Actor
+from hotline.escalations import answers
+from hotline.escalations.models import EscalationAnswer
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Escalation, Ticket, TicketRequest
 
@@ -14,6 +16,7 @@ class TicketPage:
     ticket: Ticket
     pending: dict[str, TicketRequest]
     escalations: list[Escalation]
+    answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
     merged_into: Ticket | None
 
@@ -21,10 +24,12 @@ class TicketPage:
 def ticket_page(number: str, *, actor: Actor) -> TicketPage:
     """The ticket the actor may see (NotFound otherwise) with everything its page shows."""
     ticket = tickets.get_by_number(number, actor=actor)
+    escalations = tickets.escalations(ticket)
     return TicketPage(
         ticket=ticket,
         pending=tickets.pending_requests(ticket),
-        escalations=tickets.escalations(ticket),
+        escalations=escalations,
+        answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
     )

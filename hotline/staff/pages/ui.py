@@ -101,6 +101,8 @@ EVENT_LABELS = {
     "merged_in": _l("并入工单"),
     "rejected": _l("不予受理"),
     "escalated": _l("升级"),
+    "supervision_answered": _l("督办答复"),
+    "supervision_answer_missed": _l("督办未按时答复"),
     "deadline_changed": _l("时限调整"),
 }
 STATUS_TONE = {

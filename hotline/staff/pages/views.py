@@ -61,6 +61,7 @@ def ticket(number: str) -> str:
         person=person,
         events=shown.events,
         escalations=shown.escalations,
+        answers=shown.answers,
         pending=shown.pending,
         actions=actions,
         units=units.active_units() if actions & {"dispatch", "return"} else [],

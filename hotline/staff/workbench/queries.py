@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from hotline.core.extensions import db
-from hotline.escalations.models import InterviewCase
+from hotline.escalations.models import EscalationAnswer, InterviewCase
 from hotline.tickets.models import Escalation, Status, Ticket, TicketRequest
 
 TABS = ("to_accept", "in_progress", "returned", "replied", "rating")
@@ -66,10 +66,12 @@ def tab_counts(unit_id: int) -> dict[str, int]:
 
 
 def escalations(unit_id: int) -> Select:
-    """The unit's escalations with their ticket's number and status, newest first."""
+    """The unit's escalations with their ticket's number and status and, for a 督办, the head's
+    answer (None for other levels), newest first."""
     return (
-        select(Escalation, Ticket.number, Ticket.status)
+        select(Escalation, Ticket.number, Ticket.status, EscalationAnswer)
         .join(Ticket, Ticket.id == Escalation.ticket_id)
+        .outerjoin(EscalationAnswer, EscalationAnswer.escalation_id == Escalation.id)
         .where(Escalation.unit_id == unit_id)
         .order_by(Escalation.created_at.desc())
     )

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from hotline.core.actor import Role
-from hotline.escalations import interviews
+from hotline.core.clock import to_local, utcnow
+from hotline.escalations import answers, interviews, triggers
 from hotline.staff.access import UNIT, current_actor, role_required
+from hotline.staff.form_values import local_date, local_datetime
 from hotline.staff.pages.ui import complainant, page_args, paginate, run_action
 from hotline.staff.workbench import queries
 from hotline.tickets import service as tickets
@@ -51,6 +53,24 @@ def escalations() -> str:
         page=paginate(
             queries.escalations(actor.unit_id), page=page, per_page=per_page, scalars=False
         ),
+        today=to_local(utcnow()).date(),
+    )
+
+
+@bp.route("/escalations/<int:escalation_id>/respond", methods=["POST"])
+@role_required(Role.unit_head)
+def respond(escalation_id: int) -> Response:
+    """The head's written answer to a 督办: the text and the planned date."""
+    form = request.form
+    return run_action(
+        lambda: answers.respond(
+            escalation_id=escalation_id,
+            actor=current_actor(),
+            text=form.get("text", ""),
+            plan_due=local_date(form.get("plan_due"), "plan_due"),
+        ),
+        success=_("督办答复已提交。"),
+        default_next=url_for("workbench.escalations"),
     )
 
 
@@ -59,9 +79,28 @@ def escalations() -> str:
 def interviews_list() -> str:
     actor = current_actor()
     page, per_page = page_args()
+    cases = paginate(queries.interview_cases(actor.unit_id), page=page, per_page=per_page)
     return render_template(
         "workbench/interviews.html",
-        page=paginate(queries.interview_cases(actor.unit_id), page=page, per_page=per_page),
+        page=cases,
+        reasons=triggers.reasons_by_case([c.id for c in cases]),
+    )
+
+
+@bp.route("/interviews/<int:case_id>/commit", methods=["POST"])
+@role_required(Role.unit_head)
+def commit(case_id: int) -> Response:
+    """The head writes the rectification commitment after the interview."""
+    form = request.form
+    return run_action(
+        lambda: interviews.commit(
+            case_id=case_id,
+            actor=current_actor(),
+            commitment=form.get("commitment", ""),
+            commitment_due=local_datetime(form.get("commitment_due"), "commitment_due"),
+        ),
+        success=_("整改承诺已提交。"),
+        default_next=url_for("workbench.interviews"),
     )
 
 

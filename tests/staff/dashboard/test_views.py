@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -133,26 +133,65 @@ def test_interview_board_schedule_hold_and_close(login, staff, clock) -> None:
     case = db.session.get(InterviewCase, case_id)
     assert case.status == "scheduled"
     assert case.scheduled_for.isoformat() == "2026-10-12T02:00:00+00:00"  # read as local time
-    client.post(
-        f"/dashboard/interviews/{case_id}/hold",
-        data={
-            "minutes": "负责人说明超期原因",
-            "commitment": "两周内清理积压",
-            "commitment_due": "2026-10-26T18:00",
-        },
-    )
-    assert db.session.get(InterviewCase, case_id).status == "held"
+    board = client.get("/dashboard/interviews").get_data(as_text=True)
+    assert "约谈时间未到" in board  # no hold before the scheduled time
+    early = client.post(f"/dashboard/interviews/{case_id}/hold", data={"minutes": "纪要"})
+    assert early.status_code == 302
+    assert db.session.get(InterviewCase, case_id).status == "scheduled"
+    assert "2026-10-12 10:00" in client.get("/dashboard/interviews").get_data(as_text=True)
+
+    clock.set("2026-10-12T11:00:00+08:00")
+    client.post(f"/dashboard/interviews/{case_id}/hold", data={"minutes": "负责人说明超期原因"})
+    case = db.session.get(InterviewCase, case_id)
+    assert (case.status, case.minutes, case.commitment) == ("held", "负责人说明超期原因", None)
+    assert "待负责人提交承诺" in client.get("/dashboard/interviews").get_data(as_text=True)
     from hotline.escalations import interviews
 
-    interviews.rectify(case_id=case_id, actor=Actor.of(staff.head), evidence="积压已清零")
+    head = Actor.of(staff.head)
+    due = datetime.fromisoformat("2026-10-26T18:00:00+08:00")
+    interviews.commit(case_id=case_id, actor=head, commitment="两周内清理积压", commitment_due=due)
+    interviews.rectify(case_id=case_id, actor=head, evidence="积压已清零")
     client.post(f"/dashboard/interviews/{case_id}/close")
     assert db.session.get(InterviewCase, case_id).closed_at is not None
     records = db.session.scalars(
         select(CreditRecord.type).where(CreditRecord.unit_id == staff.unit.id)
     )
-    assert {"interview_scheduled", "interview_held", "rectified", "interview_closed"} <= set(
-        records
+    assert {
+        "interview_scheduled",
+        "interview_held",
+        "commitment_submitted",
+        "rectified",
+        "interview_closed",
+    } <= set(records)
+
+
+def test_inspector_sends_weak_evidence_back_from_the_board(login, staff, clock) -> None:
+    clock.set("2026-10-09T09:00:00+08:00")
+    now = utcnow()
+    case = InterviewCase(
+        unit_id=staff.unit.id,
+        status="rectified",
+        trigger="ticket_overdue",
+        reason="工单超期 5 个工作日",
+        opened_at=now - timedelta(days=20),
+        commitment="整改",
+        commitment_due=now + timedelta(days=5),
+        committed_at=now - timedelta(days=10),
+        evidence="一句话说明",
+        rectified_at=now - timedelta(days=1),
     )
+    db.session.add(case)
+    db.session.flush()
+    case_id = case.id
+    client = login(staff.inspector)
+    assert "退回材料" in client.get("/dashboard/interviews").get_data(as_text=True)
+    empty = client.post(f"/dashboard/interviews/{case_id}/reject", data={"reason": " "})
+    assert empty.status_code == 302
+    assert db.session.get(InterviewCase, case_id).status == "rectified"
+    client.post(f"/dashboard/interviews/{case_id}/reject", data={"reason": "缺少现场照片"})
+    case = db.session.get(InterviewCase, case_id)
+    assert (case.status, case.evidence, case.rejection_reason) == ("held", None, "缺少现场照片")
+    assert "缺少现场照片" in client.get("/dashboard/interviews").get_data(as_text=True)
 
 
 def test_interview_with_a_bad_time_is_a_message(login, staff, clock) -> None:
