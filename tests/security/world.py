@@ -47,10 +47,9 @@ class World:
     second_number: str
     case_id: int
     task_id: int
-    escalation_id: int
+    escalation_id: int  # a 督办 of unit A's ticket (its answer, its 督办函)
     user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
-    escalation_id: int = 0  # a 督办 of unit A's ticket (its 督办函)
 
     def key(self, role: str, which: str = "own") -> tuple[str, str]:
         return (role, which if role in ("unit_agent", "unit_head") else "own")
@@ -137,7 +136,6 @@ def build(app: Flask) -> World:
         supervision.id,
         {k: u.id for k, u in users.items()},
         {k: issue_token(u) for k, u in users.items()},
-        supervision.id,
     )
 
 

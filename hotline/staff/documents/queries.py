@@ -12,7 +12,8 @@ from hotline.core.actor import Actor
 from hotline.core.clock import local_tz
 from hotline.core.errors import Conflict, NotFound
 from hotline.core.extensions import db
-from hotline.sla.deadlines import add_working_days, working_days_overdue
+from hotline.escalations import answers
+from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import RANK, Level, clock_running, overdue_from
 from hotline.sla.service import get_calendar
 from hotline.tickets import service as tickets
@@ -20,9 +21,6 @@ from hotline.tickets.models import Escalation, Ticket, TicketEvent
 from hotline.tickets.schedule import clock_for, thresholds
 from hotline.tickets.visibility import PersonalView, personal_view
 from hotline.units.models import Unit
-
-# DESIGN §11: the head's written answer to a 督办 is due 2 working days after it was issued.
-ANSWER_WORKING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ def supervision_letter(escalation_id: int, *, actor: Actor, now: datetime) -> Su
         number=batch[0].id,
         unit=escalation.unit,
         issued_at=escalation.created_at,
-        answer_due=add_working_days(escalation.created_at, ANSWER_WORKING_DAYS, cal, tz),
+        answer_due=answers.due_after(escalation.created_at),
         interview_after_wd=thresholds().interview_after_wd,
         items=items,
         printed_by=actor.label or "",
