@@ -200,6 +200,12 @@ class ExtensionSchema(ActionSchema):
     reason = fields.Str(required=True, validate=_REASON)
 
 
+class AppealSchema(ActionSchema):
+    reason = fields.Str(required=True, validate=_REASON)
+    evidence = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
+
+
 class ReplySchema(ActionSchema):
     text = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
     media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
