@@ -13,6 +13,8 @@ from hotline.tickets.models import Escalation, Ticket, TicketRequest
 class TicketPage:
     ticket: Ticket
     pending: dict[str, TicketRequest]
+    # What the buttons depend on: the pending types, and APPEALED (tickets.service).
+    waiting: set[str]
     escalations: list[Escalation]
     events: list
     merged_into: Ticket | None
@@ -21,9 +23,12 @@ class TicketPage:
 def ticket_page(number: str, *, actor: Actor) -> TicketPage:
     """The ticket the actor may see (NotFound otherwise) with everything its page shows."""
     ticket = tickets.get_by_number(number, actor=actor)
+    pending = tickets.pending_requests(ticket)
+    appealed = {tickets.APPEALED} if tickets.appealed([ticket.id]) else set()
     return TicketPage(
         ticket=ticket,
-        pending=tickets.pending_requests(ticket),
+        pending=pending,
+        waiting=set(pending) | appealed,
         escalations=tickets.escalations(ticket),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
