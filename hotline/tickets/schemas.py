@@ -195,7 +195,10 @@ class ExtensionSchema(ActionSchema):
     days = fields.Int(
         required=True,
         validate=validate.Range(min=1, max=30),
-        metadata={"description": "working days"},
+        metadata={
+            "description": "working days; a unit asks for at most the ticket's original resolve "
+            "window, once (else 409)"
+        },
     )
     reason = fields.Str(required=True, validate=_REASON)
 

@@ -94,11 +94,12 @@ def test_a_denied_request_does_not_use_up_the_units_one_extension(ticket, unit):
     assert ticket.resolve_due_at.isoformat() == "2026-11-11T16:00:00+00:00"
 
 
-def test_more_days_than_the_original_window_is_422_naming_days(ticket, unit):
+def test_more_days_than_the_original_window_is_409_naming_days(ticket, unit):
     before = _counts(ticket)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(Conflict) as refused:
         tx.request_extension(ticket, actor=unit_actor(unit), days=6, reason="需要很久")
     assert refused.value.fields == {"days": ["at most 5"]}
+    assert "only an inspector" in refused.value.message
     assert _counts(ticket) == before
     tx.request_extension(ticket, actor=unit_actor(unit), days=5, reason="整整一个时限")
 
@@ -106,7 +107,7 @@ def test_more_days_than_the_original_window_is_422_naming_days(ticket, unit):
 def test_an_urgent_ticket_of_24_hours_may_ask_for_one_working_day(unit, clock):
     clock.set("2026-11-02T09:00:00+08:00")
     ticket = ticket_in("accepted", unit=unit, priority="urgent")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(Conflict):
         tx.request_extension(ticket, actor=unit_actor(unit), days=2, reason="x")
     tx.request_extension(ticket, actor=unit_actor(unit), days=1, reason="夜间无法处理")
 

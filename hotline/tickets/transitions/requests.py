@@ -186,9 +186,13 @@ def request_extension(
         )
     window = original_window_days(ticket)
     if days > window:
-        raise ValidationFailed(
-            f"days must be at most {window}, the ticket's original window in working days",
+        # A cap of this ticket, not of the body: the same days are fine on another ticket, and
+        # an inspector may grant them here (409 as for the second extension).
+        raise Conflict(
+            f"days must be at most {window}, the ticket's original window in working days; "
+            "only an inspector (督查) can grant more",
             fields={"days": [f"at most {window}"]},
+            current_status=ticket.status,
         )
     req = TicketRequest(
         ticket_id=ticket.id,

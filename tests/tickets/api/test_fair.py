@@ -54,13 +54,14 @@ def test_the_units_second_extension_is_409_with_a_message(agent, supervisor, ses
     assert _trail(session, ticket) == before
 
 
-def test_more_days_than_the_window_is_422_naming_days(agent, session, unit):
+def test_more_days_than_the_window_is_409_naming_days(agent, session, unit):
     ticket = ticket_in("accepted", unit=unit)  # complaint: 5 working days
     session.commit()
     before = _trail(session, ticket)
     response = agent.post(url(ticket, "extension"), json={"days": 6, "reason": "需检测"})
-    assert response.status_code == 422
-    assert error_fields(response) == {"days": ["at most 5"]}
+    assert response.status_code == 409
+    assert response.get_json()["error"]["fields"] == {"days": ["at most 5"]}
+    assert response.get_json()["error"]["current_status"] == "accepted"
     assert _trail(session, ticket) == before
 
 
