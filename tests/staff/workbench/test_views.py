@@ -259,7 +259,7 @@ def test_a_refused_reply_leaves_no_attachment_on_disk(
         assert _ticket(number).status == status
         assert list(Path(tmp_path).rglob("*.pdf")) == []
     finally:
-        app.config.pop("UPLOAD_FOLDER")
+        app.config["UPLOAD_FOLDER"] = ""  # the declared default: instance/uploads
 
 
 def test_a_reply_that_fails_after_saving_removes_its_files(
@@ -283,4 +283,4 @@ def test_a_reply_that_fails_after_saving_removes_its_files(
         )
         assert list(Path(tmp_path).rglob("*.pdf")) == []
     finally:
-        app.config.pop("UPLOAD_FOLDER")
+        app.config["UPLOAD_FOLDER"] = ""  # the declared default: instance/uploads
