@@ -84,6 +84,7 @@ def test_ladder_figures_and_interview_settings_come_from_the_environment(monkeyp
         "FIGURES_WEIGHTS": "response=20, resolution=40,satisfaction=40",
         "INTERVIEW_ON_TIME_RATE_MIN": "0.9",
         "EXPORT_INLINE_MAX_ROWS": "100",
+        "RANKING_MIN_TICKETS": "20",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -93,6 +94,7 @@ def test_ladder_figures_and_interview_settings_come_from_the_environment(monkeyp
     assert cfg.FIGURES_UNRATED_AS_SATISFIED is True
     assert cfg.FIGURES_WEIGHTS == {"response": 20.0, "resolution": 40.0, "satisfaction": 40.0}
     assert (cfg.INTERVIEW_ON_TIME_RATE_MIN, cfg.EXPORT_INLINE_MAX_ROWS) == (0.9, 100)
+    assert cfg.RANKING_MIN_TICKETS == 20
 
 
 @pytest.mark.parametrize(
@@ -104,6 +106,7 @@ def test_ladder_figures_and_interview_settings_come_from_the_environment(monkeyp
         ("FIGURES_WEIGHTS", "response:30"),
         ("FIGURES_WEIGHTS", "response=-1"),
         ("FIGURES_UNRATED_AS_SATISFIED", "maybe"),
+        ("RANKING_MIN_TICKETS", "-1"),
     ],
 )
 def test_a_malformed_setting_fails_fast(monkeypatch, key, value) -> None:
@@ -117,4 +120,5 @@ def test_the_defaults_are_the_design_defaults() -> None:
     assert (cfg.SLA_WARNING_FRACTION, cfg.SLA_SUPERVISION_WD, cfg.SLA_INTERVIEW_WD) == (0.8, 2, 5)
     assert cfg.FIGURES_SATISFIED_MIN == 3
     assert cfg.FIGURES_WEIGHTS == {"response": 30, "resolution": 35, "satisfaction": 35}
+    assert cfg.RANKING_MIN_TICKETS == 10  # DESIGN §11
     assert cfg.CLOCK is None

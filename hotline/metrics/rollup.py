@@ -102,7 +102,26 @@ def counters_for(event: EventFact) -> Counter:
         out["returns"] += 1
     elif t == "reopened":
         out["reopens"] += 1
+    elif t == "appeal_upheld":
+        # An upheld appeal (差评申诉) takes its rating back out, where counted_where says.
+        rating = data.get("rating")
+        if isinstance(rating, int) and 1 <= rating <= 5:
+            out["rated"] -= 1
+            out[f"rating_{rating}"] -= 1
     return out
+
+
+def counted_where(event: EventFact) -> tuple[int | None, datetime]:
+    """The unit and instant an event counts for: its own, except an upheld appeal's, which
+    counts for the appealed rating's unit and time, so the rating leaves the very day row (and
+    period) it was added to. A malformed one counts nowhere."""
+    if event.type != "appeal_upheld":
+        return event.unit_id, event.at
+    data = event.data or {}
+    try:
+        return int(data["rated_unit"]), datetime.fromisoformat(data["rated_at"])
+    except (KeyError, TypeError, ValueError):
+        return None, event.at
 
 
 def figures_from_events(
@@ -111,14 +130,17 @@ def figures_from_events(
     """From-scratch figures: every event's counters summed by (unit, local day)."""
     totals: dict[Key, Counter] = defaultdict(Counter)
     for event in events:
-        if event.unit_id is None:
+        unit_id, at = counted_where(event)
+        if unit_id is None:
             continue
         counts = counters_for(event)
         if counts:
-            totals[(event.unit_id, event.at.astimezone(tz).date())].update(counts)
+            totals[(unit_id, at.astimezone(tz).date())].update(counts)
     for unit_id, opened_at in interviews:
         totals[(unit_id, opened_at.astimezone(tz).date())]["interviews"] += 1
-    return {k: v for k, v in totals.items() if v}
+    # Subtractions can cancel additions out: keep what is not zero (negative counts included).
+    nonzero = {k: Counter({n: c for n, c in v.items() if c}) for k, v in totals.items()}
+    return {k: v for k, v in nonzero.items() if v}
 
 
 def _cursor(stream: int) -> RollupCursor:

@@ -11,6 +11,7 @@ from sqlalchemy import extract, func, select
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.settings import satisfied_min
+from hotline.metrics import appeals
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit
@@ -26,6 +27,8 @@ class Settings:
     satisfied_min: int
     unrated_as_satisfied: bool
     weights: tuple[tuple[str, float], ...]
+    # Units with fewer tickets (dispatched in the period) are listed apart, never ranked.
+    ranking_min_tickets: int = 0
 
 
 def settings() -> Settings:
@@ -35,6 +38,7 @@ def settings() -> Settings:
         satisfied_min=satisfied_min(),
         unrated_as_satisfied=bool(cfg["FIGURES_UNRATED_AS_SATISFIED"]),
         weights=tuple((k, float(v)) for k, v in cfg["FIGURES_WEIGHTS"].items()),
+        ranking_min_tickets=int(cfg["RANKING_MIN_TICKETS"]),
     )
 
 
@@ -89,12 +93,20 @@ def _label(period: str | None, parts: tuple, start: date, end: date) -> str:
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
+def _day_label(period: str | None, day: date, start: date, end: date) -> str:
+    """The label of the period a local day falls in (as `_label` names the day rows' buckets)."""
+    parts = {"day": (day,), "month": (day.year, day.month), "year": (day.year,)}
+    return _label(period, parts.get(period or "", ()), start, end)
+
+
 def figures(
     *, start: date, end: date, unit_id: int | None = None, period: str | None = None
 ) -> list[dict]:
     """Counters, rates, score and rank per unit and period over [start, end] (local days).
 
-    Every unit is ranked among all units of the same period; `unit_id` only filters the output.
+    Every unit is ranked among all units of the same period with enough tickets
+    (RANKING_MIN_TICKETS); `unit_id` only filters the output. Each row carries the period's
+    rating appeals (filed in it) by outcome.
     """
     if end < start:
         raise ValidationFailed("to is before from", fields={"to": ["before from"]})
@@ -111,42 +123,61 @@ def figures(
         .group_by(UnitDayFigures.unit_id, *buckets)
     )
     rows = db.session.execute(query).all()
-    unit_ids = {r[0] for r in rows}
+    filed = appeals.appeal_counts(
+        start=start, end=end, label=lambda day: _day_label(period, day, start, end)
+    )
+    counted = {
+        (row[0], _label(period, tuple(row[1 : 1 + len(buckets)]), start, end)): {
+            c: int(v) for c, v in zip(COUNTERS, row[1 + len(buckets) :], strict=True)
+        }
+        for row in rows
+    }
+    # A unit with appeals filed in a period without other activity still shows its appeals.
+    for key in filed.keys() - counted.keys():
+        counted[key] = dict.fromkeys(COUNTERS, 0)
+    unit_ids = {unit_id for unit_id, _ in counted}
     units = (
         {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
         if unit_ids
         else {}
     )
     out: list[dict] = []
-    for row in rows:
-        parts = tuple(row[1 : 1 + len(buckets)])
-        counts = {c: int(v) for c, v in zip(COUNTERS, row[1 + len(buckets) :], strict=True)}
+    for (row_unit, label), counts in counted.items():
         unit_rates = rates(counts, cfg)
-        unit = units[row[0]]
+        unit = units[row_unit]
         out.append(
             {
-                "period": _label(period, parts, start, end),
+                "period": label,
                 "unit_id": unit.id,
                 "unit": {"code": unit.code, "name": unit.name},
                 "counts": counts,
                 "rates": unit_rates,
                 "score": score(unit_rates, cfg),
+                "appeals": filed.get((row_unit, label), appeals.empty()),
             }
         )
-    _rank(out)
+    _rank(out, cfg.ranking_min_tickets)
     out.sort(key=lambda r: (r["period"], r["rank"] is None, r["rank"] or 0, r["unit"]["code"]))
     if unit_id is not None:
         out = [r for r in out if r["unit_id"] == unit_id]
     return out
 
 
-def _rank(rows: list[dict]) -> None:
-    """Competition ranking (1, 2, 2, 4) by score within each period; no score, no rank."""
+def _rank(rows: list[dict], min_tickets: int) -> None:
+    """Competition ranking (1, 2, 2, 4) by score within each period; no score, no rank.
+
+    Only units with at least `min_tickets` dispatched in the period take part (`eligible`):
+    a rate over two tickets says little, and must not send a unit to a 末位 interview.
+    """
     by_period: dict[str, list[dict]] = {}
     for row in rows:
+        row["eligible"] = row["counts"]["dispatched"] >= min_tickets
         by_period.setdefault(row["period"], []).append(row)
     for group in by_period.values():
-        scored = sorted((r for r in group if r["score"] is not None), key=lambda r: -r["score"])
+        scored = sorted(
+            (r for r in group if r["eligible"] and r["score"] is not None),
+            key=lambda r: -r["score"],
+        )
         for i, row in enumerate(scored):
             same = i > 0 and scored[i - 1]["score"] == row["score"]
             row["rank"] = scored[i - 1]["rank"] if same else i + 1

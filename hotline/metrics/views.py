@@ -58,6 +58,15 @@ class MetricsRowSchema(Schema):
     score = fields.Float(allow_none=True)
     rank = fields.Int(allow_none=True)
     ranked = fields.Int(metadata={"description": "units ranked in this period"})
+    eligible = fields.Bool(
+        metadata={
+            "description": "dispatched ≥ ranking_min_tickets: takes part in the ranking "
+            "(false: 样本不足，不参与排名, no rank)"
+        }
+    )
+    appeals = fields.Dict(
+        metadata={"description": "rating appeals filed in the period: pending, upheld, denied"}
+    )
 
 
 class MetricsSchema(Schema):
@@ -67,6 +76,7 @@ class MetricsSchema(Schema):
     weights = fields.Dict()
     satisfied_min = fields.Int()
     unrated_as_satisfied = fields.Bool()
+    ranking_min_tickets = fields.Int()
     items = fields.List(fields.Nested(MetricsRowSchema))
     warnings = fields.List(fields.Str())
 
@@ -107,6 +117,7 @@ def metrics(args: dict, *, actor: Actor) -> dict:
         "weights": dict(cfg.weights),
         "satisfied_min": cfg.satisfied_min,
         "unrated_as_satisfied": cfg.unrated_as_satisfied,
+        "ranking_min_tickets": cfg.ranking_min_tickets,
         "items": rows,
         "warnings": calendar_warnings(actor),
     }

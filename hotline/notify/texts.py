@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from hotline.core.clock import to_local
 from hotline.core.i18n import localized
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -23,9 +26,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[12345 Hotline] Ticket {number} was answered: {reply}. Rate it by replying 5 (very "
         "satisfied) to 1 (very dissatisfied), or open {link}",
     },
+    # The new date in plain words (plain_deadline), never the unit's internal reason.
     "extension_granted": {
-        "zh_CN": "【12345热线】工单{number}办理期限已延长至{due}，原因：{reason}。",
-        "en": "[12345 Hotline] The deadline of ticket {number} moved to {due}: {reason}.",
+        "zh_CN": "【12345热线】您的工单{number}办理期限已延长至{due}前，届时将答复您。",
+        "en": "[12345 Hotline] Your ticket {number} will be answered by {due}; the deadline "
+        "was extended.",
     },
     "reopened": {
         "zh_CN": "【12345热线】工单{number}已发回重办，新的办理期限为{due}。",
@@ -86,3 +91,35 @@ def render(template: str, locale: str = "zh_CN", **params: object) -> str:
 def status_name(status: str, locale: str = "zh_CN") -> str:
     names = STATUS_NAMES.get(status)
     return localized(names, locale) if names else status
+
+
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def plain_deadline(due: datetime, locale: str = "zh_CN") -> str:
+    """A deadline as people say it, in local time: "2026年10月13日（星期二）24时" / "the end of
+    Tuesday 13 October 2026". A working-day deadline is 00:00 of the next day (DESIGN §3), which
+    read literally names the wrong day; so 00:00 is said as the end of the day before."""
+    local = to_local(due)
+    end_of_day = (local.hour, local.minute, local.second) == (0, 0, 0)
+    day = (local - timedelta(days=1)).date() if end_of_day else local.date()
+    if locale == "en":
+        when = f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+        return f"the end of {when}" if end_of_day else f"{local:%H:%M} on {when}"
+    when = f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS_ZH[day.weekday()]}）"
+    return f"{when}24时" if end_of_day else f"{when}{local:%H:%M}"

@@ -27,6 +27,7 @@ from hotline.sla.models import SlaPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
+from hotline.tickets.transitions.requests import original_window_days
 from hotline.units.models import Unit
 
 # How many tickets end in each status, and how many days ago they came in (min, max).
@@ -131,9 +132,12 @@ class _Walk:
     limit: datetime
     operator: Actor
     supervisor: Actor
+    inspector: Actor
     agents: dict[int, Actor]
     units: list[Unit]
     open_tickets: list[Ticket] = field(default_factory=list)
+    # Appeals draw from their own stream, so the rest of the walk stays as it was without them.
+    appeals: random.Random = field(default_factory=lambda: random.Random(16))
 
     def at(self, start: datetime, hours: float) -> datetime:
         """`start` plus `hours`, never past the real now (the walk must not reach the future)."""
@@ -224,7 +228,9 @@ def _walk(w: _Walk, ticket: Ticket, target: str, t: datetime) -> None:
     tx.accept(ticket, actor=w.agent(ticket), now=t)
     if rng.random() < 0.1 and ticket.resolve_due_at and w.at(t, 24) < ticket.resolve_due_at:
         t = w.at(t, 24)
-        tx.request_extension(ticket, actor=w.agent(ticket), days=3, reason="需协调多部门", now=t)
+        # At most the ticket's own window (a consultation has 2 working days, urgent 1).
+        days = min(3, original_window_days(ticket))
+        tx.request_extension(ticket, actor=w.agent(ticket), days=days, reason="需协调多部门", now=t)
         t = w.at(t, rng.uniform(1, 6))
         if rng.random() < 0.8:
             tx.approve_extension(ticket, actor=w.supervisor, reason="同意延期", now=t)
@@ -240,6 +246,7 @@ def _walk(w: _Walk, ticket: Ticket, target: str, t: datetime) -> None:
         # 发回重办: an unsatisfied rating sends it back; the second answer satisfies.
         t = w.at(t, rng.uniform(2, 30))
         tx.rate(ticket, actor=Actor.complainant(), rating=rng.choice([1, 2]), now=t)
+        t = _maybe_appeal(w, ticket, t)
         t = w.at(t, rng.uniform(24, 24 * 4))
         tx.reply(ticket, actor=w.agent(ticket), text="重新核查后已彻底解决。", now=t)
     t = w.at(t, rng.uniform(2, 40))
@@ -257,6 +264,26 @@ def _walk(w: _Walk, ticket: Ticket, target: str, t: datetime) -> None:
         tx.rate(ticket, actor=Actor.complainant(), rating=rng.choice([3, 4, 4, 5, 5, 5]), now=t)
 
 
+def _maybe_appeal(w: _Walk, ticket: Ticket, t: datetime) -> datetime:
+    """Some units appeal the bad rating (差评申诉); inspectors decide most, a few wait."""
+    if w.appeals.random() >= 0.4:
+        return t
+    t = w.at(t, w.appeals.uniform(2, 20))
+    tx.request_appeal(
+        ticket,
+        actor=w.agent(ticket),
+        reason="诉求超出本单位法定职责，已依法解释",
+        evidence="答复中已引用相关规定，并附现场核查记录",
+        now=t,
+    )
+    if w.appeals.random() < 0.7:
+        t = w.at(t, w.appeals.uniform(4, 48))
+        upheld = w.appeals.random() < 0.5
+        decide = tx.approve_appeal if upheld else tx.deny_appeal
+        decide(ticket, actor=w.inspector, reason="证据充分" if upheld else "证据不足", now=t)
+    return t
+
+
 def load_tickets(*, now: datetime, count: int = 300, seed: int = 12345) -> dict[str, int]:
     """`count` tickets in every status, created over the last ~3 months before `now`."""
     rng = random.Random(seed)
@@ -271,6 +298,7 @@ def load_tickets(*, now: datetime, count: int = 300, seed: int = 12345) -> dict[
         limit=now - timedelta(minutes=1),
         operator=Actor.of(users["operator"]),
         supervisor=Actor.of(users["supervisor"]),
+        inspector=Actor.of(users["inspector"]),
         agents=agents,
         units=units,
     )

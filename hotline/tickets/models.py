@@ -192,14 +192,19 @@ class TicketEvent(db.Model):
 
 
 class TicketRequest(db.Model):
-    """A unit's pending or decided request on a ticket: a return (退单) or an extension (延期)."""
+    """A pending or decided request on a ticket: a return (退单), an extension (延期) or a
+    rating appeal (差评申诉); an extension an inspector granted directly is one too, decided."""
 
     __tablename__ = "ticket_requests"
-    __table_args__ = (Index("ix_ticket_requests_status_type", "status", "type"),)
+    __table_args__ = (
+        Index("ix_ticket_requests_status_type", "status", "type"),
+        # The dashboard counts a period's appeals (差评申诉) by their filing time.
+        Index("ix_ticket_requests_type_requested", "type", "requested_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    type: Mapped[str] = mapped_column(String(10))  # return | extension
+    type: Mapped[str] = mapped_column(String(10))  # return | extension | appeal
     status: Mapped[str] = mapped_column(String(10), default="pending")
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     reason: Mapped[str] = mapped_column(Text)
@@ -210,9 +215,20 @@ class TicketRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Who asked: "unit" (the unit's own request, capped) or "inspector" (granted directly).
+    origin: Mapped[str] = mapped_column(String(10), default="unit", server_default="unit")
+    # An appeal's evidence, and the `rated` event it appeals (the figures exclude it if upheld).
+    evidence: Mapped[str | None] = mapped_column(Text)
+    rating_event_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_events.id"))
 
     ticket: Mapped[Ticket] = relationship()
     suggested_unit: Mapped[Unit | None] = relationship(foreign_keys=[suggested_unit_id])
+    rating_event: Mapped[TicketEvent | None] = relationship(foreign_keys=[rating_event_id])
+
+    @property
+    def appealed_rating(self) -> int | None:
+        """The rating an appeal is about (its `rated` event's)."""
+        return (self.rating_event.data or {}).get("rating") if self.rating_event else None
 
 
 class TicketSequence(db.Model):

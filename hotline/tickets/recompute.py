@@ -52,6 +52,15 @@ def expected_deadlines(ticket: Ticket, extension_days: int) -> dict[str, datetim
     }
 
 
+def extended_resolve_due(ticket: Ticket) -> datetime | None:
+    """The resolve deadline of the ticket's window with every approved extension in it: what the
+    recompute job would set, so an extension's approval and a later recompute agree."""
+    if ticket.window_started_at is None:
+        return ticket.resolve_due_at
+    days = _extension_days([ticket.id]).get(ticket.id, 0)
+    return expected_deadlines(ticket, days)["resolve_due_at"]
+
+
 def recompute_batch(*, after_id: int, now: datetime, limit: int = BATCH_SIZE) -> tuple[int, int]:
     """Recompute open tickets with id > after_id; returns (last id seen, how many changed)."""
     tickets = list(

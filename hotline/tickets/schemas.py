@@ -195,9 +195,18 @@ class ExtensionSchema(ActionSchema):
     days = fields.Int(
         required=True,
         validate=validate.Range(min=1, max=30),
-        metadata={"description": "working days"},
+        metadata={
+            "description": "working days; a unit asks for at most the ticket's original resolve "
+            "window, once (else 409)"
+        },
     )
     reason = fields.Str(required=True, validate=_REASON)
+
+
+class AppealSchema(ActionSchema):
+    reason = fields.Str(required=True, validate=_REASON)
+    evidence = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
+    media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
 
 
 class ReplySchema(ActionSchema):

@@ -35,6 +35,9 @@ from hotline.tickets.models import (
 from hotline.units.models import Unit
 
 MAX_DESCRIPTION = 4000
+# Beside the pending request types: the ticket's current rating already has an appeal (pending
+# or decided). One appeal per rating, so no page offers a second (registry `unless_pending`).
+APPEALED = "appealed"
 
 
 def normalize_phone(raw: str | None, *, field: str = "phone", required: bool = True) -> str | None:
@@ -254,7 +257,8 @@ def pending_requests(ticket: Ticket) -> dict[str, TicketRequest]:
 
 
 def pending_request_types(ticket_ids: list[int]) -> dict[int, set[str]]:
-    """For each of these tickets, the types of its pending requests, in one query."""
+    """For each of these tickets, the types of its pending requests, plus APPEALED when its
+    current rating already has an appeal; in two queries."""
     pending: dict[int, set[str]] = {}
     if ticket_ids:
         for ticket_id, kind in db.session.execute(
@@ -263,7 +267,29 @@ def pending_request_types(ticket_ids: list[int]) -> dict[int, set[str]]:
             )
         ):
             pending.setdefault(ticket_id, set()).add(kind)
+        for ticket_id in appealed(ticket_ids):
+            pending.setdefault(ticket_id, set()).add(APPEALED)
     return pending
+
+
+def appealed(ticket_ids: list[int]) -> set[int]:
+    """Those of these tickets whose current rating (its `rated` event, at `rated_at`) already has
+    an appeal, pending or decided, in one query."""
+    if not ticket_ids:
+        return set()
+    rated = aliased(TicketEvent)
+    return set(
+        db.session.scalars(
+            select(TicketRequest.ticket_id)
+            .join(Ticket, Ticket.id == TicketRequest.ticket_id)
+            .join(rated, rated.id == TicketRequest.rating_event_id)
+            .where(
+                TicketRequest.ticket_id.in_(ticket_ids),
+                TicketRequest.type == "appeal",
+                rated.at >= Ticket.rated_at,
+            )
+        )
+    )
 
 
 def escalations(ticket: Ticket) -> list[Escalation]:

@@ -160,6 +160,7 @@ def test_call_to_reopen_story_in_the_browser(browser, live_server, live_app, sho
                 "/dashboard/overdue",
                 "/dashboard/escalations",
                 "/dashboard/interviews",
+                "/dashboard/appeals",
                 f"/dashboard/units/{UNIT}/credit",
             ],
         ),

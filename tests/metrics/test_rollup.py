@@ -33,6 +33,7 @@ TYPES = (
     "return_requested",
     "reopened",
     "extension_requested",
+    "appeal_upheld",
 )
 
 data_for = {
@@ -48,6 +49,17 @@ data_for = {
     ),
     "rated": st.fixed_dictionaries({"rating": st.integers(1, 5)}),
     "closed": st.fixed_dictionaries({"rated": st.booleans()}) | st.just({"rating": 4}),
+    # An upheld appeal takes a rating out where it was counted: another day, maybe another
+    # unit (`rated_unit` is an index into the test's units until the rows are built).
+    "appeal_upheld": st.fixed_dictionaries(
+        {
+            "rating": st.integers(1, 5),
+            "rated_unit": st.sampled_from([0, 1, 2]),
+            "rated_at": st.integers(0, 20_000).map(
+                lambda m: (datetime(2026, 9, 28, tzinfo=UTC) + timedelta(minutes=m)).isoformat()
+            ),
+        }
+    ),
 }
 
 
@@ -62,6 +74,12 @@ def events(draw: st.DrawFn) -> tuple:
 
 history = st.lists(events(), max_size=60)
 openings = st.lists(st.tuples(st.sampled_from([0, 1, 2]), st.integers(0, 20_000)), max_size=5)
+
+
+def _with_unit_ids(data: dict | None, units: list) -> dict | None:
+    if data and "rated_unit" in data:
+        return {**data, "rated_unit": units[data["rated_unit"]].id}
+    return data
 
 
 def rolled_up() -> dict:
@@ -118,7 +136,7 @@ def test_roll_up_in_increments_equals_a_from_scratch_recomputation(
                 "type": type_,
                 "at": at,
                 "unit_id": units[u].id if u is not None else None,
-                "data": data,
+                "data": _with_unit_ids(data, units),
             }
             for i, (type_, at, u, data) in enumerate(log)
         ]

@@ -21,9 +21,11 @@ def auth(user) -> dict:
 
 
 @pytest.fixture
-def history(session, clock) -> dict:
+def history(session, clock, app, monkeypatch) -> dict:
     """Unit A: 3 dispatched, 1 accepted in time, 2 on-time replies, a failed callback
-    (rated 2, reopened), a 5 rating, a return request. Unit B: one perfect ticket."""
+    (rated 2, reopened), a 5 rating, a return request. Unit B: one perfect ticket.
+    Ranked with a minimum volume of 1 ticket (the default 10 is tested apart)."""
+    monkeypatch.setitem(app.config, "RANKING_MIN_TICKETS", 1)
     a, b = UnitFactory(code="A-UNIT"), UnitFactory(code="B-UNIT")
     clock.set("2026-10-08T09:00:00+08:00")
     t1, t2, t3 = (ticket_in("dispatched", unit=a) for _ in range(3))

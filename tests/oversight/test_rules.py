@@ -62,11 +62,11 @@ def test_supervision_count_is_configurable(session, clock, app, monkeypatch):
     assert len(run_unit_rules(now=datetime(2026, 10, 16, 1, tzinfo=UTC))) == 1
 
 
-def _september(units: list, late: set[int]) -> None:
-    """5 tickets per unit in September; units in `late` accept and reply all of them late."""
+def _september(units: list, late: set[int], tickets: int = 5) -> None:
+    """`tickets` per unit in September; units in `late` accept and reply all of them late."""
     for i, unit in enumerate(units):
         slow = i in late
-        for _ in range(5):
+        for _ in range(tickets):
             t = ticket_in("dispatched", unit=unit, now=datetime(2026, 9, 1, 2, tzinfo=UTC))
             accepted = datetime(2026, 9, 3 if slow else 1, 3, tzinfo=UTC)
             tx.accept(t, actor=unit_actor(unit), now=accepted)
@@ -74,8 +74,14 @@ def _september(units: list, late: set[int]) -> None:
             tx.reply(t, actor=unit_actor(unit), text="已处理", now=replied)
 
 
+@pytest.fixture
+def five_is_enough(app, monkeypatch) -> None:
+    """_september's 5 tickets per unit take part in the ranking (default minimum: 10)."""
+    monkeypatch.setitem(app.config, "RANKING_MIN_TICKETS", 5)
+
+
 def test_last_place_and_low_on_time_rate_of_last_month_open_one_case_with_both_reasons(
-    session, clock
+    session, clock, five_is_enough
 ):
     units = [UnitFactory() for _ in range(3)]
     _september(units, late={2})
@@ -105,9 +111,25 @@ def test_last_place_and_low_on_time_rate_of_last_month_open_one_case_with_both_r
     [(2, {1}), (3, set())],
     ids=["too-few-units-to-rank", "everybody-tied"],
 )
-def test_no_last_place_without_enough_units_or_with_a_tie(session, clock, count, late):
+def test_no_last_place_without_enough_units_or_with_a_tie(
+    session, clock, five_is_enough, count, late
+):
     units = [UnitFactory() for _ in range(count)]
     _september(units, late=late)
     clock.set("2026-10-01T09:00:00+08:00")
     rollup_figures()
     assert all(c.trigger != "ranking_last" for u in units for c in cases_of(u))
+
+
+def test_a_unit_with_two_tickets_is_not_last_whatever_its_figures(session, clock):
+    """RANKING_MIN_TICKETS (10): the worst unit of the month handled only 2 tickets, so it
+    is listed apart, and the last place goes to the worst unit that took part."""
+    ranked = [UnitFactory() for _ in range(3)]
+    _september(ranked, late={2}, tickets=10)
+    tiny = UnitFactory()
+    _september([tiny], late={0}, tickets=2)
+    clock.set("2026-10-01T09:00:00+08:00")
+    rollup_figures()
+    assert cases_of(tiny) == []  # nor the on-time rule: 2 due is under its minimum of 5
+    assert [c.trigger for c in cases_of(ranked[2])] == ["ranking_last", "on_time_rate"]
+    assert cases_of(ranked[0]) == cases_of(ranked[1]) == []

@@ -159,6 +159,8 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "approve": {"reason": "同意"},
         "deny": {"reason": "不同意"},
         "extension": {"days": 2, "reason": "需要现场勘查"},
+        "grant": {"days": 2, "reason": "督查批准"},
+        "appeal": {"reason": "诉求超出职责范围", "evidence": "答复依据"},
         "reply": {"text": "已处理完毕。"},
         "callback": {"reached": True, "resolved": True, "satisfaction": 5},
         "reopen": {"reason": "未解决"},

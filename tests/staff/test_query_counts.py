@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from hotline.calls.models import CallbackTask
+from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
@@ -94,6 +95,13 @@ def _rule(staff) -> None:
     RoutingRuleFactory(category=CategoryFactory(), district="东城区")
 
 
+def _appealed(staff) -> None:
+    """A bad rating, back with the unit (in progress), with its appeal pending."""
+    ticket = ticket_in("replied", unit=staff.unit)
+    tx.rate(ticket, actor=Actor.complainant(), rating=1)
+    tx.request_appeal(ticket, actor=unit_actor(staff.unit), reason="不公", evidence="录音")
+
+
 PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/triage", _triage),
     ("operator", "/console/callbacks", _replied),
@@ -112,6 +120,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("inspector", "/dashboard/escalations", _escalation),
     ("inspector", "/dashboard/escalations?answers", _answered_supervision),
     ("inspector", "/dashboard/interviews", _interview),
+    ("inspector", "/dashboard/appeals", _appealed),
+    ("agent", "/workbench?tab=in_progress&per_page=50", _appealed),
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),
     ("admin", "/admin/rules", _rule),

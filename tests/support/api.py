@@ -21,7 +21,7 @@ from hotline.auth.tokens import issue_token
 from hotline.core.extensions import db
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 
-# DESIGN §5: the ticket action endpoints outside clients rely on.
+# DESIGN §5 and §11 (fair figures): the ticket action endpoints outside clients rely on.
 DESIGN_ACTIONS = (
     "accept",
     "dispatch",
@@ -36,7 +36,12 @@ DESIGN_ACTIONS = (
     "reopen",
     "merge",
     "reject",
+    "appeal",
+    "appeal/approve",
+    "appeal/deny",
 )
+# Ours beyond DESIGN's list: an inspector grants extension days directly (docs/TICKETS.md).
+OWN_ACTIONS = ("extension/grant",)
 
 
 def recording_wake_ups(app: Flask) -> Iterator[list[str]]:

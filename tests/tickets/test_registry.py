@@ -32,9 +32,10 @@ from tests.factories import (
     ticket_in,
     unit_actor,
 )
-from tests.support.api import DESIGN_ACTIONS
+from tests.support.api import DESIGN_ACTIONS, OWN_ACTIONS
 
 STAFF_ROLES = [r.value for r in Role]
+INSPECTOR = Actor(user_id=None, role="inspector", label="test-inspector")
 # A body each transition accepts (forms send the same fields as strings).
 BODIES: dict[str, dict] = {
     "accept": {},
@@ -50,6 +51,10 @@ BODIES: dict[str, dict] = {
     "reopen": {"reason": "未解决"},
     "merge": {"into": "20260101-000001"},
     "reject": {"reason": "超出范围"},
+    "extension/grant": {"days": 5, "reason": "督查批准"},
+    "appeal": {"reason": "诉求超出政策范围", "evidence": "已按规定答复"},
+    "appeal/approve": {},
+    "appeal/deny": {},
 }
 
 
@@ -97,12 +102,19 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
 
 def _ticket(transition: Transition, unit) -> Ticket:
-    """A ticket in a status the transition allows, with the request it decides pending."""
+    """A ticket in a status the transition allows, with the request it decides pending (an
+    appeal's ticket has a bad rating: rated 1, back with the unit)."""
     statuses = transition.statuses or {Status.accepted}
     status = next(
         s for s in ("dispatched", "accepted", "replied", "triage", "new") if s in statuses
     )
-    ticket = ticket_in(status, unit=unit)
+    if transition.offer_if is not None or transition.needs_pending == "appeal":
+        ticket = ticket_in("replied", unit=unit)
+        tx.rate(ticket, actor=Actor.complainant(), rating=1)
+    else:
+        ticket = ticket_in(status, unit=unit)
+    if transition.needs_pending == "appeal":
+        tx.request_appeal(ticket, actor=unit_actor(unit), reason="不合理", evidence="录音")
     if transition.needs_pending == "return":
         tx.request_return(ticket, actor=unit_actor(unit), reason="不是我们的")
     if transition.needs_pending == "extension":
@@ -118,13 +130,14 @@ def _expected(ticket: Ticket, actor: Actor, pending: set[str]) -> set[str]:
         if actor.role in t.roles
         and (not t.own_unit or ticket.unit_id == actor.unit_id)
         and (t.statuses is None or ticket.status in t.statuses)
+        and (t.offer_if is None or t.offer_if(ticket))
         and (t.needs_pending is None or t.needs_pending in pending)
         and (t.unless_pending is None or t.unless_pending not in pending)
     }
 
 
 def test_the_registry_has_exactly_the_designed_actions() -> None:
-    assert {t.slug for t in TRANSITIONS} == set(DESIGN_ACTIONS)
+    assert {t.slug for t in TRANSITIONS} == set(DESIGN_ACTIONS) | set(OWN_ACTIONS)
     assert len({t.name for t in TRANSITIONS}) == len(TRANSITIONS)
     for t in TRANSITIONS:
         assert getattr(tx, t.name) is t  # transitions.<name> is the guarded row itself
@@ -202,7 +215,13 @@ def test_a_status_the_registry_does_not_allow_is_409_with_the_current_status(
         status = next(s for s in ("replied", "dispatched", "accepted") if s not in t.statuses)
         ticket = ticket_in(status, unit=unit)
         actor = (
-            unit_actor(unit) if t.own_unit else SUPERVISOR if "supervisor" in t.roles else OPERATOR
+            unit_actor(unit)
+            if t.own_unit
+            else SUPERVISOR
+            if "supervisor" in t.roles
+            else INSPECTOR
+            if "inspector" in t.roles
+            else OPERATOR
         )
         with pytest.raises(InvalidTransition) as caught:
             t(ticket, actor=actor, **t.arguments(t.schema().load(BODIES[t.slug])))

@@ -150,10 +150,11 @@ def missed_calls() -> Select:
 
 
 def pending_requests() -> Select:
-    """Returns and extensions awaiting a supervisor, with their tickets in the same query."""
+    """Returns and extensions awaiting a supervisor, with their tickets in the same query
+    (rating appeals are the inspectors' to decide, on the dashboard)."""
     return (
         select(TicketRequest)
         .options(joinedload(TicketRequest.ticket), joinedload(TicketRequest.suggested_unit))
-        .where(TicketRequest.status == "pending")
+        .where(TicketRequest.status == "pending", TicketRequest.type.in_(("return", "extension")))
         .order_by(TicketRequest.requested_at)
     )

@@ -1,7 +1,8 @@
 """The dashboard's view of the figures: hotline/metrics/service.py rows shaped for tables/charts.
 
 Rates come from the metrics service (ratios 0–1) and are shown as percentages; units with no
-activity in the period are listed too, unranked.
+activity in the period are listed too, unranked, and so are units under RANKING_MIN_TICKETS,
+apart from the ranking ("样本不足，不参与排名").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.metrics import appeals
 from hotline.metrics import service as metrics
 from hotline.metrics.rollup import COUNTERS
 from hotline.tickets.models import Status, Ticket
@@ -34,6 +36,8 @@ class UnitFigures:
     rates: dict[str, float | None] = field(default_factory=dict)
     composite: float | None = None
     rank: int | None = None
+    eligible: bool = False  # enough tickets to take part in the ranking
+    appeals: dict[str, int] = field(default_factory=appeals.empty)
 
     @property
     def response(self) -> float | None:
@@ -53,13 +57,15 @@ class UnitFigures:
 
 
 def period_figures(*, start: date, end: date) -> list[UnitFigures]:
-    """Every active unit's figures for [start, end] (local days), ranked units first."""
+    """Every active unit's figures for [start, end] (local days): ranked units first, then the
+    units with enough tickets but no score, then those below the minimum volume."""
     rows = {r["unit"]["code"]: r for r in metrics.figures(start=start, end=end)}
+    idle = metrics.settings().ranking_min_tickets == 0  # no tickets is enough then
     out = []
     for unit in db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)):
         row = rows.get(unit.code)
         if row is None:
-            out.append(UnitFigures(unit.code, unit.name))
+            out.append(UnitFigures(unit.code, unit.name, eligible=idle))
             continue
         score = row["score"]
         out.append(
@@ -70,9 +76,11 @@ def period_figures(*, start: date, end: date) -> list[UnitFigures]:
                 rates=row["rates"],
                 composite=None if score is None else round(score, 1),
                 rank=row["rank"],
+                eligible=row["eligible"],
+                appeals=row["appeals"],
             )
         )
-    out.sort(key=lambda f: (f.rank is None, f.rank or 0, f.code))
+    out.sort(key=lambda f: (not f.eligible, f.rank is None, f.rank or 0, f.code))
     return out
 
 

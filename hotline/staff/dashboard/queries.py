@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import ValidationFailed
@@ -15,7 +16,7 @@ from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
 from hotline.sla.ladder import LADDER
 from hotline.staff.dashboard import figures
-from hotline.tickets.models import Escalation, Ticket
+from hotline.tickets.models import Escalation, Ticket, TicketRequest
 from hotline.units import service as units
 from hotline.units.models import Unit
 
@@ -66,6 +67,24 @@ def interviews_query(args: dict[str, Any]) -> Select:
     return stmt
 
 
+APPEAL_STATUSES = ("pending", "approved", "denied")
+
+
+def appeals_query(args: dict[str, Any]) -> Select:
+    """Rating appeals (差评申诉) with their tickets: pending first, the oldest on top."""
+    stmt = (
+        select(TicketRequest)
+        .options(joinedload(TicketRequest.ticket), joinedload(TicketRequest.rating_event))
+        .where(TicketRequest.type == "appeal")
+        .order_by((TicketRequest.status == "pending").desc(), TicketRequest.requested_at)
+    )
+    if args.get("status") in APPEAL_STATUSES:
+        stmt = stmt.where(TicketRequest.status == args["status"])
+    if args.get("unit"):
+        stmt = stmt.where(TicketRequest.unit_id == _unit_id(args))
+    return stmt
+
+
 def credit_query(unit_id: int) -> Select:
     return (
         select(CreditRecord)
@@ -112,14 +131,19 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
             _("重办"),
             _("超期"),
             _("升级"),
+            _("申诉待审"),
+            _("申诉成立"),
+            _("申诉驳回"),
         ]
+        # Units under the minimum volume come last, their rank cell saying why they have none.
+        below = _("样本不足，不参与排名")
         return (
             headers,
             None,
             iter(
                 [
                     [
-                        f.rank or "",
+                        (f.rank or "") if f.eligible else below,
                         f.name,
                         f.counts["dispatched"],
                         _pct(f.response),
@@ -131,6 +155,9 @@ def export_rows(kind: str, args: dict[str, Any]) -> tuple[list[str], Select | No
                         f.counts["reopens"],
                         f.counts["overdue"],
                         f.counts["escalations"],
+                        f.appeals["pending"],
+                        f.appeals["upheld"],
+                        f.appeals["denied"],
                     ]
                     for f in rows
                 ]

@@ -23,6 +23,7 @@ from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.queue import get_queue, redis_conn
 from hotline.escalations import interviews, triggers
+from hotline.metrics import service as metrics
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import queries as admin_queries
 from hotline.staff.dashboard import exports, figures, queries
@@ -53,6 +54,7 @@ def index() -> str:
         period=label,
         trend=figures.monthly_trend(end=end),
         overdue=figures.overdue_by_unit(),
+        min_tickets=metrics.settings().ranking_min_tickets,
         warnings=admin_queries.calendar_warnings(),
         args=_args(),
     )
@@ -96,6 +98,26 @@ def interviews_board() -> str:
         reasons=triggers.reasons_by_case([c.id for c in cases]),
         now=utcnow(),
         units=units.all_units(),
+        args=_args(),
+    )
+
+
+@bp.route("/appeals")
+@role_required(*INSPECT)
+def appeals() -> str:
+    """Rating appeals (差评申诉) to decide, and those decided, with the unit's reasons."""
+    page, per_page = page_args()
+    try:
+        stmt = queries.appeals_query(request.args)
+    except HotlineError as exc:  # an unknown unit code in the filter
+        flash(exc.message, "error")
+        stmt = queries.appeals_query({})
+    everyone = units.all_units()
+    return render_template(
+        "dashboard/appeals.html",
+        page=paginate(stmt, page=page, per_page=per_page),
+        units=everyone,
+        unit_names={u.id: u.name for u in everyone},
         args=_args(),
     )
 

@@ -4,13 +4,12 @@ the console, workbench and ticket page share them."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask import abort, current_app, request, url_for
 from flask_login import login_required
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from hotline.core.errors import NotFound, ValidationFailed
@@ -29,7 +28,9 @@ def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
     files = [f for f in files if f and f.filename]
     if len(files) > MAX_FILES:
         raise ValidationFailed("too many files", fields={"files": [f"at most {MAX_FILES}"]})
-    suffixes = [Path(secure_filename(f.filename or "")).suffix.lower() for f in files]
+    # The suffix from the name as sent: secure_filename drops non-ASCII, so "答复.pdf" had none.
+    # Only a listed suffix is kept, after a random name: nothing else of the name is used.
+    suffixes = [PurePosixPath((f.filename or "").replace("\\", "/")).suffix.lower() for f in files]
     for suffix in suffixes:
         if suffix not in ALLOWED_UPLOADS:
             raise ValidationFailed(

@@ -15,6 +15,8 @@ from hotline.tickets.models import Escalation, Ticket, TicketRequest
 class TicketPage:
     ticket: Ticket
     pending: dict[str, TicketRequest]
+    # What the buttons depend on: the pending types, and APPEALED (tickets.service).
+    waiting: set[str]
     escalations: list[Escalation]
     answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
@@ -25,9 +27,12 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
     """The ticket the actor may see (NotFound otherwise) with everything its page shows."""
     ticket = tickets.get_by_number(number, actor=actor)
     escalations = tickets.escalations(ticket)
+    pending = tickets.pending_requests(ticket)
+    appealed = {tickets.APPEALED} if tickets.appealed([ticket.id]) else set()
     return TicketPage(
         ticket=ticket,
-        pending=tickets.pending_requests(ticket),
+        pending=pending,
+        waiting=set(pending) | appealed,
         escalations=escalations,
         answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),

@@ -92,6 +92,10 @@ EVENT_LABELS = {
     "extension_requested": _l("延期申请"),
     "extension_approved": _l("延期通过"),
     "extension_denied": _l("延期驳回"),
+    "extension_granted": _l("督查批准延期"),
+    "appeal_requested": _l("差评申诉"),
+    "appeal_upheld": _l("申诉成立"),
+    "appeal_denied": _l("申诉不成立"),
     "replied": _l("答复"),
     "callback": _l("回访"),
     "rated": _l("评价"),
@@ -105,6 +109,8 @@ EVENT_LABELS = {
     "supervision_answer_missed": _l("督办未按时答复"),
     "deadline_changed": _l("时限调整"),
 }
+# The requests a ticket can have pending (TicketRequest.type).
+REQUEST_LABELS = {"return": _l("退单"), "extension": _l("延期"), "appeal": _l("差评申诉")}
 STATUS_TONE = {
     "new": "info",
     "triage": "warn",
@@ -256,6 +262,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(RATING_LABELS, "RATING_LABELS")
     app.add_template_global(INTERVIEW_LABELS, "INTERVIEW_LABELS")
     app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
+    app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
 
     @app.template_global()

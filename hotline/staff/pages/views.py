@@ -54,7 +54,7 @@ def ticket(number: str) -> str:
         abort(404)
     item = shown.ticket
     person = complainant(item, actor)
-    actions = offered(item, actor, shown.pending)
+    actions = offered(item, actor, shown.waiting)
     html = render_template(
         "tickets/show.html",
         ticket=item,

@@ -2,7 +2,8 @@
 
 The staff transitions are the rows of `registry.TRANSITIONS`: `transitions.accept(...)` and the
 others below are those rows, which check role, unit, version and status before calling the
-service function of the same name in dispatch.py, requests.py, outcome.py or triage.py.
+service function of the same name in dispatch.py, requests.py, appeals.py, outcome.py or
+triage.py.
 `route`, `rate` and `close_unrated` are the system's and the complainant's, outside the table.
 """
 
@@ -19,11 +20,15 @@ deny_return = BY_NAME["deny_return"]
 request_extension = BY_NAME["request_extension"]
 approve_extension = BY_NAME["approve_extension"]
 deny_extension = BY_NAME["deny_extension"]
+grant_extension = BY_NAME["grant_extension"]
 reply = BY_NAME["reply"]
 callback = BY_NAME["callback"]
 reopen = BY_NAME["reopen"]
 merge = BY_NAME["merge"]
 reject = BY_NAME["reject"]
+request_appeal = BY_NAME["request_appeal"]
+approve_appeal = BY_NAME["approve_appeal"]
+deny_appeal = BY_NAME["deny_appeal"]
 
 __all__ = [
     "BY_NAME",
@@ -31,19 +36,23 @@ __all__ = [
     "TRANSITIONS",
     "Transition",
     "accept",
+    "approve_appeal",
     "approve_extension",
     "approve_return",
     "callback",
     "close_unrated",
+    "deny_appeal",
     "deny_extension",
     "deny_return",
     "dispatch",
+    "grant_extension",
     "merge",
     "offered",
     "rate",
     "reject",
     "reopen",
     "reply",
+    "request_appeal",
     "request_extension",
     "request_return",
     "route",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local as _fmt
+from hotline.core.clock import utcnow
 from hotline.core.errors import (
     InvalidTransition,
     ValidationFailed,
@@ -71,6 +72,35 @@ def _pending(ticket: Ticket, type_: str) -> TicketRequest | None:
             TicketRequest.status == "pending",
         )
     )
+
+
+def _decide(
+    ticket: Ticket,
+    type_: str,
+    actor: Actor,
+    approve: bool,
+    reason: str | None,
+    now: datetime,
+) -> TicketRequest:
+    req = _pending(ticket, type_)
+    if req is None:
+        raise InvalidTransition(f"decide a {type_} (none pending) for", ticket.status)
+    req.status = "approved" if approve else "denied"
+    req.decided_by_id = actor.user_id
+    req.decided_at = now
+    req.decision_reason = reason
+    return req
+
+
+def _deny(
+    ticket: Ticket, type_: str, *, actor: Actor, reason: str | None, now: datetime | None
+) -> Ticket:
+    now = now or utcnow()
+    req = _decide(ticket, type_, actor, False, reason, now)
+    _set_status(
+        ticket, f"{type_}_denied", actor, None, now, reason=reason, data={"request": req.id}
+    )
+    return ticket
 
 
 def _open_window(ticket: Ticket, unit: Unit, now: datetime) -> None:

@@ -22,6 +22,7 @@ from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.schemas import (
     ActionSchema,
+    AppealSchema,
     CallbackSchema,
     DecisionSchema,
     DispatchSchema,
@@ -31,6 +32,7 @@ from hotline.tickets.schemas import (
     ReplySchema,
     ReturnSchema,
 )
+from hotline.tickets.transitions import appeals
 from hotline.tickets.transitions.common import _require_status
 from hotline.tickets.transitions.dispatch import accept, dispatch
 from hotline.tickets.transitions.outcome import callback, reopen, reply
@@ -39,12 +41,14 @@ from hotline.tickets.transitions.requests import (
     approve_return,
     deny_extension,
     deny_return,
+    grant_extension,
     request_extension,
     request_return,
 )
 from hotline.tickets.transitions.triage import merge, reject
 
 SUPERVISOR = frozenset({Role.supervisor})
+INSPECTOR = frozenset({Role.inspector})
 WITH_UNIT = frozenset({Status.dispatched, Status.accepted})
 
 
@@ -77,6 +81,7 @@ class Transition:
     needs_pending: str | None = None  # offered only while such a request is pending
     unless_pending: str | None = None  # offered only while no such request is pending
     uploads: bool = False  # the form's `files` become the body's `media`
+    offer_if: Callable[[Ticket], bool] | None = None  # offered only when the ticket passes it
 
     def __repr__(self) -> str:
         return f"<Transition {self.name} POST …/{self.slug}>"
@@ -87,11 +92,12 @@ class Transition:
         return any(field.required for field in self.schema().fields.values())
 
     def allows(self, ticket: Ticket, actor: Actor) -> bool:
-        """Role, own unit and status, without raising: what a page may offer."""
+        """Role, own unit, status and `offer_if`, without raising: what a page may offer."""
         return (
             actor.role in self.roles
             and (not self.own_unit or ticket.unit_id == actor.unit_id)
             and (self.statuses is None or ticket.status in self.statuses)
+            and (self.offer_if is None or self.offer_if(ticket))
         )
 
     def guard(self, ticket: Ticket, actor: Actor, expected_version: int | None = None) -> None:
@@ -248,6 +254,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         done=_l("已审批。"),
     ),
     Transition(
+        name="grant_extension",
+        slug="extension/grant",
+        verb="grant an extension to",
+        roles=INSPECTOR,
+        statuses=WITH_UNIT,
+        schema=ExtensionSchema,
+        service=grant_extension,
+        arguments=lambda b: {"days": b["days"], "reason": b["reason"]},
+        summary="Grant working days directly, beyond the unit's one request (inspectors).",
+        label=_l("督查批准延期"),
+        done=_l("已延期。"),
+    ),
+    Transition(
         name="reply",
         slug="reply",
         verb="reply to",
@@ -314,6 +333,51 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_l("不予受理"),
         done=_l("已不予受理。"),
     ),
+    Transition(
+        name="request_appeal",
+        slug="appeal",
+        verb="appeal the rating of",
+        roles=UNIT_ROLES,
+        own_unit=True,
+        statuses=None,  # a bad rating decides (409 without one)
+        unless_pending=appeals.APPEALED,  # pending or decided: one appeal per rating
+        offer_if=appeals.has_bad_rating,
+        schema=AppealSchema,
+        service=appeals.request_appeal,
+        arguments=lambda b: {"reason": b["reason"], "evidence": b["evidence"], "media": b["media"]},
+        summary="差评申诉: the unit appeals a bad rating with reason and evidence (unit staff).",
+        label=_l("差评申诉"),
+        done=_l("申诉已提交，等待督查审核。"),
+        uploads=True,
+    ),
+    Transition(
+        name="approve_appeal",
+        slug="appeal/approve",
+        verb="uphold an appeal on",
+        roles=INSPECTOR,
+        statuses=None,
+        needs_pending="appeal",
+        schema=DecisionSchema,
+        service=appeals.approve_appeal,
+        arguments=_reason,
+        summary="Uphold the pending appeal: the rating leaves the figures (inspectors).",
+        label=_l("申诉成立"),
+        done=_l("已审核。"),
+    ),
+    Transition(
+        name="deny_appeal",
+        slug="appeal/deny",
+        verb="deny an appeal on",
+        roles=INSPECTOR,
+        statuses=None,
+        needs_pending="appeal",
+        schema=DecisionSchema,
+        service=appeals.deny_appeal,
+        arguments=_reason,
+        summary="Deny the pending appeal: the rating keeps counting (inspectors).",
+        label=_l("申诉不成立"),
+        done=_l("已审核。"),
+    ),
 )
 BY_NAME: Mapping[str, Transition] = {t.name: t for t in TRANSITIONS}
 BY_SLUG: Mapping[str, Transition] = {t.slug: t for t in TRANSITIONS}
@@ -322,7 +386,8 @@ BY_SLUG: Mapping[str, Transition] = {t.slug: t for t in TRANSITIONS}
 def offered(ticket: Ticket, actor: Actor, pending: Iterable[str]) -> set[str]:
     """The slugs of the transitions this viewer may start now (the page's buttons).
 
-    `pending` names the request types (`return`, `extension`) awaiting a decision.
+    `pending` names the request types (`return`, `extension`, `appeal`) awaiting a decision,
+    and `appealed` when the ticket's current rating already has an appeal.
     """
     waiting = set(pending)
     return {

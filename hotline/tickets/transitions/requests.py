@@ -1,25 +1,31 @@
 """Returns (退单) and extensions (延期): the unit asks, a supervisor decides.
 
+A unit asks for one extension per ticket, of at most the ticket's original window; more days,
+or a second extension, only an inspector grants (`grant_extension`, docs/TICKETS.md).
+
 The staff actions here are unguarded: their rows in registry.py check who may, from which status
 and at which version; call them as `hotline.tickets.transitions.<name>`.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+
+from sqlalchemy import select
 
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
-from hotline.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
+from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
+from hotline.notify.texts import plain_deadline
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest
+from hotline.tickets.recompute import extended_resolve_due
 from hotline.tickets.transitions.common import (
+    _decide,
+    _deny,
     _fmt,
     _pending,
     _require_text,
@@ -27,6 +33,8 @@ from hotline.tickets.transitions.common import (
     _unit_by_code,
     sla_next_check,
 )
+
+MAX_DAYS = 30  # the schema's bound too (ExtensionSchema)
 
 
 def request_return(
@@ -67,24 +75,6 @@ def request_return(
         reason=reason,
         data={"suggested_unit": suggested.code if suggested else None},
     )
-    return req
-
-
-def _decide(
-    ticket: Ticket,
-    type_: str,
-    actor: Actor,
-    approve: bool,
-    reason: str | None,
-    now: datetime,
-) -> TicketRequest:
-    req = _pending(ticket, type_)
-    if req is None:
-        raise InvalidTransition(f"decide a {type_} (none pending) for", ticket.status)
-    req.status = "approved" if approve else "denied"
-    req.decided_by_id = actor.user_id
-    req.decided_at = now
-    req.decision_reason = reason
     return req
 
 
@@ -129,6 +119,48 @@ def deny_return(
     return _deny(ticket, "return", actor=actor, reason=reason, now=now)
 
 
+def original_window_days(ticket: Ticket) -> int:
+    """The ticket's resolve window in working days under its SLA policy: the most a unit may ask
+    for in its one extension. An hours window (urgent) counts as whole days, at least one."""
+    limits = sla.limits_for(
+        kind=ticket.kind, priority=ticket.priority, category_id=ticket.category_id
+    )
+    if limits.resolve_unit == "hours":
+        return max(1, math.ceil(limits.resolve_value / 24))
+    return limits.resolve_value
+
+
+def _valid_days(days: object) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ValidationFailed(
+            f"days must be 1–{MAX_DAYS}", fields={"days": [f"between 1 and {MAX_DAYS}"]}
+        )
+    return days
+
+
+def _before_deadline(ticket: Ticket, now: datetime) -> None:
+    if ticket.resolve_due_at and now >= ticket.resolve_due_at:
+        raise Conflict(
+            f"an extension must come before the resolve deadline ({_fmt(ticket.resolve_due_at)})",
+            current_status=ticket.status,
+        )
+
+
+def _unit_extension(ticket: Ticket) -> TicketRequest | None:
+    """The extension the ticket's unit already asked for and got (its one)."""
+    return db.session.scalar(
+        select(TicketRequest)
+        .where(
+            TicketRequest.ticket_id == ticket.id,
+            TicketRequest.type == "extension",
+            TicketRequest.origin == "unit",
+            TicketRequest.unit_id == ticket.unit_id,
+            TicketRequest.status == "approved",
+        )
+        .limit(1)
+    )
+
+
 def request_extension(
     ticket: Ticket,
     *,
@@ -137,18 +169,31 @@ def request_extension(
     reason: str,
     now: datetime | None = None,
 ) -> TicketRequest:
-    """The unit asks for more working days (延期) before the resolve deadline."""
+    """The unit asks for more working days (延期) before the resolve deadline: once per ticket
+    (a denied request does not count), for at most the ticket's original window."""
     now = now or utcnow()
-    if not isinstance(days, int) or not 1 <= days <= 30:
-        raise ValidationFailed("days must be 1–30", fields={"days": ["between 1 and 30"]})
+    days = _valid_days(days)
     _require_text(reason, "reason")
-    if ticket.resolve_due_at and now >= ticket.resolve_due_at:
-        raise Conflict(
-            "an extension must be requested before the deadline",
-            current_status=ticket.status,
-        )
+    _before_deadline(ticket, now)
     if _pending(ticket, "extension"):
         raise Conflict("an extension request is already pending", current_status=ticket.status)
+    used = _unit_extension(ticket)
+    if used is not None:
+        raise Conflict(
+            f"this ticket already had its one extension requested by the unit ({used.days} "
+            "working days); only an inspector (督查) can grant more",
+            current_status=ticket.status,
+        )
+    window = original_window_days(ticket)
+    if days > window:
+        # A cap of this ticket, not of the body: the same days are fine on another ticket, and
+        # an inspector may grant them here (409 as for the second extension).
+        raise Conflict(
+            f"days must be at most {window}, the ticket's original window in working days; "
+            "only an inspector (督查) can grant more",
+            fields={"days": [f"at most {window}"]},
+            current_status=ticket.status,
+        )
     req = TicketRequest(
         ticket_id=ticket.id,
         type="extension",
@@ -168,6 +213,7 @@ def request_extension(
         reason=reason,
         data={"days": days},
     )
+    # notice: the supervisors (an extension to decide)
     return req
 
 
@@ -181,22 +227,69 @@ def approve_extension(
     """A supervisor grants the days: the resolve deadline moves and the complainant is told."""
     now = now or utcnow()
     req = _decide(ticket, "extension", actor, True, reason, now)
+    _extend(ticket, req, actor, "extension_approved", reason, now)
+    # notice: the unit's agents (their extension was granted)
+    return ticket
+
+
+def grant_extension(
+    ticket: Ticket,
+    *,
+    actor: Actor,
+    days: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """An inspector grants working days directly: beyond the unit's one request or its cap."""
+    now = now or utcnow()
+    days = _valid_days(days)
+    _require_text(reason, "reason")
+    _before_deadline(ticket, now)
+    req = TicketRequest(
+        ticket_id=ticket.id,
+        type="extension",
+        origin="inspector",
+        status="approved",
+        unit_id=ticket.unit_id,
+        reason=reason.strip(),
+        days=days,
+        requested_by_id=actor.user_id,
+        requested_at=now,
+        decided_by_id=actor.user_id,
+        decided_at=now,
+        decision_reason=reason.strip(),
+    )
+    db.session.add(req)
+    db.session.flush()  # the recompute below reads the approved days from the table
+    _extend(ticket, req, actor, "extension_granted", reason, now)
+    # notice: the unit's agents and head (an inspector granted days)
+    return ticket
+
+
+def _extend(
+    ticket: Ticket, req: TicketRequest, actor: Actor, type_: str, reason: str | None, now: datetime
+) -> None:
+    """Move the resolve deadline the way the recompute job would (window + every approved
+    extension in it), record it, and tell the complainant the new date, never the reason."""
     old = ticket.resolve_due_at
-    ticket.resolve_due_at = sla.extended(old, req.days) if old else None
+    ticket.resolve_due_at = extended_resolve_due(ticket) if old else None
     ticket.sla_check_at = sla_next_check(ticket)
     _set_status(
         ticket,
-        "extension_approved",
+        type_,
         actor,
         None,
         now,
         reason=reason,
         data={
+            "request": req.id,
             "days": req.days,
             "from": old.isoformat() if old else None,
             "to": ticket.resolve_due_at.isoformat() if ticket.resolve_due_at else None,
         },
     )
+    if ticket.resolve_due_at is None:
+        return
     queue_sms(
         to=ticket.complainant_phone,
         template="extension_granted",
@@ -205,10 +298,8 @@ def approve_extension(
         dedupe_key=f"extension:{req.id}",
         now=now,
         number=ticket.number,
-        due=_fmt(ticket.resolve_due_at),
-        reason=req.reason,
+        due=plain_deadline(ticket.resolve_due_at, ticket.locale),
     )
-    return ticket
 
 
 def deny_extension(
@@ -220,14 +311,3 @@ def deny_extension(
 ) -> Ticket:
     """A supervisor refuses the days: the deadline stays where it was."""
     return _deny(ticket, "extension", actor=actor, reason=reason, now=now)
-
-
-def _deny(
-    ticket: Ticket, type_: str, *, actor: Actor, reason: str | None, now: datetime | None
-) -> Ticket:
-    now = now or utcnow()
-    req = _decide(ticket, type_, actor, False, reason, now)
-    _set_status(
-        ticket, f"{type_}_denied", actor, None, now, reason=reason, data={"request": req.id}
-    )
-    return ticket
