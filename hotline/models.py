@@ -5,9 +5,9 @@ from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
-from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.escalations.models import CreditRecord, InterviewCase, PendingLadderNotice
 from hotline.metrics.models import RollupCursor, UnitDayFigures
-from hotline.notify.models import OutboxMessage, SmsOptOut
+from hotline.notify.models import Notice, NoticeCursor, NoticeRead, OutboxMessage, SmsOptOut
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest, TicketSequence
 from hotline.units.models import Unit
@@ -22,7 +22,11 @@ __all__ = [
     "Escalation",
     "IdempotencyKey",
     "InterviewCase",
+    "Notice",
+    "NoticeCursor",
+    "NoticeRead",
     "OutboxMessage",
+    "PendingLadderNotice",
     "RollupCursor",
     "RoutingRule",
     "SlaPolicy",
