@@ -142,6 +142,9 @@ class Config:
     SLA_WARNING_FRACTION: float = 0.8
     SLA_SUPERVISION_WD: int = 2
     SLA_INTERVIEW_WD: int = 5
+    # From this many tickets of one unit at one ladder level in one sweep, the unit gets one
+    # digest SMS and one digest notice instead of one per ticket (hotline/escalations/notices.py).
+    NOTICE_DIGEST_MIN: int = 3
     # Unit-level interview rules (DESIGN §4): N supervisions within D days; the last place of a
     # ranking of at least this many units; an on-time rate under the minimum over at least
     # this many tickets due.
@@ -229,6 +232,7 @@ def load() -> Config:
         SLA_WARNING_FRACTION=_float("SLA_WARNING_FRACTION", 0.8, low=0.0, high=1.0),
         SLA_SUPERVISION_WD=_int("SLA_SUPERVISION_WD", 2, low=0),
         SLA_INTERVIEW_WD=_int("SLA_INTERVIEW_WD", 5, low=0),
+        NOTICE_DIGEST_MIN=_int("NOTICE_DIGEST_MIN", 3, low=2),
         INTERVIEW_SUPERVISION_COUNT=_int("INTERVIEW_SUPERVISION_COUNT", 3, low=1),
         INTERVIEW_SUPERVISION_DAYS=_int("INTERVIEW_SUPERVISION_DAYS", 30, low=1),
         INTERVIEW_RANKING_MIN_UNITS=_int("INTERVIEW_RANKING_MIN_UNITS", 3, low=1),

@@ -11,7 +11,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import format_local, utcnow
 from hotline.core.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.core.extensions import db
-from hotline.escalations import record
+from hotline.escalations import notices, record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
 from hotline.notify.service import queue_sms
 from hotline.tickets.models import Ticket
@@ -57,9 +57,9 @@ def open_for_ticket(
 ) -> InterviewCase:
     """The ladder's interview level: add the ticket to the unit's proposed case, or open one.
 
-    The caller (the sweep) sends the head's SMS, one per escalation.
+    The head hears of it with the level's notices (notices.send_pending); inspectors, of a new case.
     """
-    _lock_unit(unit_id)
+    unit = _lock_unit(unit_id)
     case = db.session.scalar(
         select(InterviewCase)
         .where(
@@ -91,6 +91,7 @@ def open_for_ticket(
             escalation_id=escalation_id,
             data={"trigger": "ticket_overdue"},
         )
+        notices.case_opened(case, unit_name=unit.name, reason=reason, now=now, tell_head=False)
     else:
         record.add(
             unit_id=unit_id,
@@ -146,6 +147,7 @@ def open_by_rule(
         interview_id=case.id,
         data={"trigger": trigger, "trigger_key": trigger_key} | (data or {}),
     )
+    notices.case_opened(case, unit_name=unit.name, reason=reason, now=now, tell_head=True)
     _notify_head(unit, case, reason, now)
     return case
 

@@ -19,6 +19,7 @@ from hotline.core.extensions import db
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest
+from hotline.tickets.notices import needs_someone
 from hotline.tickets.transitions.common import (
     _fmt,
     _pending,
@@ -67,6 +68,7 @@ def request_return(
         reason=reason,
         data={"suggested_unit": suggested.code if suggested else None},
     )
+    needs_someone(ticket, "return_requested", now=now)
     return req
 
 
@@ -168,6 +170,7 @@ def request_extension(
         reason=reason,
         data={"days": days},
     )
+    needs_someone(ticket, "extension_requested", now=now, days=days)
     return req
 
 
