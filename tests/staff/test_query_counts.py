@@ -10,6 +10,8 @@ from hotline.calls.models import CallbackTask
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase
+from hotline.notify import inbox
+from hotline.notify.inbox import Audience
 from hotline.tickets import transitions as tx
 from tests.factories import (
     CategoryFactory,
@@ -56,6 +58,16 @@ def _escalation(staff) -> None:
     escalated(ticket_in("accepted", unit=staff.unit))
 
 
+def _escalation_notices(staff) -> None:
+    inbox.post(
+        audience=Audience.unit(staff.unit.id, "unit_head"),
+        template="digest_supervision",
+        count=2,
+        days=2,
+        numbers=[ticket_in("accepted", unit=staff.unit).number for _ in range(2)],
+    )
+
+
 def _interview(staff) -> None:
     db.session.add(
         InterviewCase(
@@ -99,6 +111,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),
     ("admin", "/admin/rules", _rule),
+    ("supervisor", "/notices", _return_request),  # each request posts a notice to supervisors
+    ("head", "/notices", _escalation_notices),
 ]
 
 
