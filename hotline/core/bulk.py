@@ -77,12 +77,3 @@ def insert_rows(table: Table, rows: list[dict[str, Any]]) -> None:
         db.session.execute(insert(table).from_select(list(rows[0]), source))
     else:
         db.session.execute(insert(table), rows)
-
-
-def among(column: Any, values: list[Any]) -> Any:
-    """`column IN values` for many values: one array parameter on PostgreSQL (`= ANY(:a)`),
-    compiled and sent as one, instead of a bound parameter per value."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return column.in_(values)
-    _binary_arrays(db.session.connection())
-    return column == func.any(bindparam(None, values, type_=_Array(column.type)))

@@ -176,16 +176,22 @@ def _unit_level(row: Any) -> tuple[int, str]:
 
 def send_pending(*, now: datetime, limit: int = CHUNK) -> tuple[int, int]:
     """Write the notices of up to `limit` pending levels, grouped by unit and level, and drop
-    them from the pending table; returns (levels taken, digests sent). 0 levels: none left."""
-    # Plain rows, not ORM objects: a take is thousands of rows nobody changes.
+    them from the pending table; returns (levels taken, digests sent). Fewer than `limit`
+    taken: none left but what a concurrent sweep holds (and sends)."""
+    # Taken and deleted in one statement (the DELETE locks them; a concurrent sweep skips
+    # them), as plain rows: a take is thousands of rows nobody changes. The notices below are
+    # written in the same transaction, so a rollback puts the rows back.
     pending = PendingLadderNotice.__table__
-    rows = db.session.execute(
-        select(pending)
+    taken = (
+        select(pending.c.escalation_id)
         .order_by(pending.c.unit_id, pending.c.level, pending.c.escalation_id)
         .limit(limit)
-        # Concurrent sweeps take disjoint rows; neither waits for the other.
         .with_for_update(skip_locked=True)
+    )
+    rows = db.session.execute(
+        delete(pending).where(pending.c.escalation_id.in_(taken)).returning(*pending.c)
     ).all()
+    rows.sort(key=lambda r: (r.unit_id, r.level, r.escalation_id))
     if not rows:
         return 0, 0
     units = {
@@ -212,8 +218,6 @@ def send_pending(*, now: datetime, limit: int = CHUNK) -> tuple[int, int]:
     if out.sms:
         wake_after_commit("outbox")
     inbox.insert_rows(out.notices)
-    taken = [r.escalation_id for r in rows]
-    db.session.execute(delete(pending).where(bulk.among(pending.c.escalation_id, taken)))
     return len(rows), digests
 
 

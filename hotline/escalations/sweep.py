@@ -334,13 +334,13 @@ def sweep(
     # The ladder is done: its notices now, so a unit's many tickets at a level make one digest.
     while True:
         _take_write_lock()
-        taken, digests = notices.send_pending(now=now)
-        if not taken:
-            break
+        taken, digests = notices.send_pending(now=now, limit=notices.CHUNK)
         summary.notified += taken
         summary.digests += digests
-        if commit:
+        if taken and commit:
             commit()
+        if taken < notices.CHUNK:  # drained (what another sweep holds, that sweep sends)
+            break
     while count := close_unrated_batch(now=now, limit=batch_size):
         summary.closed_unrated += count
         if commit:

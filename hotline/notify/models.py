@@ -88,14 +88,12 @@ class Notice(db.Model):
     audience: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict | None] = mapped_column(JSON)
-    # What the notice is about, for its links (numbers travel in params).
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
-    escalation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("escalations.id", ondelete="SET NULL")
-    )
-    interview_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interview_cases.id", ondelete="SET NULL")
-    )
+    # What the notice is about, for its links (numbers travel in params). Not foreign keys: a
+    # notice is a message that may outlive what it names (its link then finds nothing), and the
+    # sweep writes thousands at once, where each key would cost a check per row.
+    ticket_id: Mapped[int | None]
+    escalation_id: Mapped[int | None]
+    interview_id: Mapped[int | None]
     # One notice per cause (e.g. "delivery-failed:42"): a repeated cause posts nothing.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

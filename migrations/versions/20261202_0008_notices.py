@@ -31,24 +31,6 @@ def upgrade():
         sa.Column("interview_id", sa.Integer(), nullable=True),
         sa.Column("dedupe_key", sa.String(length=120), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["escalation_id"],
-            ["escalations.id"],
-            name=op.f("fk_notices_escalation_id_escalations"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["interview_id"],
-            ["interview_cases.id"],
-            name=op.f("fk_notices_interview_id_interview_cases"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["ticket_id"],
-            ["tickets.id"],
-            name=op.f("fk_notices_ticket_id_tickets"),
-            ondelete="SET NULL",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_notices_dedupe_key")),
     )

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline.core.extensions import db
-from hotline.escalations import interviews
+from hotline.escalations import interviews, notices
 from hotline.escalations.models import PendingLadderNotice
 from hotline.escalations.sweep import SweepSummary, sweep, sweep_batch
 from hotline.notify.models import Notice, OutboxMessage
 from hotline.notify.notice_texts import render_notice
 from tests.factories import UnitFactory, ticket_in
+from tests.support.notices import told
 
 DISPATCHED = "2026-09-30T10:00:00+08:00"  # due 14 Oct 00:00 (DESIGN's example)
 WARNING = datetime.fromisoformat("2026-10-11T06:48:00+08:00")
@@ -241,3 +242,14 @@ def test_the_cli_summary_counts_digests(runner, unit):
     assert result.exit_code == 0, result.output
     assert "notified: 6" in result.output
     assert "digests: 2" in result.output
+
+
+def test_more_pending_levels_than_one_take_all_go_out(unit, monkeypatch):
+    monkeypatch.setattr(notices, "CHUNK", 3)
+    tickets = [ticket_in("accepted", unit=unit) for _ in range(4)]
+    summary = sweep(now=OVERDUE)
+    assert summary.notified == 8
+    assert db.session.scalar(select(func.count()).select_from(PendingLadderNotice)) == 0
+    assert told([unit.id]) == {
+        (t.number, level): 1 for t in tickets for level in ("warning", "overdue")
+    }
