@@ -146,6 +146,9 @@ class Config:
     SLA_INTERVIEW_WD: int = 5
     # The unit head's written answer to a 督办 is due this many working days after it.
     SLA_SUPERVISION_ANSWER_WD: int = 2
+    # From this many tickets of one unit at one ladder level in one sweep, the unit gets one
+    # digest SMS and one digest notice instead of one per ticket (hotline/escalations/notices.py).
+    NOTICE_DIGEST_MIN: int = 3
     # Unit-level interview rules (DESIGN §4): N supervisions within D days; the last place of a
     # ranking of at least this many units; an on-time rate under the minimum over at least
     # this many tickets due.
@@ -241,6 +244,7 @@ def load() -> Config:
         SLA_SUPERVISION_WD=_int("SLA_SUPERVISION_WD", 2, low=0),
         SLA_INTERVIEW_WD=_int("SLA_INTERVIEW_WD", 5, low=0),
         SLA_SUPERVISION_ANSWER_WD=_int("SLA_SUPERVISION_ANSWER_WD", 2, low=0),
+        NOTICE_DIGEST_MIN=_int("NOTICE_DIGEST_MIN", 3, low=2),
         INTERVIEW_SUPERVISION_COUNT=_int("INTERVIEW_SUPERVISION_COUNT", 3, low=1),
         INTERVIEW_SUPERVISION_DAYS=_int("INTERVIEW_SUPERVISION_DAYS", 30, low=1),
         INTERVIEW_RANKING_MIN_UNITS=_int("INTERVIEW_RANKING_MIN_UNITS", 3, low=1),

@@ -16,6 +16,7 @@ from bench.report_sections import (
     section_routing,
     section_sweep,
 )
+from bench.report_sweep_compare import section_sweep_compare, sweep_compare_target
 
 GUNICORN_NOTE = (
     "gunicorn `-w 4 -k gthread --threads 2` (4 processes × 2 threads on 2 cores; measured "
@@ -92,6 +93,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
             None if esc is None else esc < 10,
         )
     )
+    rows += sweep_compare_target(s)
     growth = dig(s, "memory", "growth_mb")
     rss_start, rss_end = dig(s, "memory", "rss_mb_at_10pct"), dig(s, "memory", "rss_mb_at_end")
     done = dig(s, "memory", "done")
@@ -293,6 +295,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_embedded(s)
         + section_routing(s)
         + section_sweep(s)
+        + section_sweep_compare(s)
         + section_figures(s)
         + section_memory(s)
         + section_peer(s)

@@ -272,17 +272,23 @@ def section_sweep(s: dict) -> list[str]:
         f"{num(dig(w, 'nothing_due_big', 'median_ms'), 2)} ms | "
         f"{num(w.get('nothing_due_ratio'), 2)} |",
     ]
-    for key, size in (
-        ("peer_hotline", dig(w, "peer_hotline", "tickets")),
-        ("escalate_big", dig(w, "sizes", "big")),
+    for key, size, how in (
+        ("peer_hotline", dig(w, "peer_hotline", "tickets"), ""),
+        ("escalate_big", dig(w, "sizes", "big"), ""),
+        ("escalate_big_singles", dig(w, "sizes", "big"), ", one notice each (no digests)"),
     ):
         e = w.get(key) or {}
+        if not e:
+            continue
         rows = e.get("rows_written") or {}
         out.append(
-            f"| sweep escalating {num(e.get('due'))} due tickets | {num(size)} | "
+            f"| sweep escalating {num(e.get('due'))} due tickets{how} | {num(size)} | "
             f"{num(e.get('seconds'), 2)} s ({num(ratio_of(e.get('due'), e.get('seconds')), 0)} "
             f"tickets/s; levels {e.get('levels')}; rows: {rows.get('escalations')} escalations, "
-            f"{rows.get('events')} events, {rows.get('outbox')} outbox) | "
+            f"{rows.get('events')} events, {rows.get('outbox')} outbox"
+            + (f", {rows['notices']} notices" if "notices" in rows else "")
+            + (f"; {e['digests']} digests" if "digests" in e else "")
+            + ") | "
             f"{num(ratio_of(e.get('seconds'), 10.0), 2)} of the 10 s limit |"
         )
     plans = dig(w, "explain", "statements") or []

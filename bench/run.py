@@ -6,6 +6,7 @@ docs/PERFORMANCE.md and bench/results/latest.json.
     python -m bench.run --only intake,sweep
     python -m bench.run --only intake --compare 2a5ffb3   # intake A/B against a revision
     python -m bench.run --only embedded --compare e0c9217 # make run's SQLite default, A/B
+    python -m bench.run --only sweep --compare 6dbc767    # the due-ticket sweep, in turns
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="REV",
         default=None,
         help="also measure intake (and the embedded default) A/B against REV, checked out in a "
-        "temporary git worktree",
+        "temporary git worktree, and the sweep's due-ticket figure against REV in turns",
     )
     args = parser.parse_args(argv)
     # a quick run never overwrites the real figures unless asked to
@@ -229,7 +230,7 @@ def run_section(
     if name == "sweep":
         from bench import scale
 
-        return scale.run(
+        out = scale.run(
             stack,
             big=sizes["scale_tickets"],
             small=sizes["small_tickets"],
@@ -237,6 +238,9 @@ def run_section(
             peer_size=sizes["peer_tickets"],
             peer_due=sizes["peer_due"],
         )
+        if rev:
+            out["compare"] = _sweep_compare(rev, quick=sizes is QUICK)
+        return out
     if name == "figures":
         from bench import figures
 
@@ -249,6 +253,17 @@ def run_section(
             stack, tickets_n=sizes["peer_tickets"], due=sizes["peer_due"], hotline=hotline
         )
     raise ValueError(name)
+
+
+def _sweep_compare(rev: str, *, quick: bool) -> dict[str, Any]:
+    """The sweep's figure now and at REV, in turns (bench/sweep_compare.py)."""
+    from bench import sweep_compare
+
+    try:
+        return sweep_compare.run(rev=rev, quick=quick)
+    except Exception as exc:  # the section's own figures still stand
+        log.exception("sweep compare against %s failed", rev)
+        return {"rev": rev, "error": f"{type(exc).__name__}: {exc}"}
 
 
 if __name__ == "__main__":

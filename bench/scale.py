@@ -1,6 +1,6 @@
 """The sweep at scale: nothing-due sweeps at 10 k and 1 M tickets, the plans of every query the
-sweep runs, 10,000 due tickets escalated (events and outbox rows included), and the peer
-comparison at 100,000 tickets."""
+sweep runs, 10,000 due tickets escalated (events, notices and SMS included; once as the digests
+fall, once with every level notified alone), and the peer comparison at 100,000 tickets."""
 
 from __future__ import annotations
 
@@ -162,8 +162,11 @@ def explain(stack: Stack, now: datetime) -> dict[str, Any]:
     }
 
 
-def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
-    """Make `count` open tickets due, then time one sweep that escalates them."""
+def escalate_due(
+    stack: Stack, *, count: int, now: datetime, digest_min: int | None = None
+) -> dict[str, Any]:
+    """Make `count` open tickets due, then time one sweep that escalates them. `digest_min`
+    overrides NOTICE_DIGEST_MIN for that sweep (a huge one: every level notified alone)."""
     from hotline.core.extensions import db
 
     with stack.app.app_context():
@@ -171,7 +174,12 @@ def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
         db.session.commit()
         before = tickets.counts(db.session)
         db.session.rollback()
-    seconds, summary = _sweep_once(stack, now)
+    default = stack.app.config["NOTICE_DIGEST_MIN"]
+    stack.app.config["NOTICE_DIGEST_MIN"] = digest_min or default
+    try:
+        seconds, summary = _sweep_once(stack, now)
+    finally:
+        stack.app.config["NOTICE_DIGEST_MIN"] = default
     with stack.app.app_context():
         after = tickets.counts(db.session)
         db.session.rollback()
@@ -179,6 +187,7 @@ def escalate_due(stack: Stack, *, count: int, now: datetime) -> dict[str, Any]:
         "due": made,
         "checked": summary.checked,
         "levels": dict(summary.levels),
+        "digests": summary.digests,
         "seconds": round(seconds, 3),
         "rows_written": {k: after[k] - before[k] for k in after},
     }
@@ -205,6 +214,8 @@ def run(
     out["nothing_due_big"] = nothing_due(stack, now)
     out["explain"] = explain(stack, now)
     out["escalate_big"] = escalate_due(stack, count=due, now=now)
+    # The same without digests: the per-ticket notice path, the most the notices can cost.
+    out["escalate_big_singles"] = escalate_due(stack, count=due, now=now, digest_min=10**9)
     out["nothing_due_ratio"] = round(
         out["nothing_due_big"]["median_ms"] / out["nothing_due_small"]["median_ms"], 2
     )

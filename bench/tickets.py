@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from hotline.notify.models import OutboxMessage
+from hotline.notify.models import Notice, OutboxMessage
 from hotline.tickets.models import Escalation, Ticket, TicketEvent
 
 OPEN_SHARE = 0.2
@@ -190,4 +190,5 @@ def counts(session: Session) -> dict[str, int]:
         "escalations": session.scalar(sa.select(sa.func.count()).select_from(Escalation)),
         "events": session.scalar(sa.select(sa.func.count()).select_from(TicketEvent)),
         "outbox": session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)),
+        "notices": session.scalar(sa.select(sa.func.count()).select_from(Notice)),
     }

@@ -72,6 +72,7 @@ def create_app(config: config_module.Config | dict[str, Any] | None = None) -> F
 
 
 def register_extensions(app: Flask) -> None:
+    import hotline.escalations.undelivered  # subscribes to escalation SMS not delivered
     import hotline.models
     import hotline.tickets.watch  # noqa: F401 - subscribes the deadline recompute to rule changes
 

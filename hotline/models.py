@@ -10,9 +10,10 @@ from hotline.escalations.models import (
     EscalationAnswer,
     InterviewCase,
     InterviewReason,
+    PendingLadderNotice,
 )
 from hotline.metrics.models import RollupCursor, UnitDayFigures
-from hotline.notify.models import OutboxMessage, SmsOptOut
+from hotline.notify.models import Notice, NoticeCursor, NoticeRead, OutboxMessage, SmsOptOut
 from hotline.sla.models import CalendarDay, SlaPolicy
 from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest, TicketSequence
 from hotline.units.models import Unit
@@ -29,7 +30,11 @@ __all__ = [
     "IdempotencyKey",
     "InterviewCase",
     "InterviewReason",
+    "Notice",
+    "NoticeCursor",
+    "NoticeRead",
     "OutboxMessage",
+    "PendingLadderNotice",
     "RollupCursor",
     "RoutingRule",
     "SlaPolicy",

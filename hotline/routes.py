@@ -15,12 +15,14 @@ from hotline.intake.sms import bp as sms
 from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
+from hotline.notify.api import blp as notices_api
 from hotline.staff import pages
 from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
+from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
@@ -34,6 +36,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     tickets_api,
     units_api,
     categories_api,
+    notices_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -50,6 +53,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     dashboard,
     admin,
     documents,
+    inbox,
 )
 
 

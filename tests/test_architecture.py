@@ -21,6 +21,7 @@ LAZY_IMPORTS_ALLOWED: dict[tuple[str, str], str] = {
     # migration, the bench or a worker helper) does not import every blueprint and model.
     ("hotline/__init__.py", "hotline.models"): "every model on db.metadata, when an app is built",
     ("hotline/__init__.py", "hotline.tickets.watch"): "its listeners register when an app is built",
+    ("hotline/__init__.py", "hotline.escalations.undelivered"): "subscribes when an app is built",
     ("hotline/__init__.py", "hotline.routes"): "every blueprint, when an app is built",
     ("hotline/__init__.py", "hotline.cli"): "every CLI command, when an app is built",
     ("hotline/__init__.py", "hotline.core.db_pool"): "PostgreSQL apps only",

@@ -31,8 +31,10 @@ def test_openapi_lists_every_path_of_this_api(spec):
         "/api/v1/units",
         "/api/v1/units/{code}",
         "/api/v1/categories",
+        "/api/v1/notices",
     ):
         assert "get" in paths[path], path
+    assert "post" in paths["/api/v1/notices/{notice_id}/read"]
     for action in DESIGN_ACTIONS:
         assert "post" in paths[f"/api/v1/tickets/{{number}}/{action}"], action
 

@@ -1,4 +1,5 @@
-"""What reaching a ladder level does: the event, the notices, the interview case, the record."""
+"""What reaching a ladder level does: the event, the interview case, the record, and the
+notices to send once the ladder is done (who hears what: hotline/escalations/notices.py)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,8 @@ from hotline.core import bulk
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, local_tz
 from hotline.core.extensions import db
-from hotline.core.queue import wake_after_commit
-from hotline.escalations import answers, record, triggers
-from hotline.escalations.models import CreditRecord, EscalationAnswer
-from hotline.notify.models import OutboxMessage
-from hotline.notify.service import inapp_row, sms_row
+from hotline.escalations import answers, notices, record, triggers
+from hotline.escalations.models import CreditRecord, EscalationAnswer, PendingLadderNotice
 from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import Level, TicketClock, overdue_from
 from hotline.sla.service import get_calendar
@@ -28,7 +26,7 @@ LEVEL_NAMES = {"warning": "预警", "overdue": "催办", "supervision": "督办"
 
 @dataclass
 class Writes:
-    """The rows a batch's levels add: events, outbox messages, credit-record entries, awaited
+    """The rows a batch's levels add: events, pending notices, credit-record entries, awaited
     督办 answers.
 
     Plain dicts written with one INSERT per table (bulk.insert_rows): ORM objects for tens of
@@ -38,7 +36,7 @@ class Writes:
     """
 
     events: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
+    pending: list[dict[str, Any]] = field(default_factory=list)
     credits: list[dict[str, Any]] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
     # Every 督办 of a batch is reached at the batch's `now`: one due for all their answers.
@@ -50,18 +48,11 @@ class Writes:
             self.answer_due[reached_at] = answers.due_after(reached_at)
         return self.answer_due[reached_at]
 
-    def sms(self, *, to: str | None, **kwargs: Any) -> None:
-        """Queue an SMS (none without a number); the outbox job wakes after commit."""
-        if not to:
-            return
-        self.outbox.append(sms_row(to=to, **kwargs))
-        wake_after_commit("outbox")
-
     def write(self) -> None:
         """INSERT what has piled up, in the caller's transaction, and start over."""
         for table, rows in (
             (TicketEvent.__table__, self.events),
-            (OutboxMessage.__table__, self.outbox),
+            (PendingLadderNotice.__table__, self.pending),
             (CreditRecord.__table__, self.credits),
             (EscalationAnswer.__table__, self.answers),
         ):
@@ -86,7 +77,7 @@ def apply(
     now: datetime,
     writes: Writes,
 ) -> None:
-    """The event, notifications and credit entry of one level this sweep recorded."""
+    """The event, pending notices and credit entry of one level this sweep recorded."""
     cal, tz = get_calendar(), local_tz()
     start = overdue_from(clock)
     days = working_days_overdue(start, now, cal, tz) if start and start < now else 0
@@ -110,42 +101,20 @@ def apply(
     )
     if unit is None:
         return
-    key = f"escalation:{esc_id}"
-    params = {"number": row.number, "due": due_text}
-    if level in (Level.WARNING, Level.OVERDUE):
-        if level == Level.OVERDUE:
-            writes.sms(
-                to=unit.duty_phone,
-                template="overdue",
-                ticket_id=row.id,
-                unit_id=unit.id,
-                dedupe_key=f"{key}:sms",
-                now=now,
-                **params,
-            )
-        writes.outbox.append(
-            inapp_row(
-                unit_id=unit.id,
-                template=level.value,
-                ticket_id=row.id,
-                dedupe_key=f"{key}:inapp",
-                now=now,
-                **params,
-            )
-        )
-    elif level == Level.SUPERVISION:
-        writes.sms(
-            to=unit.head_phone,
-            template="supervision",
-            ticket_id=row.id,
+    # The notices wait until the ladder is done, so a unit with many tickets at this level gets
+    # one digest (notices.send_pending).
+    writes.pending.append(
+        notices.pending_row(
+            escalation_id=esc_id,
             unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            now=now,
-            unit=unit.name,
+            level=level.value,
+            ticket_id=row.id,
             number=row.number,
-            days=days,
+            due=row.resolve_due_at,
+            overdue_days=days,
         )
-        # notice: the unit head (in-app: the 督办, its written answer due at answer_due_after(now))
+    )
+    if level == Level.SUPERVISION:
         writes.answers.append(
             answers.awaited_row(
                 escalation_id=esc_id,
@@ -154,7 +123,7 @@ def apply(
                 due_at=writes.answer_due_after(now),
             )
         )
-    else:
+    if level == Level.INTERVIEW:
         # The case lookup must see cases opened earlier in this batch, and the case's credit
         # entry must land before this level's: write what piled up, then flush the ORM side.
         writes.write()
@@ -163,16 +132,6 @@ def apply(
             unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
         )
         db.session.flush()
-        writes.sms(
-            to=unit.head_phone,
-            template="interview",
-            ticket_id=row.id,
-            unit_id=unit.id,
-            dedupe_key=f"{key}:sms",
-            now=now,
-            unit=unit.name,
-            reason=f"工单{row.number}超期{days}个工作日未办结",
-        )
     writes.credits.append(
         record.entry(
             unit_id=unit.id,

@@ -26,6 +26,8 @@ def sweep(now: datetime | None = None) -> dict:
     return {
         "checked": summary.checked,
         "levels": dict(summary.levels),
+        "notified": summary.notified,
+        "digests": summary.digests,
         "closed_unrated": summary.closed_unrated,
         "rectification_overdue": summary.rectification_overdue,
     }

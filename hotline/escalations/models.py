@@ -163,3 +163,25 @@ class CreditRecord(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict | None] = mapped_column(JSON)
+
+
+class PendingLadderNotice(db.Model):
+    """A ladder level whose notices are still to be sent: written by the sweep's batch beside
+    the escalation, taken and deleted by the notice step once the ladder is done, so one sweep
+    can send a unit one digest per level (hotline/escalations/notices.py).
+
+    Transient rows carrying what the notices say, so the notice step reads no ticket; only the
+    escalation is a foreign key (the others cost a lookup per row on the sweep's hot path).
+    """
+
+    __tablename__ = "ladder_notices_pending"
+
+    escalation_id: Mapped[int] = mapped_column(
+        ForeignKey("escalations.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int]
+    level: Mapped[str] = mapped_column(String(15))
+    ticket_id: Mapped[int]
+    number: Mapped[str] = mapped_column(String(20))
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_days: Mapped[int] = mapped_column(default=0)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hotline.core import bulk
 from hotline.core.clock import local_tz
 from hotline.core.extensions import db
-from hotline.escalations import effects, interviews
+from hotline.escalations import effects, interviews, notices
 from hotline.sla.ladder import LADDER, RANK, Level, TicketClock, levels_due, next_level_at
 from hotline.sla.service import get_calendar
 from hotline.tickets import transitions
@@ -34,6 +34,9 @@ class SweepSummary:
 
     checked: int = 0
     levels: Counter = field(default_factory=Counter)
+    # levels whose notices went out, and how many of those went as digests (one per unit+level)
+    notified: int = 0
+    digests: int = 0
     closed_unrated: int = 0
     rectification_overdue: int = 0
     deadlines: list[datetime] = field(default_factory=list)
@@ -42,6 +45,8 @@ class SweepSummary:
         """Human-readable summary, one fact a line."""
         out = [f"checked {self.checked} tickets"]
         out += [f"{level}: {self.levels.get(level.value, 0)}" for level in LADDER]
+        out.append(f"notified: {self.notified}")
+        out.append(f"digests: {self.digests}")
         out.append(f"closed unrated: {self.closed_unrated}")
         out.append(f"rectification overdue: {self.rectification_overdue}")
         return out
@@ -212,7 +217,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
     recorded = _insert_escalations(
         [values for row, clock, due in plans for values in _levels_to_record(row, clock, due, now)]
     )
-    # Events, notices and credit entries pile up as plain rows: one INSERT per table a batch.
+    # Events, pending notices and credit entries pile up as plain rows: one INSERT per table.
     writes = effects.Writes()
     with db.session.no_autoflush:
         for row, clock, due in plans:
@@ -312,7 +317,7 @@ def sweep(
     batch_size: int = BATCH_SIZE,
     commit: Callable[[], None] | None = None,
 ) -> SweepSummary:
-    """One sweep as of `now`: the ladder, unrated replies, overdue commitments.
+    """One sweep as of `now`: the ladder, its notices, unrated replies, overdue commitments.
 
     `commit` (the job's or CLI's) runs after every batch so row locks are held briefly; without
     it everything stays in the caller's transaction.
@@ -325,6 +330,16 @@ def sweep(
             commit()
         if seen_batches > 10_000:  # a bug must not spin forever
             log.error("sweep stopped after %s batches", seen_batches)
+            break
+    # The ladder is done: its notices now, so a unit's many tickets at a level make one digest.
+    while True:
+        _take_write_lock()
+        taken, digests = notices.send_pending(now=now, limit=notices.CHUNK)
+        summary.notified += taken
+        summary.digests += digests
+        if taken and commit:
+            commit()
+        if taken < notices.CHUNK:  # drained (what another sweep holds, that sweep sends)
             break
     while count := close_unrated_batch(now=now, limit=batch_size):
         summary.closed_unrated += count

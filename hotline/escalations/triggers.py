@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
-from hotline.escalations import record
+from hotline.escalations import notices, record
 from hotline.escalations.models import (
     OPEN_STATUSES,
     InterviewCase,
@@ -117,9 +117,9 @@ def open_for_ticket(
 ) -> InterviewCase:
     """The ladder's interview level: add the ticket to the unit's open case, or open one.
 
-    The caller (the sweep) sends the head's SMS, one per escalation.
+    The head hears of it with the level's notices (notices.send_pending); inspectors, of a new case.
     """
-    _lock_unit(unit_id)
+    unit = _lock_unit(unit_id)
     case = open_case(unit_id)
     reason = f"工单{number}超期未办结"
     if case is None:
@@ -134,6 +134,7 @@ def open_for_ticket(
             escalation_id=escalation_id,
             data={"trigger": "ticket_overdue"},
         )
+        notices.case_opened(case, unit_name=unit.name, reason=reason, now=now, tell_head=False)
     else:
         # notice: the case's inspector (a ticket joined the agenda of case {case.id})
         record.add(
@@ -203,6 +204,7 @@ def open_by_rule(
             interview_id=case.id,
             data=details,
         )
+        notices.case_opened(case, unit_name=unit.name, reason=reason, now=now, tell_head=True)
         _notify_head(unit, case, reason, now)
         return case
     if parent_id is not None and case.parent_id is None:

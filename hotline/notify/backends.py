@@ -27,11 +27,13 @@ class SentSms:
 
 
 class SmsSendError(Exception):
-    """The provider refused or could not be reached; `permanent` means retrying cannot help."""
+    """The provider refused or could not be reached; `permanent` means retrying cannot help;
+    `code` is the provider's error code, when it gave one."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, code: str | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.code = code
 
 
 class SmsBackend(Protocol):
@@ -99,7 +101,9 @@ class TwilioBackend:
             # 4xx other than 429 (bad number, unsubscribed recipient…) will fail the same way again.
             permanent = 400 <= exc.status < 500 and exc.status != 429
             raise SmsSendError(
-                f"twilio {exc.status} {exc.code}: {exc.msg}", permanent=permanent
+                f"twilio {exc.status} {exc.code}: {exc.msg}",
+                permanent=permanent,
+                code=str(exc.code) if exc.code else None,
             ) from exc
         except Exception as exc:
             raise SmsSendError(f"twilio unreachable: {exc}") from exc

@@ -1,8 +1,11 @@
-"""Twilio delivery callbacks for the SMS we send: statuses only ever move forward."""
+"""Twilio delivery callbacks for the SMS we send: statuses only ever move forward; a message
+that did not arrive is told to the subscribers (`on_undelivered`)."""
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,7 +15,10 @@ from hotline.core.extensions import db
 from hotline.core.models import WebhookDelivery
 from hotline.notify.models import OutboxMessage
 
+log = logging.getLogger(__name__)
+
 EARLY_PREFIX = "sms-status:"
+UNDELIVERED = frozenset({"undelivered", "failed"})
 
 # queued → sending → sent → delivered / undelivered / failed; the final three are terminal,
 # so a late "sent" (callbacks arrive out of order) never undoes a "delivered".
@@ -33,6 +39,31 @@ RANK: dict[str, int] = {
 # Twilio statuses we store on the outbox row (the others are below what the sender recorded).
 STORED = frozenset({"sending", "sent", "delivered", "undelivered", "failed", "read"})
 
+# What a message that did not arrive means (an escalation SMS: tell inspectors, send it to the
+# duty phone) is decided above notify: hotline.escalations.undelivered subscribes, as
+# hotline.tickets.watch subscribes to the clock's rule changes.
+Undelivered = Callable[[OutboxMessage, "str | None", datetime], None]
+_subscribers: list[Undelivered] = []
+
+
+def on_undelivered(fn: Undelivered) -> Undelivered:
+    """Call `fn(message, error_code, now)` once for each message that did not arrive (a
+    decorator), in the transaction that records it."""
+    if fn not in _subscribers:
+        _subscribers.append(fn)
+    return fn
+
+
+def undelivered(message: OutboxMessage, *, error_code: str | None, now: datetime) -> None:
+    """Tell the subscribers that `message` will not arrive. Each runs in a savepoint: one that
+    fails is logged and undone, and never loses the status being recorded."""
+    for fn in _subscribers:
+        try:
+            with db.session.begin_nested():
+                fn(message, error_code, now)
+        except Exception:
+            log.exception("outbox %s: a subscriber to undelivered messages failed", message.id)
+
 
 def record(
     *,
@@ -45,8 +76,11 @@ def record(
     when no message has that sid yet (the callback is kept and applied once the sender has
     stored the sid: Twilio may call back before the sender's commit)."""
     now = now or utcnow()
+    # Locked: a callback repeated while this one runs waits, then finds the status recorded.
     message = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.provider_sid == provider_sid)
+        select(OutboxMessage)
+        .where(OutboxMessage.provider_sid == provider_sid)
+        .with_for_update(key_share=True)
     )
     status = (status or "").lower()
     if message is None:
@@ -101,7 +135,9 @@ def _apply(
         message.sent_at = now
     if status in ("delivered", "read") and message.delivered_at is None:
         message.delivered_at = now
-    if status in ("undelivered", "failed"):
+    if status in UNDELIVERED:
         message.last_error = f"twilio {status}" + (f" (error {error_code})" if error_code else "")
     db.session.flush()
+    if status in UNDELIVERED:  # once: a repeat of this status is not a move forward
+        undelivered(message, error_code=error_code, now=now)
     return message

@@ -34,6 +34,7 @@ BACKOFF_BASE = timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 SENDING_TIMEOUT = timedelta(minutes=10)
 DUE_STATUSES = ("pending", "retry")
 OPTED_OUT = "recipient opted out (TD/STOP)"
+OPTED_OUT_CODE = "opted_out"  # not Twilio's: our own refusal (hotline/notify/notice_texts.py)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,6 +108,8 @@ def _send_one(backend: SmsBackend, message: OutboxMessage) -> bool:
                 message.attempts,
                 exc,
             )
+            code = exc.code if isinstance(exc, SmsSendError) else None
+            delivery_status.undelivered(message, error_code=code, now=utcnow())
         else:
             message.status = "retry"
             message.next_attempt_at = utcnow() + backoff(message.attempts)
@@ -170,8 +173,10 @@ def _send_batch(backend: SmsBackend, ids: list[int], now: datetime) -> int:
     blocked = _opted_out({to for _, to in rows if to})
     for message_id, to in sorted(rows):
         if to in blocked:
-            if _take(message_id, now, status="failed", last_error=OPTED_OUT):
+            if blocked_message := _take(message_id, now, status="failed", last_error=OPTED_OUT):
                 log.info("outbox %s: recipient opted out", message_id)
+                delivery_status.undelivered(blocked_message, error_code=OPTED_OUT_CODE, now=now)
+                uow.checkpoint()
             continue
         # Taken and committed before the provider call: a crash now can never send twice.
         message = _take(message_id, now)

@@ -1,10 +1,11 @@
-"""The notification outbox, written in the same transaction as its cause."""
+"""The notification outbox (SMS), written in the same transaction as its cause, and the in-app
+notices with their per-user read marks."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.core.dbtypes import UTCDateTime
@@ -28,10 +29,18 @@ class OutboxMessage(db.Model):
             postgresql_where=text("status = 'sending'"),
             sqlite_where=text("status = 'sending'"),
         ),
+        # The admin status page lists the latest messages that did not arrive, newest first.
+        Index(
+            "ix_outbox_undelivered",
+            "id",
+            postgresql_where=text("status IN ('failed', 'undelivered')"),
+            sqlite_where=text("status IN ('failed', 'undelivered')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[str] = mapped_column(String(10), default="sms")  # sms | inapp
+    # sms; "inapp" only on rows written before in-app notices got their own table (Notice)
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
     to: Mapped[str | None] = mapped_column(String(40))
     # In-app notices go to a unit's staff or a user.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -59,4 +68,62 @@ class SmsOptOut(db.Model):
     __tablename__ = "sms_opt_outs"
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Notice(db.Model):
+    """An in-app notice to an audience: one user, a unit's agents, a unit's head or a hotline
+    role ("user:7", "unit:3:unit_agent", "unit:3:unit_head", "role:inspector").
+
+    A notice to a unit with five agents is one row; each reader's mark is a NoticeRead. The
+    text is a template and its parameters (hotline/notify/notice_texts.py), shown in the
+    reader's language. Who gets what is decided above notify (the ladder, the transitions).
+    """
+
+    __tablename__ = "notices"
+    # A reader's list and unread count: `audience IN (their keys) AND id > their cursor`.
+    __table_args__ = (Index("ix_notices_audience_id", "audience", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[str] = mapped_column(String(40))
+    template: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict | None] = mapped_column(JSON)
+    # What the notice is about, for its links (numbers travel in params). Not foreign keys: a
+    # notice is a message that may outlive what it names (its link then finds nothing), and the
+    # sweep writes thousands at once, where each key would cost a check per row.
+    ticket_id: Mapped[int | None]
+    escalation_id: Mapped[int | None]
+    interview_id: Mapped[int | None]
+    # One notice per cause (e.g. "delivery-failed:42"): a repeated cause posts nothing.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeRead(db.Model):
+    """One reader marked one notice read (notices at or below their NoticeCursor need none)."""
+
+    __tablename__ = "notice_reads"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class NoticeCursor(db.Model):
+    """A reader's "mark all read": every notice up to `read_upto` is read for them.
+
+    One row per user instead of a read mark per notice, so the unread count only ever looks at
+    notices newer than the reader's last "mark all read".
+    """
+
+    __tablename__ = "notice_cursors"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    read_upto: Mapped[int] = mapped_column(default=0)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -27,8 +27,8 @@ def sms_row(
 ) -> dict[str, Any]:
     """The outbox row of a pending SMS, as plain column values.
 
-    Every row builder here returns the same keys, so a batch of them (the sweep's) goes out in
-    one executemany; the waking of the outbox job after commit is the caller's.
+    A batch of them (the sweep's notice step) goes out in one INSERT; the waking of the outbox
+    job after commit is the caller's.
     """
     at = now or utcnow()
     return {
@@ -45,35 +45,6 @@ def sms_row(
         "next_attempt_at": at,
         "created_at": at,
         "sent_at": None,
-    }
-
-
-def inapp_row(
-    *,
-    unit_id: int | None,
-    template: str,
-    ticket_id: int | None = None,
-    user_id: int | None = None,
-    dedupe_key: str | None = None,
-    now: datetime | None = None,
-    **params: object,
-) -> dict[str, Any]:
-    """The outbox row of an in-app notice (shown at once, so already `sent`)."""
-    at = now or utcnow()
-    return {
-        "channel": "inapp",
-        "to": None,
-        "unit_id": unit_id,
-        "user_id": user_id,
-        "ticket_id": ticket_id,
-        "template": template,
-        "body": render(template, "zh_CN", **params),
-        "dedupe_key": dedupe_key,
-        "status": "sent",
-        "attempts": 0,
-        "next_attempt_at": None,
-        "created_at": at,
-        "sent_at": at,
     }
 
 
@@ -120,27 +91,27 @@ def queue_sms(
     return message
 
 
-def queue_inapp(
-    *,
-    unit_id: int | None,
-    template: str,
-    ticket_id: int | None = None,
-    user_id: int | None = None,
-    dedupe_key: str | None = None,
-    now: datetime | None = None,
-    **params: object,
-) -> OutboxMessage:
-    """An in-app notice to a unit's staff (or one user), shown on their workbench."""
-    message = OutboxMessage(
-        **inapp_row(
-            unit_id=unit_id,
-            template=template,
-            ticket_id=ticket_id,
-            user_id=user_id,
-            dedupe_key=dedupe_key,
-            now=now,
-            **params,
-        )
+def resend_sms(
+    message: OutboxMessage, *, to: str, dedupe_key: str, now: datetime | None = None
+) -> OutboxMessage | None:
+    """Queue the text of `message` again, to another number; None when `dedupe_key` was
+    queued before (a repeated cause re-sends nothing)."""
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return None
+    at = now or utcnow()
+    copy = OutboxMessage(
+        channel="sms",
+        to=to,
+        unit_id=message.unit_id,
+        ticket_id=message.ticket_id,
+        template=message.template,
+        body=message.body,
+        dedupe_key=dedupe_key,
+        status="pending",
+        attempts=0,
+        next_attempt_at=at,
+        created_at=at,
     )
-    db.session.add(message)
-    return message
+    db.session.add(copy)
+    wake_after_commit("outbox")
+    return copy

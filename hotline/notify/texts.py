@@ -56,6 +56,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[Hotline interview] Head of {unit}: you will be interviewed by the oversight office "
         "because {reason}.",
     },
+    # One SMS for many tickets of a unit at one level in one sweep (hotline/escalations/notices)
+    "digest_overdue": {
+        "zh_CN": "【12345热线催办】{unit}：贵单位有{count}件工单已超期，包括{numbers}{more}，"
+        "请立即办理。",
+        "en": "[Hotline reminder] {unit}: {count} tickets of your unit are overdue, among them "
+        "{numbers}{more}; act now.",
+    },
+    "digest_supervision": {
+        "zh_CN": "【12345热线督办】{unit}负责同志：贵单位有{count}件工单超期{days}个工作日以上，"
+        "包括{numbers}{more}，请督促办理并反馈。",
+        "en": "[Hotline supervision] Head of {unit}: {count} tickets are {days} or more working "
+        "days overdue, among them {numbers}{more}.",
+    },
+    "digest_interview": {
+        "zh_CN": "【12345热线约谈】{unit}负责同志：因贵单位{count}件工单严重超期未办结（{numbers}"
+        "{more}），营商环境监督部门将对您进行约谈，请留意约谈通知。",
+        "en": "[Hotline interview] Head of {unit}: you will be interviewed by the oversight office "
+        "because {count} tickets are far overdue ({numbers}{more}).",
+    },
     "interview_scheduled": {
         "zh_CN": "【12345热线约谈通知】{unit}负责同志：定于{at}在{place}对您进行约谈，请准时参加。",
         "en": "[Hotline interview] Head of {unit}: your interview is set for {at} at {place}.",
@@ -123,3 +142,16 @@ def plain_deadline(due: datetime, locale: str = "zh_CN") -> str:
         return f"the end of {when}" if end_of_day else f"{local:%H:%M} on {when}"
     when = f"{day.year}年{day.month}月{day.day}日（星期{WEEKDAYS_ZH[day.weekday()]}）"
     return f"{when}24时" if end_of_day else f"{when}{local:%H:%M}"
+
+
+# A digest SMS names this many of its tickets, then "等" / "and others".
+DIGEST_NUMBERS_SHOWN = 5
+_LIST_JOINER = {"zh_CN": ("、", "等"), "en": (", ", " and others")}
+
+
+def number_list(numbers: list[str], locale: str = "zh_CN") -> dict[str, str]:
+    """The `numbers` and `more` parameters of a digest SMS: the first few, and a tail word
+    when there are more."""
+    joiner, more = _LIST_JOINER.get(locale, _LIST_JOINER["zh_CN"])
+    shown = numbers[:DIGEST_NUMBERS_SHOWN]
+    return {"numbers": joiner.join(shown), "more": more if len(numbers) > len(shown) else ""}

@@ -1,7 +1,7 @@
 """escalation_answers (the head's answer to a 督办), interview_reasons, the head's commitment
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 09:00:00
 
 - escalation_answers: one row per supervision escalation reached from now on, with the answer's
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -14,13 +14,15 @@ from hotline.escalations.models import (
     EscalationAnswer,
     InterviewCase,
     InterviewReason,
+    PendingLadderNotice,
     interview_tickets,
 )
 from hotline.escalations.sweep import sweep
-from hotline.notify.models import OutboxMessage
+from hotline.notify.models import Notice, OutboxMessage
 from hotline.tickets.models import Escalation, Ticket, TicketEvent, TicketRequest
 from hotline.units.models import Unit
 from tests.factories import UnitFactory, ticket_in
+from tests.support.notices import SMS_LEVELS, ladder_notice_counts, ladder_sms, told
 
 TICKETS = 30
 
@@ -35,6 +37,15 @@ def _cleanup(unit_ids: list[int]) -> None:
     db.session.execute(delete(EscalationAnswer).where(EscalationAnswer.unit_id.in_(unit_ids)))
     case_ids = select(InterviewCase.id).where(InterviewCase.unit_id.in_(unit_ids))
     db.session.execute(delete(InterviewReason).where(InterviewReason.interview_id.in_(case_ids)))
+    audiences = [f"unit:{u}:{role}" for u in unit_ids for role in ("unit_agent", "unit_head")]
+    db.session.execute(
+        delete(Notice).where(
+            Notice.audience.in_(audiences)
+            | Notice.interview_id.in_(case_ids)
+            | Notice.ticket_id.in_(ticket_ids)
+        )
+    )
+    db.session.execute(delete(PendingLadderNotice).where(PendingLadderNotice.unit_id.in_(unit_ids)))
     db.session.execute(delete(InterviewCase).where(InterviewCase.unit_id.in_(unit_ids)))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id.in_(ticket_ids)))
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.unit_id.in_(unit_ids)))
@@ -95,14 +106,15 @@ def test_two_concurrent_sweeps_record_each_level_once(app, clock):
                 )
             )
             assert events == 4 * TICKETS
-            sms = db.session.scalar(
-                select(func.count()).where(
-                    OutboxMessage.ticket_id.in_(ticket_ids),
-                    OutboxMessage.channel == "sms",
-                    OutboxMessage.template.in_(["overdue", "supervision", "interview"]),
-                )
-            )
-            assert sms == 3 * TICKETS
+            # Each level of each ticket told once, in a notice of its own or in a digest
+            # (how the two sweeps split the tickets decides which), with one SMS beside each
+            # notice of a level that has one.
+            notified = told(unit_ids)
+            assert len(notified) == 4 * TICKETS
+            assert set(notified.values()) == {1}
+            inapp = ladder_notice_counts(unit_ids)
+            assert ladder_sms(unit_ids) == {k: n for k, n in inapp.items() if k[1] in SMS_LEVELS}
+            assert sum(s.notified for s in summaries) == 4 * TICKETS
             # One proposed interview case per unit, however the tickets were split.
             cases = db.session.scalar(
                 select(func.count()).where(InterviewCase.unit_id.in_(unit_ids))

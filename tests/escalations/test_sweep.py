@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase, interview_tickets
 from hotline.escalations.sweep import due_tickets_query, unrated_query
-from hotline.notify.models import OutboxMessage
+from hotline.notify.models import Notice, OutboxMessage
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Escalation, Ticket, TicketEvent
 from tests.factories import OPERATOR, SUPERVISOR, UnitFactory, ticket_in, unit_actor
@@ -105,12 +105,20 @@ def test_ladder_timeline_each_level_exactly_once_even_when_the_sweep_runs_twice(
     assert len(sms_to(unit.head_phone, "supervision")) == 1
     assert len(sms_to(unit.head_phone, "interview")) == 1
     assert "超期2个工作日" in sms_to(unit.head_phone, "supervision")[0].body
-    inapp = db.session.scalars(
-        select(OutboxMessage.template).where(
-            OutboxMessage.channel == "inapp", OutboxMessage.unit_id == unit.id
-        )
+    # In-app: 预警 and 催办 to the unit's agents, 督办 and 约谈 to its head; the case to schedule
+    # to inspectors.
+    inapp = db.session.execute(
+        select(Notice.audience, Notice.template)
+        .where(Notice.ticket_id == ticket.id)
+        .order_by(Notice.id)
     ).all()
-    assert sorted(inapp) == ["overdue", "warning"]
+    agents, head = f"unit:{unit.id}:unit_agent", f"unit:{unit.id}:unit_head"
+    assert inapp == [
+        (agents, "warning"),
+        (agents, "overdue"),
+        (head, "supervision"),
+        (head, "interview"),
+    ]
     # The interview opened a proposed case holding the ticket.
     case = db.session.scalar(select(InterviewCase).where(InterviewCase.unit_id == unit.id))
     assert (case.status, case.trigger) == ("proposed", "ticket_overdue")

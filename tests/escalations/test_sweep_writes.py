@@ -6,12 +6,13 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from hotline.core.extensions import db
-from hotline.escalations.models import CreditRecord
+from hotline.escalations.models import CreditRecord, PendingLadderNotice
 from hotline.escalations.sweep import sweep
-from hotline.notify.models import OutboxMessage
+from hotline.notify.models import Notice, OutboxMessage
+from hotline.notify.notice_texts import render_notice
 from hotline.tickets.models import Escalation, TicketEvent
 from tests.factories import UnitFactory, ticket_in
 
@@ -93,20 +94,6 @@ def test_warning_and_overdue_write_these_events_notices_and_credit_entries(accep
         for m in outbox
     ] == [
         (
-            "inapp",
-            None,
-            unit.id,
-            None,
-            "warning",
-            f"【12345热线预警】工单{n}将于2026-10-14 00:00到期，请抓紧办理。",
-            f"escalation:{esc['warning']}:inapp",
-            "sent",
-            0,
-            None,
-            AT_DUE,
-            AT_DUE,
-        ),
-        (
             "sms",
             unit.duty_phone,
             unit.id,
@@ -120,21 +107,39 @@ def test_warning_and_overdue_write_these_events_notices_and_credit_entries(accep
             AT_DUE,
             None,
         ),
-        (
-            "inapp",
-            None,
-            unit.id,
-            None,
-            "overdue",
-            f"【12345热线催办】工单{n}已超期（期限2026-10-14 00:00），请立即办理。",
-            f"escalation:{esc['overdue']}:inapp",
-            "sent",
-            0,
-            None,
-            AT_DUE,
-            AT_DUE,
-        ),
     ]
+    # In-app: one notice per level to the unit's agents (one row, however many agents).
+    notices = db.session.scalars(
+        select(Notice).where(Notice.ticket_id == ticket.id).order_by(Notice.id)
+    ).all()
+    assert [
+        (
+            m.audience,
+            m.template,
+            m.params,
+            m.escalation_id,
+            m.interview_id,
+            m.dedupe_key,
+            m.created_at,
+        )
+        for m in notices
+    ] == [
+        (
+            f"unit:{unit.id}:unit_agent",
+            level,
+            {"number": n, "due": "2026-10-14 00:00"},
+            esc[level],
+            None,
+            f"escalation:{esc[level]}:inapp",
+            AT_DUE,
+        )
+        for level in ("warning", "overdue")
+    ]
+    assert render_notice("overdue", notices[1].params) == (
+        f"工单{n}已超期（期限2026-10-14 00:00），请立即办理。"
+    )
+    # Nothing is left waiting once the sweep is done.
+    assert db.session.scalar(select(func.count()).select_from(PendingLadderNotice)) == 0
     credits = db.session.scalars(
         select(CreditRecord).where(CreditRecord.ticket_id == ticket.id).order_by(CreditRecord.id)
     ).all()
@@ -200,18 +205,24 @@ def test_a_batch_writes_each_table_in_one_statement_whatever_its_size(session, c
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert summary.levels == {"warning": 4, "overdue": 4}
-    # 8 events, 12 notices, 8 credit entries, 8 escalations: one statement each, not per row.
+    # A batch: 8 events, 8 pending notices, 8 credit entries, 8 escalations, one statement each;
+    # then the notice step: the unit's 4 tickets at each level make one digest per level, all
+    # SMS in one statement and all notices in another.
     seen = Counter(
         prefix
         for sql in statements
         for prefix in (
             "INSERT INTO ticket_events ",
-            "INSERT INTO outbox ",
+            "INSERT INTO ladder_notices_pending ",
             "INSERT INTO credit_records ",
             "INSERT INTO escalations ",
             "UPDATE tickets SET escalation_level",
+            "INSERT INTO outbox ",
+            "INSERT INTO notices ",
+            "DELETE FROM ladder_notices_pending ",
         )
         if sql.startswith(prefix)
     )
     assert seen == dict.fromkeys(seen, 1), seen
-    assert len(seen) == 5, seen
+    assert len(seen) == 8, seen
+    assert summary.digests == 2

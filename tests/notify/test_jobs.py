@@ -15,7 +15,7 @@ from hotline.core.uow import HOOKS
 from hotline.notify.backends import SentSms
 from hotline.notify.jobs import MAX_ATTEMPTS, SENDING_TIMEOUT, retry_due, send_outbox
 from hotline.notify.models import OutboxMessage, SmsOptOut
-from hotline.notify.service import queue_inapp, queue_sms
+from hotline.notify.service import queue_sms
 
 PHONE = "+8613812345678"
 
@@ -188,9 +188,19 @@ def test_a_crash_mid_send_strands_only_the_row_in_flight(session, clock):
     assert _row(ids[1]).status == "sending"
 
 
-def test_in_app_notices_are_not_sent_anywhere(session, clock, twilio):
+def test_in_app_rows_left_from_before_the_inbox_are_not_sent_anywhere(session, clock, twilio):
+    """In-app notices were outbox rows (channel "inapp") before they got their own table."""
     clock.set("2026-10-09T10:00:00+08:00")
-    queue_inapp(unit_id=None, template="reopened", number="20261009-000001", due="-")
+    db.session.add(
+        OutboxMessage(
+            channel="inapp",
+            template="warning",
+            body="工单20261009-000001将于-到期",
+            status="sent",
+            created_at=clock.now,
+            sent_at=clock.now,
+        )
+    )
     session.commit()
 
     assert send_outbox() == 0

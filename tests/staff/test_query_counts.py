@@ -11,6 +11,8 @@ from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
+from hotline.notify import inbox
+from hotline.notify.inbox import Audience
 from hotline.tickets import transitions as tx
 from tests.factories import (
     CategoryFactory,
@@ -71,6 +73,16 @@ def _answered_supervision(staff) -> None:
     )
 
 
+def _escalation_notices(staff) -> None:
+    inbox.post(
+        audience=Audience.unit(staff.unit.id, "unit_head"),
+        template="digest_supervision",
+        count=2,
+        days=2,
+        numbers=[ticket_in("accepted", unit=staff.unit).number for _ in range(2)],
+    )
+
+
 def _interview(staff) -> None:
     db.session.add(
         InterviewCase(
@@ -125,6 +137,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),
     ("admin", "/admin/rules", _rule),
+    ("supervisor", "/notices", _return_request),  # each request posts a notice to supervisors
+    ("head", "/notices", _escalation_notices),
 ]
 
 

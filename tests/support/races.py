@@ -37,6 +37,11 @@ def _sequences() -> set[str]:
     return set(db.session.scalars(query.bindparams(p=pattern)))
 
 
+def _key(table: Any) -> Any:
+    """The table's one integer key column (`id`, or e.g. a cursor's `user_id`)."""
+    return table.primary_key.columns[0]
+
+
 @contextmanager
 def committed_rows(app: Flask) -> Iterator[None]:
     """Delete every row committed inside the block (rows with a higher id than before, in
@@ -47,7 +52,7 @@ def committed_rows(app: Flask) -> Iterator[None]:
         if len(t.primary_key.columns) == 1 and isinstance(t.primary_key.columns[0].type, Integer)
     ]
     with app.app_context():
-        before = {t.name: db.session.scalar(select(func.max(t.c.id))) or 0 for t in tables}
+        before = {t.name: db.session.scalar(select(func.max(_key(t)))) or 0 for t in tables}
         sequences = _sequences()
         db.session.rollback()
     try:
@@ -56,7 +61,7 @@ def committed_rows(app: Flask) -> Iterator[None]:
         with app.app_context():
             for table in reversed(db.metadata.sorted_tables):
                 if table.name in before:
-                    db.session.execute(delete(table).where(table.c.id > before[table.name]))
+                    db.session.execute(delete(table).where(_key(table) > before[table.name]))
                     continue
                 for fk in table.foreign_keys:  # link rows of the rows deleted
                     parent = fk.column.table.name

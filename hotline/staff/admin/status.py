@@ -1,4 +1,5 @@
-"""What the admin status page shows: queue depths, failed jobs, the last sweep, outbox backlog."""
+"""What the admin status page shows: queue depths, failed jobs, the last sweep, outbox backlog,
+and the latest SMS that did not arrive with what was done about them."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ from datetime import datetime
 
 from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
 from hotline.core.queue import QUEUES, get_queue
+from hotline.escalations import undelivered
 from hotline.escalations.jobs import last_sweep
 from hotline.notify.models import OutboxMessage
 from hotline.tickets.models import Status, Ticket
 
 FAILED_SHOWN = 50
+UNDELIVERED_SHOWN = 50
 
 
 @dataclass
@@ -38,6 +41,20 @@ class FailedJob:
 
 
 @dataclass
+class Undelivered:
+    """An SMS that did not arrive, and what was done about it (None: nothing automatic)."""
+
+    id: int
+    created_at: datetime
+    to: str | None
+    template: str
+    status: str
+    error: str | None
+    ticket: str | None
+    outcome: undelivered.Outcome | None
+
+
+@dataclass
 class Overview:
     queues: list[QueueStatus] = field(default_factory=list)
     failed: list[FailedJob] = field(default_factory=list)
@@ -47,6 +64,7 @@ class Overview:
     outbox_oldest: datetime | None = None
     outbox_failed: int = 0
     tickets_new: int = 0
+    undelivered: list[Undelivered] = field(default_factory=list)
 
 
 def _last_error_line(job: Job) -> str:
@@ -93,7 +111,32 @@ def collect() -> Overview:
     status.tickets_new = db.session.scalar(
         select(func.count()).select_from(Ticket).where(Ticket.status == Status.new)
     )
+    status.undelivered = recent_undelivered()
     return status
+
+
+def recent_undelivered(limit: int = UNDELIVERED_SHOWN) -> list[Undelivered]:
+    """The latest SMS reported failed or undelivered, newest first, with what was done: three
+    queries whatever the number (ix_outbox_undelivered, then the unique dedupe keys)."""
+    # Literals, not bound parameters: the planner matches them to the partial index.
+    gone = OutboxMessage.status.in_([literal_column("'failed'"), literal_column("'undelivered'")])
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.created_at,
+            OutboxMessage.to,
+            OutboxMessage.template,
+            OutboxMessage.status,
+            OutboxMessage.last_error,
+            Ticket.number,
+        )
+        .outerjoin(Ticket, Ticket.id == OutboxMessage.ticket_id)
+        .where(gone)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    ).all()
+    done = undelivered.outcomes([r.id for r in rows])
+    return [Undelivered(*row, outcome=done.get(row.id)) for row in rows]
 
 
 def retry_failed(*, purpose: str, job_id: str) -> None:

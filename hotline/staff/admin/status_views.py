@@ -1,4 +1,5 @@
-"""The admin status page: queues, failed jobs (with retry), the last sweep, outbox backlog."""
+"""The admin status page: queues, failed jobs (with retry), the last sweep, outbox backlog, SMS
+that did not arrive."""
 
 from __future__ import annotations
 
@@ -40,6 +41,19 @@ LABELS = {
         "tickets_new": "待派单（new）工单",
         "redis_down": "Redis 不可用",
         "requeued": "已重新排队",
+        "undelivered": "未送达的短信",
+        "sent_at": "时间",
+        "recipient": "收件人",
+        "kind": "短信",
+        "ticket": "工单",
+        "reason": "原因",
+        "done": "处理",
+        "done_resent": "已通知督查，已改发单位值班电话",
+        "done_same_number": "已通知督查；原号码即单位值班电话，未重发",
+        "done_no_duty_phone": "已通知督查；单位未登记值班电话，无法改发",
+        "done_resend_failed": "已通知督查；这已是改发值班电话的短信，不再重发",
+        "done_nothing": "仅记录（不是升级短信）",
+        "resend": "改发短信",
     },
     "en": {
         "title": "System status",
@@ -62,6 +76,19 @@ LABELS = {
         "tickets_new": "Tickets waiting in new",
         "redis_down": "Redis unavailable",
         "requeued": "Requeued",
+        "undelivered": "SMS not delivered",
+        "sent_at": "Time",
+        "recipient": "Recipient",
+        "kind": "SMS",
+        "ticket": "Ticket",
+        "reason": "Reason",
+        "done": "Done",
+        "done_resent": "Inspectors told; sent again to the unit's duty phone",
+        "done_same_number": "Inspectors told; that number is the duty phone, not sent again",
+        "done_no_duty_phone": "Inspectors told; the unit has no duty phone",
+        "done_resend_failed": "Inspectors told; already the copy to the duty phone",
+        "done_nothing": "Recorded only (not an escalation SMS)",
+        "resend": "copy",
     },
 }
 

@@ -23,6 +23,7 @@ from hotline.notify.texts import plain_deadline
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest
 from hotline.tickets.recompute import extended_resolve_due
+from hotline.tickets.notices import needs_someone
 from hotline.tickets.transitions.common import (
     _decide,
     _deny,
@@ -75,6 +76,7 @@ def request_return(
         reason=reason,
         data={"suggested_unit": suggested.code if suggested else None},
     )
+    needs_someone(ticket, "return_requested", now=now)
     return req
 
 
@@ -213,7 +215,7 @@ def request_extension(
         reason=reason,
         data={"days": days},
     )
-    # notice: the supervisors (an extension to decide)
+    needs_someone(ticket, "extension_requested", now=now, days=days)
     return req
 
 

@@ -94,3 +94,57 @@ def test_status_page_renders_when_redis_is_down(app: Flask, monkeypatch) -> None
     page = _client(app, _user("admin")).get("/admin/status")
     assert page.status_code == 200
     assert "Redis" in page.get_data(as_text=True)
+
+
+def test_admin_sees_the_sms_that_did_not_arrive_with_the_reason_and_what_was_done(
+    app: Flask, session, redis: Redis, woken_jobs
+) -> None:
+    from hotline.notify import delivery_status
+    from tests.factories import UnitFactory, ticket_in
+
+    unit = UnitFactory(head_phone="+8613912345678", duty_phone="+8613712345678")
+    ticket = ticket_in("accepted", unit=unit)
+    now = datetime(2026, 10, 16, 1, 0, tzinfo=UTC)
+    rows = {}
+    for name, template, to in (
+        ("head", "supervision", unit.head_phone),
+        ("complainant", "ack", "+8613812345678"),
+        ("delivered", "overdue", unit.duty_phone),
+    ):
+        rows[name] = OutboxMessage(
+            channel="sms",
+            to=to,
+            unit_id=unit.id if name != "complainant" else None,
+            ticket_id=ticket.id,
+            template=template,
+            body="…",
+            status="sent",
+            provider_sid=f"SM{name:0>32}",
+            created_at=now,
+        )
+        session.add(rows[name])
+    session.flush()
+    delivery_status.record(
+        provider_sid=rows["head"].provider_sid, status="undelivered", error_code="30003", now=now
+    )
+    delivery_status.record(provider_sid=rows["complainant"].provider_sid, status="failed", now=now)
+    delivery_status.record(provider_sid=rows["delivered"].provider_sid, status="delivered", now=now)
+
+    client = _client(app, _user("admin"))
+    html = client.get("/admin/status").get_data(as_text=True)
+    table = html[html.index('id="undelivered"') :]
+    head_row = table[table.index(f'data-outbox="{rows["head"].id}"') :]
+    head_row = head_row[: head_row.index("</tr>")]
+    assert "139****5678" in head_row
+    assert unit.head_phone not in head_row
+    assert ticket.number in head_row
+    assert "undelivered: twilio undelivered (error 30003)" in head_row
+    assert "已通知督查，已改发单位值班电话" in head_row
+    assert "改发短信 #" in head_row
+    assert ": pending)" in head_row
+    ack_row = table[table.index(f'data-outbox="{rows["complainant"].id}"') :]
+    assert "138****5678" in ack_row[: ack_row.index("</tr>")]
+    assert "仅记录（不是升级短信）" in ack_row[: ack_row.index("</tr>")]
+    assert f'data-outbox="{rows["delivered"].id}"' not in table
+    english = client.get("/admin/status?lang=en").get_data(as_text=True)
+    assert "Inspectors told; sent again to the unit&#39;s duty phone" in english

@@ -1,0 +1,53 @@
+"""Load and dump schemas of the notices API (/api/v1/notices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from hotline.core.i18n import current_locale
+from hotline.core.schemas import LocalDateTime, PageArgsSchema, PageSchema
+from hotline.notify.models import Notice
+from hotline.notify.notice_texts import render_notice
+
+
+class NoticeArgs(PageArgsSchema):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only unread ones (1)"})
+
+
+class NoticeSchema(Schema):
+    id = fields.Int()
+    type = fields.Str(
+        attribute="template",
+        metadata={"description": "warning, overdue, digest_overdue, return_requested, …"},
+    )
+    text = fields.Str(metadata={"description": "in the request's language (?lang=en)"})
+    ticket = fields.Str(allow_none=True, metadata={"description": "the ticket number"})
+    tickets = fields.List(fields.Str(), metadata={"description": "a digest's ticket numbers"})
+    escalation = fields.Int(attribute="escalation_id", allow_none=True)
+    interview = fields.Int(attribute="interview_id", allow_none=True)
+    created_at = LocalDateTime()
+    read = fields.Bool()
+
+
+class NoticePageSchema(PageSchema):
+    items = fields.List(fields.Nested(NoticeSchema))
+
+
+def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
+    """A notice as the API and the page show it, its text in the request's language."""
+    params = notice.params or {}
+    numbers = params.get("numbers")
+    return {
+        "id": notice.id,
+        "template": notice.template,
+        "text": render_notice(notice.template, params, current_locale()),
+        "ticket": params.get("number") or None,
+        "tickets": [str(n) for n in numbers] if isinstance(numbers, list) else [],
+        "escalation_id": notice.escalation_id,
+        "interview_id": notice.interview_id,
+        "created_at": notice.created_at,
+        "read": bool(read),
+        "quote": params.get("text") or None,
+    }

@@ -1,0 +1,1 @@
+"""The inbox page (/notices) and the unread badge every staff page shows."""
