@@ -20,8 +20,8 @@ from hotline.units.models import Unit
 from tests.conftest import ROOT
 from tests.factories import ticket_in
 from tests.faults.conftest import Stack
-from workers.schedule import PERIODIC
 from tests.support.notices import SMS_LEVELS, ladder_notice_counts, ladder_sms, told
+from workers.schedule import PERIODIC
 
 pytestmark = pytest.mark.committed
 

@@ -22,8 +22,8 @@ from hotline.notify.service import queue_sms
 from hotline.notify.texts import plain_deadline
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest
-from hotline.tickets.recompute import extended_resolve_due
 from hotline.tickets.notices import needs_someone
+from hotline.tickets.recompute import extended_resolve_due
 from hotline.tickets.transitions.common import (
     _decide,
     _deny,
