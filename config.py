@@ -84,6 +84,9 @@ def _tz(name: str, default: str) -> str:
 DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 # DESIGN §7: the composite score's weights (response / resolution / satisfaction).
 DEFAULT_FIGURES_WEIGHTS = {"response": 30.0, "resolution": 35.0, "satisfaction": 35.0}
+# The annual assessment's default weights per component (hotline/campaign/assessment/registry.py):
+# a component registered there takes its weight from here; rebalance so they sum to 100.
+DEFAULT_ASSESSMENT_WEIGHTS = {"hotline": 70.0, "interviews": 30.0}
 
 
 @dataclass
@@ -160,6 +163,10 @@ class Config:
     # The ranking and its 末位 rule count only units with at least this many tickets dispatched
     # to them in the period; the others are listed apart, "样本不足，不参与排名" (DESIGN §11).
     RANKING_MIN_TICKETS: int = 10
+    # The annual target assessment (docs/CAMPAIGN.md): the weights of a year an admin has not
+    # set, and the total under which a unit's head is called to an interview when it is final.
+    ASSESSMENT_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_ASSESSMENT_WEIGHTS))
+    ASSESSMENT_PASS_SCORE: float = 60.0
     # Exports up to this many rows are built in the request; larger ones by a worker, into
     # EXPORT_FOLDER (default instance/exports). Staff uploads go to UPLOAD_FOLDER (default
     # instance/uploads).
@@ -251,6 +258,8 @@ def load() -> Config:
         INTERVIEW_ON_TIME_RATE_MIN=_float("INTERVIEW_ON_TIME_RATE_MIN", 0.8, low=0.0, high=1.0),
         INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
+        ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
+        ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),
         EXPORT_INLINE_MAX_ROWS=_int("EXPORT_INLINE_MAX_ROWS", 2000, low=0),
         EXPORT_FOLDER=os.environ.get("EXPORT_FOLDER", ""),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", ""),

@@ -3,6 +3,7 @@
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
+from hotline.campaign.assessment.models import AssessmentVersion, AssessmentWeights
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
 from hotline.escalations.models import (
@@ -20,6 +21,8 @@ from hotline.units.models import Unit
 
 __all__ = [
     "ApiKey",
+    "AssessmentVersion",
+    "AssessmentWeights",
     "AuditEntry",
     "CalendarDay",
     "CallbackTask",

@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.campaign.assessment.api import blp as assessments_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
@@ -19,6 +20,7 @@ from hotline.notify.api import blp as notices_api
 from hotline.staff import pages
 from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
+from hotline.staff.assessment.views import bp as assessment_pages
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
@@ -37,6 +39,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     units_api,
     categories_api,
     notices_api,
+    assessments_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -54,6 +57,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin,
     documents,
     inbox,
+    assessment_pages,
 )
 
 

@@ -33,6 +33,7 @@ TRIGGER_NAMES = {
     "ranking_last": "考核排名末位",
     "on_time_rate": "按时办结率低于标准",
     "commitment_overdue": "整改承诺逾期未兑现",
+    "assessment": "年度目标考核不合格或末位",
 }
 
 

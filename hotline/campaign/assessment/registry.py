@@ -1,0 +1,30 @@
+"""The one list of assessment components, in the order the tables show them.
+
+Registering a component is one entry here, one key in ASSESSMENT_WEIGHTS's default
+(config.DEFAULT_ASSESSMENT_WEIGHTS, rebalanced to sum 100) and one translation of its labels;
+docs/CAMPAIGN.md ("Annual target assessment") shows the lines for the campaign items.
+"""
+
+from __future__ import annotations
+
+from hotline.campaign.assessment.components import hotline_figures, interviews
+from hotline.campaign.assessment.parts import Component
+
+COMPONENTS: tuple[Component, ...] = (
+    hotline_figures.COMPONENT,
+    # When the campaign packages land (components/campaign.py builds each from its stats):
+    # campaign.negative_list(milestone_stats),
+    # campaign.commitments(commitment_stats),
+    # campaign.inspections(finding_stats),
+    interviews.COMPONENT,
+)
+
+
+def components() -> tuple[Component, ...]:
+    """The registered components, in table order."""
+    return COMPONENTS
+
+
+def keys() -> tuple[str, ...]:
+    """The registered components' keys, in table order."""
+    return tuple(c.key for c in COMPONENTS)
