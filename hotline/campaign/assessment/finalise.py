@@ -76,8 +76,13 @@ def finalise(
     latest = latest_version(year)
     reason = _reason(reason, latest)
     result = compute(year=year, now=now)
-    if not any(row["total"] is not None for row in result["items"]):
-        raise Conflict(f"no figures for {year}: nothing to finalise", current_status="draft")
+    if not result["ranked"]:
+        # A year nobody could be ranked in is no result yet (the wrong year, data not loaded).
+        raise Conflict(
+            f"no unit reached {result['ranking_min_tickets']} tickets in {year}: nothing to "
+            "rank, nothing to finalise",
+            current_status="draft",
+        )
     number = (latest.version if latest else 0) + 1
     version = AssessmentVersion(
         year=year,

@@ -1,8 +1,9 @@
 """The one list of assessment components, in the order the tables show them.
 
-Registering a component is one entry here, one key in ASSESSMENT_WEIGHTS's default
-(config.DEFAULT_ASSESSMENT_WEIGHTS, rebalanced to sum 100) and one translation of its labels;
-docs/CAMPAIGN.md ("Annual target assessment") shows the lines for the campaign items.
+Registering a component is one entry here and one key in ASSESSMENT_WEIGHTS's default
+(config.DEFAULT_ASSESSMENT_WEIGHTS, rebalanced to sum 100); its Chinese and English labels and
+explanations come with the component. docs/CAMPAIGN.md ("Annual target assessment") shows the
+lines for the campaign items.
 """
 
 from __future__ import annotations

@@ -58,14 +58,10 @@ def export_table(result: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]
     """Headers and rows: per unit the rank, total, each component's score, share, points and
     explanation, the verdict, the interview reason and the status of the year."""
     headers = [_("排名"), _("单位编码"), _("单位"), _("总分")]
+    # Outside the f-string, so that pybabel extract finds them.
+    columns = (_("得分"), _("权重%"), _("折合分"), _("说明"))
     for component in result["components"]:
-        name = label(component)
-        headers += [
-            f"{name} {_('得分')}",
-            f"{name} {_('权重%')}",
-            f"{name} {_('折合分')}",
-            f"{name} {_('说明')}",
-        ]
+        headers += [f"{label(component)} {column}" for column in columns]
     headers += [_("结果"), _("约谈原因"), _("状态")]
     status = status_text(result)
     rows = []
