@@ -17,6 +17,16 @@ def english() -> bool:
     return current_locale() == "en"
 
 
+def colon() -> str:
+    """The colon of the page's language (full-width in Chinese)."""
+    return ": " if english() else "："
+
+
+def enumeration() -> str:
+    """What separates the items of a list in a sentence (顿号 in Chinese)."""
+    return ", " if english() else "、"
+
+
 def label(item: Mapping[str, Any]) -> str:
     """A component's or part's label in the page's language."""
     return item["label_en"] if english() else item["label"]
@@ -42,7 +52,7 @@ def status_text(result: Mapping[str, Any]) -> str:
         who=by.get("display_name") or by.get("username") or "—",
         at=format_local(result["finalised_at"]),
     )
-    return text + (f"：{result['reason']}" if result["reason"] else "")
+    return text + (f"{colon()}{result['reason']}" if result["reason"] else "")
 
 
 def verdict(row: Mapping[str, Any]) -> str:
@@ -51,7 +61,14 @@ def verdict(row: Mapping[str, Any]) -> str:
     words = [_("合格") if row["passed"] else _("不合格")]
     if row["last"]:
         words.append(_("末位"))
-    return "、".join(words)
+    return enumeration().join(words)
+
+
+def chart(series: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    """The year's chart data with the units named in the page's language."""
+    names = {row["unit"]["code"]: unit_name(row) for row in result["items"]}
+    units = [{**u, "name": names.get(u["code"], u["name"])} for u in series["units"]]
+    return {"months": series["months"], "units": units}
 
 
 def export_table(result: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
