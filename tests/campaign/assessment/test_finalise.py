@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
+from hotline.campaign.assessment import finalise
+from hotline.core.actor import Actor
+from hotline.core.errors import Conflict
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, InterviewCase, InterviewReason
 from tests.campaign.assessment.conftest import day_figures, interview_case, row_of
@@ -176,3 +180,20 @@ def test_a_reason_too_long_is_422(inspector, year):
 
     assert response.status_code == 422
     assert "reason" in error_fields(response)
+
+
+def test_a_finalisation_without_a_body_is_version_1(inspector, year):
+    response = inspector.post(FINALISE)
+
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["version"] == 1
+
+
+def test_two_inspectors_finalising_at_once_get_a_conflict_not_a_crash(inspector, year, monkeypatch):
+    assert inspector.post(FINALISE, json={}).status_code == 201
+    # The other request read "no version yet" before this one committed.
+    monkeypatch.setattr(finalise, "latest_version", lambda year: None)
+
+    with pytest.raises(Conflict, match="version 1 of 2026 was just finalised"):
+        finalise.finalise(year=2026, actor=Actor.of(inspector.user), reason="同时定稿")
+    assert len(inspector.get("/api/v1/assessments/2026/versions").get_json()["items"]) == 1
