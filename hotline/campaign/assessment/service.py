@@ -105,11 +105,10 @@ def read(
     else:
         row = latest
     result = dict(row.result) if row is not None else compute(year=year, now=now)
-    meta: dict[str, Any] = {"version": None, "finalised_at": None, "finalised_by": None}
-    meta["reason"] = None
     if row is not None:
-        meta = version_meta(row, who({row.finalised_by}))
-    result |= meta
+        result |= version_meta(row, who({row.finalised_by}))
+    else:
+        result |= {"version": None, "finalised_at": None, "finalised_by": None, "reason": None}
     result["final"] = row is not None
     result["latest_version"] = latest.version if latest else None
     if actor.role not in READ_ALL_ROLES:
