@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.campaign.inspections.api import blp as inspections_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
@@ -37,6 +38,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     units_api,
     categories_api,
     notices_api,
+    inspections_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (

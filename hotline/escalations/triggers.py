@@ -33,6 +33,8 @@ TRIGGER_NAMES = {
     "ranking_last": "考核排名末位",
     "on_time_rate": "按时办结率低于标准",
     "commitment_overdue": "整改承诺逾期未兑现",
+    # hotline/campaign/inspections/climb.py: a spot-check finding far past its due
+    "finding_overdue": "明察暗访发现问题逾期未整改",
 }
 
 
