@@ -21,10 +21,12 @@ from hotline.staff import pages
 from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.console.views import bp as console
+from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
+from hotline.staff.workbench.finding_views import bp as workbench_findings
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
 from hotline.units.api import blp as units_api
@@ -56,6 +58,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin,
     documents,
     inbox,
+    dashboard_inspections,
+    workbench_findings,
 )
 
 

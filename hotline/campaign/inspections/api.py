@@ -17,12 +17,12 @@ from hotline.campaign.inspections.schemas import (
     FindingAnswerBody,
     FindingArgs,
     FindingPageSchema,
+    FindingRejectBody,
     FindingSchema,
     InspectionArgs,
     InspectionBody,
     InspectionPageSchema,
     InspectionSchema,
-    FindingRejectBody,
 )
 from hotline.core.actor import Actor
 from hotline.core.bearer import BEARER, token_required

@@ -80,3 +80,20 @@ def find(inspection_id: int, name: str) -> InspectionFile:
     if row is None:
         raise NotFound(f"no file {name!r} of inspection {inspection_id}")
     return row
+
+
+def of_inspections(inspection_ids: set[int]) -> dict[int, list[InspectionFile]]:
+    """The visits' own evidence of several inspections, in one query."""
+    found: dict[int, list[InspectionFile]] = {i: [] for i in inspection_ids}
+    if inspection_ids:
+        rows = db.session.scalars(
+            select(InspectionFile)
+            .where(
+                InspectionFile.inspection_id.in_(inspection_ids),
+                InspectionFile.answer_id.is_(None),
+            )
+            .order_by(InspectionFile.id)
+        )
+        for row in rows:
+            found[row.inspection_id].append(row)
+    return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from hotline.campaign.inspections import files, history, notices
@@ -234,7 +235,12 @@ def list_query(
     """Findings the actor may read, the soonest due first: by unit code, status (open,
     answered, rectified) and overdue (marked overdue and not rectified)."""
     require_reader(actor)
-    query = select(Finding).order_by(Finding.due_at, Finding.id)
+    # Each finding names its inspection: loaded for the whole page in one query.
+    query = (
+        select(Finding)
+        .options(selectinload(Finding.inspection))
+        .order_by(Finding.due_at, Finding.id)
+    )
     if unit:
         query = query.where(Finding.unit_id == units.get_by_code(unit, field="unit").id)
     if actor.role in UNIT_ROLES:

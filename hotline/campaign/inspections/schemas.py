@@ -147,9 +147,12 @@ class InspectionSchema(Schema):
     closed_at = LocalDateTime(allow_none=True)
     findings = fields.List(fields.Nested(FindingSchema))
     files = fields.List(
-        fields.Nested(EvidenceFileSchema), metadata={"description": "the visit's evidence (one only)"}
+        fields.Nested(EvidenceFileSchema),
+        metadata={"description": "the visit's evidence (one only)"},
     )
-    history = fields.List(fields.Nested(InspectionHistorySchema), metadata={"description": "(one only)"})
+    history = fields.List(
+        fields.Nested(InspectionHistorySchema), metadata={"description": "(one only)"}
+    )
 
 
 class InspectionPageSchema(PageSchema):

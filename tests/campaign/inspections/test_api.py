@@ -26,21 +26,21 @@ def test_an_inspector_records_a_mystery_visit_with_its_findings(people, recorded
 def test_recording_writes_the_credit_record_and_tells_the_unit_head(people, recorded):
     (entry,) = credit(people.unit)
     assert entry.type == "inspection_recorded"
-    assert "明察暗访" in entry.summary and "发现问题2项" in entry.summary
+    assert "明察暗访" in entry.summary
+    assert "发现问题2项" in entry.summary
     assert entry.data["inspection"] == recorded["id"]
     (notice,) = notices(f"unit:{people.unit.id}:unit_head")
     assert notice.template == "inspection_recorded"
     assert notice.params["count"] == 2
     text = people.head.get("/api/v1/notices").get_json()["items"][0]["text"]
-    assert "明察暗访" in text and "2项问题" in text
+    assert "明察暗访" in text
+    assert "2项问题" in text
     # The agents' inbox is not the head's.
     assert people.agent.get("/api/v1/notices").get_json()["items"] == []
 
 
 def test_a_clean_visit_with_no_findings_is_recorded_closed(people):
-    response = people.inspector.post(
-        "/api/v1/inspections", json=visit(kind="special", findings=[])
-    )
+    response = people.inspector.post("/api/v1/inspections", json=visit(kind="special", findings=[]))
     assert response.status_code == 201, response.get_json()
     assert (response.get_json()["status"], response.get_json()["findings"]) == ("closed", [])
     assert "未发现问题" in credit(people.unit)[0].summary
@@ -89,8 +89,10 @@ def test_a_bad_finding_is_422_naming_its_field_and_records_nothing(people, chang
         ({"date": "1900-01-01"}, "date"),
         ({"date": None}, "date"),
         ({"findings": "many"}, "findings"),
-        ({"findings": [{"text": "x", "severity": "minor", "rectify_due": "2026-10-16"}] * 51},
-         "findings"),
+        (
+            {"findings": [{"text": "x", "severity": "minor", "rectify_due": "2026-10-16"}] * 51},
+            "findings",
+        ),
     ],
 )
 def test_a_bad_inspection_is_422_naming_the_field(people, change, field):
@@ -100,9 +102,10 @@ def test_a_bad_inspection_is_422_naming_the_field(people, change, field):
 
 
 def test_a_rectify_due_already_past_is_refused_even_for_an_older_visit(people):
-    body = visit(date="2026-10-01", findings=[
-        {"text": "窗口无人", "severity": "major", "rectify_due": "2026-10-09"}
-    ])
+    body = visit(
+        date="2026-10-01",
+        findings=[{"text": "窗口无人", "severity": "major", "rectify_due": "2026-10-09"}],
+    )
     response = people.inspector.post("/api/v1/inspections", json=body)
     assert response.status_code == 422
     assert "rectify_due" in error_fields(response)["findings"]["0"]
@@ -147,8 +150,9 @@ def test_inspectors_and_admins_read_every_unit_the_hotline_none(people, recorded
 def test_the_list_filters_by_unit_kind_and_status(people, recorded):
     people.inspector.post("/api/v1/inspections", json=visit(unit="C-ZJJ", kind="special"))
     get = people.inspector.get
-    assert [i["unit"]["code"] for i in get("/api/v1/inspections?unit=C-ZJJ").get_json()["items"]]\
-        == ["C-ZJJ"]
+    assert [
+        i["unit"]["code"] for i in get("/api/v1/inspections?unit=C-ZJJ").get_json()["items"]
+    ] == ["C-ZJJ"]
     assert get("/api/v1/inspections?kind=special").get_json()["total"] == 1
     assert get("/api/v1/inspections?status=open").get_json()["total"] == 2
     assert get("/api/v1/inspections?status=closed").get_json()["total"] == 0

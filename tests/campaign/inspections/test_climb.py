@@ -43,7 +43,8 @@ def test_a_finding_is_marked_overdue_once_when_its_due_passes(people, first):
     told = notices(f"unit:{people.unit.id}:unit_head")[-1]
     assert (told.template, told.params["finding"]) == ("finding_overdue", first)
     text = people.head.get("/api/v1/notices").get_json()["items"][0]["text"]
-    assert "第1项" in text and "2026-10-16" in text
+    assert "第1项" in text
+    assert "2026-10-16" in text
     (message,) = [m for m in sms(people.unit.id) if m.template == "finding_overdue"]
     assert message.to == people.unit.head_phone
     assert "超过整改期限" in message.body
@@ -77,7 +78,11 @@ def test_five_working_days_overdue_it_opens_the_units_interview_case(people, fir
     assert climb.escalate_batch(now=at("2026-10-24T00:00:00+08:00")) == 1
     assert climb.escalate_batch(now=at("2026-10-26T09:00:00+08:00")) == 0
     case = db.session.scalars(select(InterviewCase)).one()
-    assert (case.unit_id, case.trigger, case.status) == (people.unit.id, "finding_overdue", "proposed")
+    assert (case.unit_id, case.trigger, case.status) == (
+        people.unit.id,
+        "finding_overdue",
+        "proposed",
+    )
     assert finding(first).interview_id == case.id
     reason = db.session.scalars(select(InterviewReason)).one()
     assert reason.trigger_key == f"finding_overdue:{first}"

@@ -65,10 +65,13 @@ def test_a_hostile_file_name_never_reaches_the_disk(people, recorded, uploads, n
     r = answer_with(people.head, first, (PNG, name))
     assert r.status_code == 200, r.get_json()
     (shown,) = r.get_json()["answers"][0]["files"]
-    assert "/" not in shown["name"] and "\\" not in shown["name"] and "\x01" not in shown["name"]
+    assert "/" not in shown["name"]
+    assert "\\" not in shown["name"]
+    assert "\x01" not in shown["name"]
     (path,) = stored(uploads)
     assert path.parent == uploads / "inspections" / str(recorded["id"])
-    assert path.suffix == ".png" and len(path.stem) == 32  # a random name, nothing sent
+    assert path.suffix == ".png"
+    assert len(path.stem) == 32
     assert not (Path("/etc/cron.d/x.png")).exists()
 
 
@@ -146,11 +149,11 @@ def test_an_inspector_adds_evidence_to_the_visit(people, recorded, uploads):
     assert shown["name"] == "暗访截图.png"
     assert people.head.get(shown["url"]).data == PNG
     assert history(recorded["id"])[-1] == (None, "files_added")
-    assert people.inspector.post(url, data={}, content_type="multipart/form-data").status_code \
-        == 422
+    assert (
+        people.inspector.post(url, data={}, content_type="multipart/form-data").status_code == 422
+    )
     again = {"files": [(io.BytesIO(PNG), "x.png")]}
-    assert people.head.post(url, data=again, content_type="multipart/form-data").status_code \
-        == 403
+    assert people.head.post(url, data=again, content_type="multipart/form-data").status_code == 403
     assert len(stored(uploads)) == 1
 
 

@@ -20,7 +20,7 @@ def _findings(*dues: str) -> list[dict]:
 def test_on_time_late_and_pending_findings_are_counted_apart(people, clock):
     body = visit(findings=_findings("2026-10-16", "2026-10-16", "2026-10-30", "2027-01-15"))
     items = people.inspector.post("/api/v1/inspections", json=body).get_json()["findings"]
-    on_time, late, pending, next_year = (f["id"] for f in items)
+    on_time, late, pending, _next_year = (f["id"] for f in items)
 
     def answer(finding_id: int) -> None:
         r = people.head.post(f"/api/v1/findings/{finding_id}/answer", json={"text": "已整改"})
