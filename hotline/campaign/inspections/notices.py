@@ -69,7 +69,9 @@ def answered(
 def decided(finding: Finding, answer: FindingAnswer, now: datetime) -> None:
     """The head: the answer was accepted (rectified) or sent back, with the reason."""
     accepted = answer.decision == "accepted"
-    params = _about(finding) | ({} if accepted else {"reason": answer.reason or ""})
+    # The text ends the reason with its own full stop.
+    reason = (answer.reason or "").rstrip("。.！!；;，, ")
+    params = _about(finding) | ({} if accepted else {"reason": reason})
     inbox.post(
         audience=_head(finding.unit_id),
         template="finding_accepted" if accepted else "finding_rejected",

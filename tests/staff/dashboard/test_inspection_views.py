@@ -197,3 +197,17 @@ def test_the_list_filters_and_flags_overdue_inspections(login, staff, clock):
     assert f'data-inspection="{inspection.id}"' not in page
     page = client.get("/dashboard/inspections?unit=NOPE").get_data(as_text=True)
     assert "unknown unit" in page
+
+
+def test_the_pages_read_in_english_too(login, staff, clock):
+    clock.set("2026-10-12T15:00:00+08:00")
+    finding = recorded(staff).findings[0]
+    client = login(staff.inspector)
+    page = client.get("/dashboard/inspections?lang=en").get_data(as_text=True)
+    assert "Spot checks and special inspections" in page
+    assert "Special inspection" in page
+    page = client.get(f"/dashboard/inspections/findings/{finding.id}?lang=en").get_data(
+        as_text=True
+    )
+    assert "Rectify by" in page
+    assert "The unit has not reported yet." in page
