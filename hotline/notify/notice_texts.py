@@ -72,10 +72,10 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
     },
     # spot checks and special inspections (hotline/campaign/inspections/notices.py)
     "inspection_recorded": {
-        "zh_CN": "{kind}（检查{inspection}）发现贵单位{count}项问题，请于期限内整改并反馈"
-        "（最早期限{due}）。",
-        "en": "The {kind} (inspection {inspection}) found {count} problems in your unit: "
-        "rectify them and report back in time (the first by {due}).",
+        "zh_CN": "{inspection_kind}（检查{inspection}）发现贵单位{count}项问题，"
+        "请于期限内整改并反馈（最早期限{due}）。",
+        "en": "The {inspection_kind} (inspection {inspection}) found {count} problems in your "
+        "unit: rectify them and report back in time (the first by {due}).",
     },
     "finding_answered": {
         "zh_CN": "{unit}已反馈检查{inspection}第{seq}项问题的整改情况，请审核。",
@@ -113,7 +113,7 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
 
 PARAM_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     # an inspection's kind (hotline/campaign/inspections)
-    "kind": {
+    "inspection_kind": {
         "mystery_visit": {"zh_CN": "明察暗访", "en": "spot check"},
         "special": {"zh_CN": "专项检查", "en": "special inspection"},
         "*": {"zh_CN": "检查", "en": "inspection"},

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from hotline.campaign.inspections import history
 from hotline.campaign.inspections.findings import mark_overdue
@@ -48,6 +49,7 @@ def awaiting_overdue_query(now: datetime, limit: int) -> Select:
         .order_by(Finding.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Finding)
+        .options(selectinload(Finding.inspection))  # the unit and head: one query per batch
     )
 
 
@@ -64,6 +66,7 @@ def awaiting_interview_query(due_before: datetime, limit: int) -> Select:
         .order_by(Finding.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True, of=Finding)
+        .options(selectinload(Finding.inspection))  # the unit and head: one query per batch
     )
 
 

@@ -41,7 +41,7 @@ def recorded(inspection: Inspection, *, first_due: date, now: datetime) -> None:
         now=now,
         dedupe_key=f"inspection:{inspection.id}:recorded",
         inspection=inspection.id,
-        kind=inspection.kind,
+        inspection_kind=inspection.kind,
         count=len(inspection.findings),
         due=first_due.isoformat(),
     )

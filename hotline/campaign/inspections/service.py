@@ -132,7 +132,9 @@ def create(
     if actor.role not in RECORD_ROLES:
         raise Forbidden("only inspectors record inspections")
     if kind not in set(Kind):
-        raise ValidationFailed(f"kind must be one of {', '.join(Kind)}", fields={"kind": ["?"]})
+        raise ValidationFailed(
+            f"kind must be one of {', '.join(Kind)}", fields={"kind": [f"one of {', '.join(Kind)}"]}
+        )
     target = units.get_by_code(unit, field="unit", active_only=True)
     today = to_local(now).date()
     visited_on = _check_date(visited_on, today)
