@@ -160,6 +160,9 @@ class Config:
     INTERVIEW_RANKING_MIN_UNITS: int = 3
     INTERVIEW_ON_TIME_RATE_MIN: float = 0.8
     INTERVIEW_ON_TIME_MIN_DUE: int = 5
+    # An inspection finding still open this many working days past its rectification due opens
+    # (or joins) the unit's interview case (hotline/campaign/inspections/climb.py).
+    FINDING_INTERVIEW_WD: int = 5
     # The ranking and its 末位 rule count only units with at least this many tickets dispatched
     # to them in the period; the others are listed apart, "样本不足，不参与排名" (DESIGN §11).
     RANKING_MIN_TICKETS: int = 10
@@ -257,6 +260,7 @@ def load() -> Config:
         INTERVIEW_RANKING_MIN_UNITS=_int("INTERVIEW_RANKING_MIN_UNITS", 3, low=1),
         INTERVIEW_ON_TIME_RATE_MIN=_float("INTERVIEW_ON_TIME_RATE_MIN", 0.8, low=0.0, high=1.0),
         INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
+        FINDING_INTERVIEW_WD=_int("FINDING_INTERVIEW_WD", 5, low=0),
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
         ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
         ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),

@@ -4,6 +4,13 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
 from hotline.campaign.assessment.models import AssessmentVersion, AssessmentWeights
+from hotline.campaign.inspections.models import (
+    Finding,
+    FindingAnswer,
+    Inspection,
+    InspectionEvent,
+    InspectionFile,
+)
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
 from hotline.escalations.models import (
@@ -30,7 +37,12 @@ __all__ = [
     "CreditRecord",
     "Escalation",
     "EscalationAnswer",
+    "Finding",
+    "FindingAnswer",
     "IdempotencyKey",
+    "Inspection",
+    "InspectionEvent",
+    "InspectionFile",
     "InterviewCase",
     "InterviewReason",
     "Notice",

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
 from hotline.campaign.assessment.api import blp as assessments_api
+from hotline.campaign.inspections.api import blp as inspections_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
@@ -22,10 +23,12 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
 from hotline.staff.console.views import bp as console
+from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
+from hotline.staff.workbench.finding_views import bp as workbench_findings
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
 from hotline.units.api import blp as units_api
@@ -40,6 +43,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     categories_api,
     notices_api,
     assessments_api,
+    inspections_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -58,6 +62,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     documents,
     inbox,
     assessment_pages,
+    dashboard_inspections,
+    workbench_findings,
 )
 
 

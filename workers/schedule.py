@@ -25,6 +25,10 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("sla-sweep", "hotline.escalations.jobs.sweep", 60, "sla"),
     # 督办 answers past their due and still missing are recorded (DESIGN §11).
     Periodic("supervision-answers", "hotline.escalations.jobs.record_missing_answers", 60, "sla"),
+    # Overdue inspection findings climb: notice, then interview (docs/CAMPAIGN.md).
+    Periodic(
+        "findings-climb", "hotline.campaign.inspections.jobs.climb_overdue_findings", 300, "sla"
+    ),
     # Incremental roll-up of the figures from the event log.
     Periodic("figures-rollup", "hotline.oversight.jobs.rollup_figures", 300, "default"),
     # Stored Idempotency-Key answers are kept a day.

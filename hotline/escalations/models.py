@@ -61,6 +61,7 @@ class InterviewCase(db.Model):
     status: Mapped[str] = mapped_column(String(25), default=InterviewStatus.proposed)
     # ticket_overdue, supervision_count, ranking_last, on_time_rate, commitment_overdue,
     # assessment (hotline/campaign/assessment/finalise.py)
+    # finding_overdue (an inspection finding, hotline/campaign/inspections)
     trigger: Mapped[str] = mapped_column(String(30))
     # Stable key of the rule firing (e.g. "on_time_rate:2026-10") so a rule opens one case.
     trigger_key: Mapped[str | None] = mapped_column(String(80), unique=True)

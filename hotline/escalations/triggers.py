@@ -34,6 +34,8 @@ TRIGGER_NAMES = {
     "on_time_rate": "按时办结率低于标准",
     "commitment_overdue": "整改承诺逾期未兑现",
     "assessment": "年度目标考核不合格或末位",
+    # hotline/campaign/inspections/climb.py: a spot-check finding far past its due
+    "finding_overdue": "明察暗访发现问题逾期未整改",
 }
 
 

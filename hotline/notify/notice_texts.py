@@ -70,6 +70,34 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "zh_CN": "因{reason}，营商环境监督部门将约谈您，请留意约谈通知。",
         "en": "The oversight office will interview you ({reason}); watch for the notice.",
     },
+    # spot checks and special inspections (hotline/campaign/inspections/notices.py)
+    "inspection_recorded": {
+        "zh_CN": "{inspection_kind}（检查{inspection}）发现贵单位{count}项问题，"
+        "请于期限内整改并反馈（最早期限{due}）。",
+        "en": "The {inspection_kind} (inspection {inspection}) found {count} problems in your "
+        "unit: rectify them and report back in time (the first by {due}).",
+    },
+    "finding_answered": {
+        "zh_CN": "{unit}已反馈检查{inspection}第{seq}项问题的整改情况，请审核。",
+        "en": "{unit} reported the rectification of item {seq} of inspection {inspection}; "
+        "please review it.",
+    },
+    "finding_accepted": {
+        "zh_CN": "检查{inspection}第{seq}项问题的整改已经督查确认。",
+        "en": "The rectification of item {seq} of inspection {inspection} was accepted.",
+    },
+    "finding_rejected": {
+        "zh_CN": "检查{inspection}第{seq}项问题的整改情况被退回：{reason}。请重新整改反馈"
+        "（整改期限{due}）。",
+        "en": "The rectification of item {seq} of inspection {inspection} was sent back: "
+        "{reason}. Rectify it and report again (due {due}).",
+    },
+    "finding_overdue": {
+        "zh_CN": "检查{inspection}第{seq}项问题已超过整改期限（{due}）仍未整改，请立即整改反馈；"
+        "逾期过久将启动约谈。",
+        "en": "Item {seq} of inspection {inspection} is past its rectification due ({due}): "
+        "rectify it and report now; far overdue, it leads to an interview.",
+    },
     # an escalation SMS that did not arrive
     "delivery_failed": {
         "zh_CN": "工单{number}发往{unit}（{to}）的{sms}未送达：{error}。{action}",
@@ -84,6 +112,12 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
 }
 
 PARAM_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    # an inspection's kind (hotline/campaign/inspections)
+    "inspection_kind": {
+        "mystery_visit": {"zh_CN": "明察暗访", "en": "spot check"},
+        "special": {"zh_CN": "专项检查", "en": "special inspection"},
+        "*": {"zh_CN": "检查", "en": "inspection"},
+    },
     "sms": {
         "overdue": {"zh_CN": "催办短信", "en": "reminder SMS"},
         "supervision": {"zh_CN": "督办短信", "en": "supervision SMS"},

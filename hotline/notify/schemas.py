@@ -27,6 +27,10 @@ class NoticeSchema(Schema):
     tickets = fields.List(fields.Str(), metadata={"description": "a digest's ticket numbers"})
     escalation = fields.Int(attribute="escalation_id", allow_none=True)
     interview = fields.Int(attribute="interview_id", allow_none=True)
+    inspection = fields.Int(
+        attribute="inspection_id", allow_none=True, metadata={"description": "a spot check's"}
+    )
+    finding = fields.Int(attribute="finding_id", allow_none=True)
     created_at = LocalDateTime()
     read = fields.Bool()
 
@@ -47,6 +51,9 @@ def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
         "tickets": [str(n) for n in numbers] if isinstance(numbers, list) else [],
         "escalation_id": notice.escalation_id,
         "interview_id": notice.interview_id,
+        # a spot check's notices name it and its finding in their parameters
+        "inspection_id": params.get("inspection"),
+        "finding_id": params.get("finding"),
         "created_at": notice.created_at,
         "read": bool(read),
         "quote": params.get("text") or None,

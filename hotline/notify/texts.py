@@ -84,6 +84,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[Hotline] Head of {unit}: deliver the rectification you committed to by {due} and "
         "submit the evidence.",
     },
+    # an inspection finding past its rectification due (hotline/campaign/inspections)
+    "finding_overdue": {
+        "zh_CN": "【营商环境监督】{unit}负责同志：检查{inspection}第{seq}项问题已超过整改期限"
+        "（{due}），请立即整改并反馈。",
+        "en": "[Oversight] Head of {unit}: item {seq} of inspection {inspection} is past its "
+        "rectification due ({due}); rectify it and report now.",
+    },
     "status": {
         "zh_CN": "【12345热线】工单{number}当前状态：{status}。{detail}",
         "en": "[12345 Hotline] Ticket {number} status: {status}. {detail}",

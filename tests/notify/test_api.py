@@ -55,6 +55,8 @@ def test_an_agent_lists_their_units_notices_newest_first_paged(agent, notices):
         "tickets": [],
         "escalation": None,
         "interview": None,
+        "inspection": None,
+        "finding": None,
         "created_at": "2026-10-14T09:01:00+08:00",
         "read": False,
     }

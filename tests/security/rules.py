@@ -30,8 +30,9 @@ ADMIN = ("admin",)
 INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
+INSPECTION_READERS = ("inspector", "admin", "unit_agent", "unit_head")  # campaign/inspections
 # Path parameters naming one unit-owned object.
-OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id")
+OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id", "inspection_id", "finding_id")
 
 # First match wins. Paths are OpenAPI style ({param}) for the API, Flask style (<param>) else.
 RULES: list[tuple[str, str, object, bool]] = [
@@ -59,6 +60,10 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
+    ("POST", r"^/api/v1/inspections(/\{inspection_id\}/files)?$", INSPECTOR, True),
+    ("POST", r"^/api/v1/findings/\{finding_id\}/answer$", ("unit_head",), True),
+    ("POST", r"^/api/v1/findings/\{finding_id\}/(accept|reject)$", INSPECTOR, True),
+    ("GET", r"^/api/v1/(inspections|findings)", INSPECTION_READERS, True),
     # pages
     ("GET", r"^/(healthz|readyz)$", PUBLIC, False),
     ("GET|POST", r"^/login$", PUBLIC, False),
@@ -81,7 +86,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),
-    ("GET|POST", r"^/workbench/(interviews|escalations)", ("unit_head",), True),
+    ("GET|POST", r"^/workbench/(interviews|escalations|findings)", ("unit_head",), True),
     ("GET|POST", r"^/workbench", UNIT, True),
     ("GET|POST", r"^/dashboard", INSPECTOR, False),
     ("GET|POST", r"^/admin", ADMIN, False),

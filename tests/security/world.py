@@ -12,6 +12,8 @@ from werkzeug.test import TestResponse
 
 from hotline.auth.tokens import issue_token
 from hotline.calls.models import CallbackTask
+from hotline.campaign.inspections import service as inspections
+from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
 from hotline.tickets.models import Escalation
@@ -48,6 +50,8 @@ class World:
     case_id: int
     task_id: int
     escalation_id: int  # a 督办 of unit A's ticket (its answer, its 督办函)
+    inspection_id: int  # a spot check of unit A
+    finding_id: int  # its finding, answered by nobody yet
     user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -61,6 +65,8 @@ class World:
             "code": self.own_code,
             "case_id": str(self.case_id),
             "escalation_id": str(self.escalation_id),
+            "inspection_id": str(self.inspection_id),
+            "finding_id": str(self.finding_id),
             "user_id": str(self.user_ids[("operator", "own")]),
             "key_id": "1",
             "task_id": str(self.task_id),
@@ -125,6 +131,13 @@ def build(app: Flask) -> World:
     )
     db.session.add_all([case, task, supervision])
     db.session.flush()
+    inspection = inspections.create(
+        actor=Actor.of(users[("inspector", "own")]),
+        kind="mystery_visit",
+        unit=own.code,
+        visited_on=NOW.date(),
+        findings=[inspections.FindingDraft("窗口脱岗", "major", (NOW + timedelta(days=5)).date())],
+    )
     return World(
         app,
         own.code,
@@ -134,6 +147,8 @@ def build(app: Flask) -> World:
         case.id,
         task.id,
         supervision.id,
+        inspection.id,
+        inspection.findings[0].id,
         {k: u.id for k, u in users.items()},
         {k: issue_token(u) for k, u in users.items()},
     )
@@ -172,5 +187,12 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "commit": {"commitment": "整改", "commitment_due": later},
         "respond": {"text": "已说明原因", "plan_due": later[:10]},
         "close": {},
+        "inspections": {
+            "kind": "mystery_visit",
+            "unit": world.own_code,
+            "date": NOW.date().isoformat(),
+            "findings": [{"text": "窗口脱岗", "severity": "major", "rectify_due": later[:10]}],
+        },
+        "answer": {"text": "已整改"},
     }
     return bodies.get(tail, {})

@@ -67,3 +67,16 @@ def test_seed_refuses_a_database_with_data_unless_if_empty(runner, session):
     assert skipped.exit_code == 0
     assert "skipped" in skipped.output
     assert _count(session, Ticket) == 20
+
+
+@pytest.mark.slow
+def test_demo_seed_has_inspections_with_findings_in_every_state(runner, session):
+    from hotline.campaign.inspections.models import Finding, Inspection
+
+    assert runner.invoke(args=["seed", "--demo", "--tickets", "20"]).exit_code == 0
+    kinds = set(session.scalars(select(Inspection.kind)))
+    assert kinds == {"mystery_visit", "special"}
+    states = set(session.execute(select(Finding.status, Finding.overdue_at.is_not(None))).all())
+    assert states == {("rectified", False), ("answered", False), ("open", False), ("open", True)}
+    rectified = session.scalars(select(Finding).where(Finding.status == "rectified")).one()
+    assert [a.decision for a in rectified.answers] == ["rejected", "accepted"]

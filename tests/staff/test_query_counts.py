@@ -7,8 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from hotline.calls.models import CallbackTask
+from hotline.campaign.inspections import findings
+from hotline.campaign.inspections import service as inspections
 from hotline.core.actor import Actor
-from hotline.core.clock import utcnow
+from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
 from hotline.notify import inbox
@@ -114,6 +116,22 @@ def _appealed(staff) -> None:
     tx.request_appeal(ticket, actor=unit_actor(staff.unit), reason="不公", evidence="录音")
 
 
+def _finding(staff) -> None:
+    """An inspection of the unit with a finding the head answered once and had sent back."""
+    # Actors without the users: reading an expired user here would load it before the count.
+    inspector, head = Actor(role="inspector", label="test"), unit_actor(staff.unit, "unit_head")
+    inspection = inspections.create(
+        actor=inspector,
+        kind="mystery_visit",
+        unit=staff.unit.code,
+        visited_on=to_local(utcnow()).date(),
+        findings=[inspections.FindingDraft("窗口脱岗", "major", to_local(utcnow()).date())],
+    )
+    finding_id = inspection.findings[0].id
+    findings.answer(finding_id=finding_id, actor=head, text="已整改")
+    findings.reject(finding_id=finding_id, actor=inspector, reason="材料不全")
+
+
 PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/triage", _triage),
     ("operator", "/console/callbacks", _replied),
@@ -133,6 +151,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("inspector", "/dashboard/escalations?answers", _answered_supervision),
     ("inspector", "/dashboard/interviews", _interview),
     ("inspector", "/dashboard/appeals", _appealed),
+    ("inspector", "/dashboard/inspections", _finding),
+    ("head", "/workbench/findings", _finding),
     ("agent", "/workbench?tab=in_progress&per_page=50", _appealed),
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),

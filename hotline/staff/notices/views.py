@@ -54,6 +54,12 @@ def links(view: dict[str, Any], role: str) -> list[tuple[str, str]]:
         out.append((_("约谈整改"), url_for("workbench.interviews")))
     elif template.removeprefix("digest_") == "supervision" and role == Role.unit_head:
         out.append((_("督办"), url_for("workbench.escalations")))
+    elif view.get("finding_id") and role == Role.inspector:
+        out.append(
+            (_("审核整改"), url_for("dashboard_inspections.finding", finding_id=view["finding_id"]))
+        )
+    elif view.get("inspection_id") and role == Role.unit_head:
+        out.append((_("检查整改"), url_for("workbench_findings.index")))
     return out
 
 

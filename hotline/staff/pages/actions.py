@@ -3,15 +3,15 @@ the console, workbench and ticket page share them."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from flask import abort, current_app, request, url_for
+from flask import abort, request, url_for
 from flask_login import login_required
 from marshmallow import EXCLUDE, ValidationError
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
+from hotline.core import uploads
 from hotline.core.errors import NotFound, ValidationFailed
 from hotline.staff.access import current_actor
 from hotline.staff.pages.blueprint import bp
@@ -19,43 +19,20 @@ from hotline.staff.pages.ui import run_action
 from hotline.tickets import service as tickets
 from hotline.tickets.transitions import BY_SLUG, TRANSITIONS, Transition
 
-ALLOWED_UPLOADS = {".jpg", ".jpeg", ".png", ".gif", ".pdf", ".doc", ".docx", ".xls", ".xlsx"}
-MAX_FILES = 5
-
 
 def save_uploads(files: list[FileStorage], *, number: str) -> list[str]:
-    """Store a ticket's attachments under instance/uploads/<number>/ with random safe names."""
-    files = [f for f in files if f and f.filename]
-    if len(files) > MAX_FILES:
-        raise ValidationFailed("too many files", fields={"files": [f"at most {MAX_FILES}"]})
-    # The suffix from the name as sent: secure_filename drops non-ASCII, so "答复.pdf" had none.
-    # Only a listed suffix is kept, after a random name: nothing else of the name is used.
-    suffixes = [PurePosixPath((f.filename or "").replace("\\", "/")).suffix.lower() for f in files]
-    for suffix in suffixes:
-        if suffix not in ALLOWED_UPLOADS:
-            raise ValidationFailed(
-                f"file type {suffix or '?'} not allowed", fields={"files": ["not allowed"]}
-            )
-    folder = _upload_folder(number)
-    urls = []
-    for upload, suffix in zip(files, suffixes, strict=True):
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"{uuid.uuid4().hex}{suffix}"
-        upload.save(folder / name)
-        urls.append(url_for("pages.upload", number=number, name=name))
-    return urls
+    """Store a ticket's attachments under <uploads>/<number>/ (hotline/core/uploads.py)."""
+    stored = uploads.store(uploads.check(files), _upload_folder(number))
+    return [url_for("pages.upload", number=number, name=name) for name, _size in stored]
 
 
 def remove_uploads(urls: list[str], *, number: str) -> None:
     """Delete attachments stored for an action that then failed (the ticket never names them)."""
-    folder = _upload_folder(number)
-    for url in urls:
-        (folder / url.rsplit("/", 1)[-1]).unlink(missing_ok=True)
+    uploads.remove(_upload_folder(number), [url.rsplit("/", 1)[-1] for url in urls])
 
 
 def _upload_folder(number: str) -> Path:
-    root = current_app.config["UPLOAD_FOLDER"] or Path(current_app.instance_path) / "uploads"
-    return Path(root) / number
+    return uploads.root() / number
 
 
 def _form_body(transition: Transition) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
+from hotline.campaign.inspections.models import Finding
 from hotline.core.extensions import db
 from hotline.escalations.models import EscalationAnswer, InterviewCase
 from hotline.tickets.models import Escalation, Status, Ticket, TicketRequest
@@ -84,3 +85,13 @@ def interview_cases(unit_id: int) -> Select:
         .where(InterviewCase.unit_id == unit_id)
         .order_by(InterviewCase.opened_at.desc())
     )
+
+
+def finding_counts(unit_id: int) -> dict[str, int]:
+    """The unit's findings by status (the tabs' badges), in one grouped query."""
+    rows = db.session.execute(
+        select(Finding.status, func.count())
+        .where(Finding.unit_id == unit_id)
+        .group_by(Finding.status)
+    )
+    return dict(rows.all())
