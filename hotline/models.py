@@ -3,6 +3,13 @@
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
+from hotline.campaign.commitments.models import (
+    Commitment,
+    CommitmentBreach,
+    CommitmentEvent,
+    CommitmentYear,
+)
+from hotline.campaign.lists.models import Milestone, NegativeListEvent, NegativeListItem
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
 from hotline.escalations.models import (
@@ -24,12 +31,19 @@ __all__ = [
     "CalendarDay",
     "CallbackTask",
     "Category",
+    "Commitment",
+    "CommitmentBreach",
+    "CommitmentEvent",
+    "CommitmentYear",
     "CreditRecord",
     "Escalation",
     "EscalationAnswer",
     "IdempotencyKey",
     "InterviewCase",
     "InterviewReason",
+    "Milestone",
+    "NegativeListEvent",
+    "NegativeListItem",
     "Notice",
     "NoticeCursor",
     "NoticeRead",

@@ -6,6 +6,8 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.campaign.commitments.api import blp as commitments_api
+from hotline.campaign.lists.api import blp as negative_lists_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
@@ -37,6 +39,8 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     units_api,
     categories_api,
     notices_api,
+    negative_lists_api,
+    commitments_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (

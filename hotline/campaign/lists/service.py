@@ -1,0 +1,453 @@
+"""Negative lists (负面清单): the unit head drafts and edits items and marks milestones done; an
+inspector approves an item or sends it back. Every change is a row of the item's history
+(negative_list_events), written here and nowhere else.
+
+An edit to an approved item sends it back to pending (its history says so): only approved items
+are public, so what the public reads is always what an inspector approved. Marking a milestone
+done is progress, not an edit of the plan, and leaves the approval as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from hotline.campaign.lists.models import (
+    ItemStatus,
+    Milestone,
+    NegativeListEvent,
+    NegativeListItem,
+)
+from hotline.core.actor import Actor, Role
+from hotline.core.clock import local_tz, to_local, utcnow
+from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotline.core.extensions import db
+from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
+from hotline.units import service as units
+from hotline.units.models import Unit
+
+S = ItemStatus
+EDITORS = frozenset({Role.unit_head})  # the unit's own head (一把手), for their unit only
+APPROVERS = frozenset({Role.inspector})
+MAX_MILESTONES = 50
+LIMITS = {
+    "title": 200,
+    "description": 4_000,
+    "measures": 4_000,
+    "responsible_person": 100,
+    "step": 500,
+    "note": 2_000,
+    "reason": 2_000,
+}
+TEXT_FIELDS = ("title", "description", "measures", "responsible_person")
+
+
+# ---- scope -----------------------------------------------------------------------------------
+
+
+def unit_for(code: str, actor: Actor, *, field: str | None = None) -> Unit:
+    """The unit whose list `actor` asks for: unit staff see only their own (others 404).
+
+    `field`: the query field the code came from (an unknown code is then a 422 on it)."""
+    unit = units.get_by_code(code, field=field)
+    if not actor.is_staff or (actor.is_unit and actor.unit_id != unit.id):
+        raise NotFound(f"no unit {code}")
+    return unit
+
+
+def list_items(*, unit_id: int, status: str | None = None) -> list[NegativeListItem]:
+    """A unit's items, oldest first (the list reads as the unit wrote it), with milestones."""
+    query = select(NegativeListItem).where(NegativeListItem.unit_id == unit_id)
+    if status:
+        query = query.where(NegativeListItem.status == status)
+    return list(db.session.scalars(query.order_by(NegativeListItem.id)))
+
+
+def get_item(*, unit_id: int, item_id: int) -> NegativeListItem:
+    """One item of this unit's list; 404 for another unit's or none."""
+    item = db.session.get(NegativeListItem, item_id) if 0 < item_id < 2**31 else None
+    if item is None or item.unit_id != unit_id:
+        raise NotFound(f"no negative-list item {item_id}")
+    return item
+
+
+def history(item_id: int) -> list[NegativeListEvent]:
+    """An item's history, oldest first."""
+    return list(
+        db.session.scalars(
+            select(NegativeListEvent)
+            .where(NegativeListEvent.item_id == item_id)
+            .order_by(NegativeListEvent.at, NegativeListEvent.id)
+        )
+    )
+
+
+def histories(item_ids: Iterable[int]) -> dict[int, list[NegativeListEvent]]:
+    """The histories of several items in one query, oldest first each."""
+    ids = set(item_ids)
+    found: dict[int, list[NegativeListEvent]] = {i: [] for i in ids}
+    if ids:
+        rows = db.session.scalars(
+            select(NegativeListEvent)
+            .where(NegativeListEvent.item_id.in_(ids))
+            .order_by(NegativeListEvent.at, NegativeListEvent.id)
+        )
+        for row in rows:
+            found[row.item_id].append(row)
+    return found
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+
+def _require(actor: Actor, roles: frozenset[str], what: str) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"role {actor.role} may not {what}")
+
+
+def _require_head_of(actor: Actor, unit_id: int) -> None:
+    _require(actor, EDITORS, "edit a negative list (the unit head does)")
+    if actor.unit_id != unit_id:
+        raise NotFound("no such negative list")
+
+
+def _check_version(item: NegativeListItem, version: int | None) -> None:
+    if version is not None and version != item.version:
+        raise Conflict(
+            f"the item changed since you read it (version {item.version}); reload and retry",
+            current_version=item.version,
+        )
+
+
+def _text(value: Any, field: str, *, required: bool = False) -> str | None:
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
+        raise ValidationFailed(f"{field} must be text", fields={field: ["text"]})
+    if not text:
+        if required:
+            raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
+        return None
+    if len(text) > LIMITS[field]:
+        raise ValidationFailed(
+            f"{field} is too long", fields={field: [f"at most {LIMITS[field]} characters"]}
+        )
+    return text
+
+
+def due_instant(due: date) -> datetime:
+    """The instant a milestone due on local date `due` is overdue: 24:00 local that day."""
+    return datetime.combine(due + timedelta(days=1), time(0), tzinfo=local_tz()).astimezone(UTC)
+
+
+def _due(value: Any, field: str) -> date:
+    if value is None or value == "":
+        raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD)", fields={field: ["a date"]})
+    if not instant_in_range(value):
+        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
+    return value
+
+
+def _done_at(value: Any, field: str, now: datetime) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValidationFailed(
+                f"{field} needs a time zone offset", fields={field: ["timezone-aware"]}
+            )
+        done = value.astimezone(UTC)
+    elif isinstance(value, date):  # a day: its start, local
+        done = datetime.combine(value, time(0), tzinfo=local_tz()).astimezone(UTC)
+    else:
+        raise ValidationFailed(f"{field} must be a date or a time", fields={field: ["a date"]})
+    if not instant_in_range(done):
+        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
+    if done > now:
+        raise ValidationFailed(f"{field} is in the future", fields={field: ["in the future"]})
+    return done
+
+
+def _milestone_specs(raw: Sequence[dict] | None, now: datetime) -> list[dict]:
+    """The plan's milestones checked: each a step and a due date (422 naming `milestones.N.x`)."""
+    if raw is None or len(raw) == 0:
+        raise ValidationFailed(
+            "a plan needs at least one milestone", fields={"milestones": ["at least one"]}
+        )
+    if len(raw) > MAX_MILESTONES:
+        raise ValidationFailed(
+            f"at most {MAX_MILESTONES} milestones",
+            fields={"milestones": [f"at most {MAX_MILESTONES}"]},
+        )
+    specs = []
+    for n, entry in enumerate(raw):
+        prefix = f"milestones.{n}"
+        try:
+            spec = {
+                "id": entry.get("id"),
+                "step": _text(entry.get("step"), "step", required=True),
+                "due": _due(entry.get("due"), "due"),
+                "done_at": _done_at(entry.get("done_at"), "done_at", now),
+            }
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                f"{prefix}: {exc.message}",
+                fields={f"{prefix}.{k}": v for k, v in exc.fields.items()},
+            ) from exc
+        specs.append(spec)
+    return specs
+
+
+# ---- history ---------------------------------------------------------------------------------
+
+
+def _event(
+    item: NegativeListItem,
+    type_: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    note: str | None = None,
+    data: dict | None = None,
+) -> None:
+    db.session.add(
+        NegativeListEvent(
+            item_id=item.id,
+            unit_id=item.unit_id,
+            type=type_,
+            at=now,
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+            note=note,
+            data=data,
+        )
+    )
+
+
+def _milestone_view(m: Milestone) -> dict:
+    return {"step": m.step, "due": m.due.isoformat(), "done": m.done_at is not None}
+
+
+# ---- writes ----------------------------------------------------------------------------------
+
+
+def create_item(
+    *,
+    unit: Unit,
+    actor: Actor,
+    title: str | None,
+    milestones: Sequence[dict] | None,
+    description: str | None = None,
+    measures: str | None = None,
+    responsible_person: str | None = None,
+    now: datetime | None = None,
+) -> NegativeListItem:
+    """The unit head adds an item with its plan; it waits for an inspector's approval."""
+    now = now or utcnow()
+    _require_head_of(actor, unit.id)
+    item = NegativeListItem(
+        unit_id=unit.id,
+        title=_text(title, "title", required=True),
+        description=_text(description, "description"),
+        measures=_text(measures, "measures"),
+        responsible_person=_text(responsible_person, "responsible_person"),
+        status=S.pending,
+        created_at=now,
+        created_by=actor.user_id,
+        updated_at=now,
+    )
+    for position, spec in enumerate(_milestone_specs(milestones, now)):
+        item.milestones.append(_new_milestone(unit.id, position, spec, actor))
+    db.session.add(item)
+    db.session.flush()
+    _event(item, "created", actor, now, data={"milestones": len(item.milestones)})
+    db.session.flush()
+    return item
+
+
+def _new_milestone(unit_id: int, position: int, spec: dict, actor: Actor) -> Milestone:
+    return Milestone(
+        unit_id=unit_id,
+        position=position,
+        step=spec["step"],
+        due=spec["due"],
+        due_at=due_instant(spec["due"]),
+        done_at=spec["done_at"],
+        done_by=actor.user_id if spec["done_at"] else None,
+    )
+
+
+def update_item(
+    *,
+    item: NegativeListItem,
+    actor: Actor,
+    changes: dict[str, Any],
+    version: int | None = None,
+    now: datetime | None = None,
+) -> NegativeListItem:
+    """The unit head edits an item: any of its texts and, given `milestones`, the whole plan
+    (entries with an `id` keep that milestone, others are new, those left out are removed).
+
+    A done milestone stays as it was (409 on changing or removing it). A change to an approved
+    or sent-back item puts it back to pending. No change, no history row.
+    """
+    now = now or utcnow()
+    _require_head_of(actor, item.unit_id)
+    _check_version(item, version)
+    changed: dict[str, Any] = {}
+    for field in TEXT_FIELDS:
+        if field in changes:
+            value = _text(changes[field], field, required=field == "title")
+            if value != getattr(item, field):
+                changed[field] = {"from": getattr(item, field), "to": value}
+                setattr(item, field, value)
+    if changes.get("milestones") is not None:
+        plan = _replace_milestones(item, _milestone_specs(changes["milestones"], now), actor)
+        if plan:
+            changed["milestones"] = plan
+    if not changed:
+        return item
+    was = item.status
+    item.status = S.pending
+    item.updated_at = now
+    data: dict[str, Any] = {"changes": changed, "was": was}
+    if was == S.approved:
+        data["reapproval"] = True  # public again only once an inspector approves the change
+    _event(item, "edited", actor, now, data=data)
+    db.session.flush()
+    return item
+
+
+def _replace_milestones(item: NegativeListItem, specs: list[dict], actor: Actor) -> dict:
+    """Apply the new plan to the item's milestones; what changed, for the history."""
+    existing = {m.id: m for m in item.milestones}
+    kept_ids = {s["id"] for s in specs if s["id"] is not None}
+    unknown = kept_ids - set(existing)
+    if unknown:
+        raise ValidationFailed(
+            f"no milestone {sorted(unknown)[0]} on this item",
+            fields={"milestones": [f"unknown id {sorted(unknown)[0]}"]},
+        )
+    added: list[dict] = []
+    edited: list[dict] = []
+    removed: list[dict] = []
+    for milestone in list(item.milestones):
+        if milestone.id not in kept_ids:
+            if milestone.done_at is not None:
+                raise Conflict(f"milestone {milestone.id} is done: a done step stays on the plan")
+            removed.append(_milestone_view(milestone))
+            item.milestones.remove(milestone)
+    for position, spec in enumerate(specs):
+        if spec["id"] is None:
+            item.milestones.append(_new_milestone(item.unit_id, position, spec, actor))
+            added.append({"step": spec["step"], "due": spec["due"].isoformat()})
+            continue
+        milestone = existing[spec["id"]]
+        milestone.position = position
+        before = _milestone_view(milestone)
+        same = milestone.step == spec["step"] and milestone.due == spec["due"]
+        if milestone.done_at is not None and not same:
+            raise Conflict(f"milestone {milestone.id} is done: its step and due stay as they were")
+        if not same:
+            milestone.step = spec["step"]
+            milestone.due = spec["due"]
+            milestone.due_at = due_instant(spec["due"])
+            edited.append({"id": milestone.id, "from": before, "to": _milestone_view(milestone)})
+        if spec["done_at"] is not None and milestone.done_at is None:
+            raise Conflict(
+                f"milestone {milestone.id}: mark a step done with its note (…/done), not by an edit"
+            )
+    # The collection loads by position; keep the one in memory in the same order.
+    item.milestones.sort(key=lambda m: m.position)
+    plan = {k: v for k, v in (("added", added), ("edited", edited), ("removed", removed)) if v}
+    return plan
+
+
+def mark_done(
+    *,
+    item: NegativeListItem,
+    milestone_id: int,
+    actor: Actor,
+    note: str | None,
+    done_at: datetime | date | None = None,
+    now: datetime | None = None,
+) -> Milestone:
+    """The unit head marks a step of the plan done, with a note on what was done."""
+    now = now or utcnow()
+    _require_head_of(actor, item.unit_id)
+    milestone = next((m for m in item.milestones if m.id == milestone_id), None)
+    if milestone is None:
+        raise NotFound(f"no milestone {milestone_id} on item {item.id}")
+    note = _text(note, "note", required=True)
+    if milestone.done_at is not None:
+        raise Conflict(f"milestone {milestone_id} is already done")
+    done = _done_at(done_at, "done_at", now) or now
+    milestone.done_at = done
+    milestone.done_by = actor.user_id
+    milestone.done_note = note
+    item.updated_at = now
+    _event(
+        item,
+        "milestone_done",
+        actor,
+        now,
+        note=note,
+        data={
+            "milestone": milestone.id,
+            "step": milestone.step,
+            "due": milestone.due.isoformat(),
+            "done_on": to_local(done).date().isoformat(),
+            "late": done >= milestone.due_at,
+        },
+    )
+    db.session.flush()
+    return milestone
+
+
+def approve(
+    *,
+    item: NegativeListItem,
+    actor: Actor,
+    note: str | None = None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> NegativeListItem:
+    """An inspector approves a pending item (it becomes public)."""
+    now = now or utcnow()
+    _require(actor, APPROVERS, "approve a negative-list item (inspectors do)")
+    _check_version(item, version)
+    if item.status != S.pending:
+        raise Conflict(f"only a pending item is approved; this one is {item.status}")
+    item.status = S.approved
+    item.approved_at = now
+    item.approved_by = actor.user_id
+    _event(item, "approved", actor, now, note=_text(note, "note"))
+    db.session.flush()
+    return item
+
+
+def send_back(
+    *,
+    item: NegativeListItem,
+    actor: Actor,
+    reason: str | None,
+    version: int | None = None,
+    now: datetime | None = None,
+) -> NegativeListItem:
+    """An inspector sends a pending item back to the head with the reason (退回修改)."""
+    now = now or utcnow()
+    _require(actor, APPROVERS, "send back a negative-list item (inspectors do)")
+    _check_version(item, version)
+    reason = _text(reason, "reason", required=True)
+    if item.status != S.pending:
+        raise Conflict(f"only a pending item is sent back; this one is {item.status}")
+    item.status = S.returned
+    item.returned_at = now
+    item.return_reason = reason
+    _event(item, "returned", actor, now, note=reason)
+    db.session.flush()
+    return item
