@@ -22,10 +22,12 @@ from hotline.staff import pages
 from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.console.views import bp as console
+from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
+from hotline.staff.workbench.campaign_views import bp as workbench_campaign
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
 from hotline.units.api import blp as units_api
@@ -54,7 +56,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     signin,
     console,
     workbench,
+    workbench_campaign,
     dashboard,
+    dashboard_campaign,
     admin,
     documents,
     inbox,

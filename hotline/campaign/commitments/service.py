@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from hotline.campaign.commitments.models import Commitment, CommitmentEvent, CommitmentStatus
 from hotline.core.actor import Actor, Role
@@ -107,6 +107,17 @@ def list_commitments(
     return list(
         db.session.scalars(query.order_by(Commitment.unit_id, Commitment.id).limit(LIST_LIMIT))
     )
+
+
+def commitments_query(*, status: str | None = None, unit_id: int | None = None) -> Select:
+    """Every unit's commitments for the oversight office, active first, by unit then oldest
+    first (a paged list hands this to its paginator)."""
+    query = select(Commitment).order_by(Commitment.status, Commitment.unit_id, Commitment.id)
+    if status:
+        query = query.where(Commitment.status == status)
+    if unit_id is not None:
+        query = query.where(Commitment.unit_id == unit_id)
+    return query
 
 
 def history(commitment_ids: Iterable[int]) -> dict[int, list[CommitmentEvent]]:

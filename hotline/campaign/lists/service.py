@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from hotline.campaign.lists.models import (
     ItemStatus,
@@ -66,12 +66,27 @@ def list_items(*, unit_id: int, status: str | None = None) -> list[NegativeListI
     return list(db.session.scalars(query.order_by(NegativeListItem.id)))
 
 
-def get_item(*, unit_id: int, item_id: int) -> NegativeListItem:
-    """One item of this unit's list; 404 for another unit's or none."""
+def get_item(*, unit_id: int | None, item_id: int) -> NegativeListItem:
+    """One item of this unit's list (any unit's for None); 404 for another unit's or none."""
     item = db.session.get(NegativeListItem, item_id) if 0 < item_id < 2**31 else None
-    if item is None or item.unit_id != unit_id:
+    if item is None or (unit_id is not None and item.unit_id != unit_id):
         raise NotFound(f"no negative-list item {item_id}")
     return item
+
+
+def items_query(*, status: str | None = None, unit_id: int | None = None) -> Select:
+    """Every unit's items for the oversight office: those awaiting approval first, then by
+    unit and in list order (a paged list hands this to its paginator)."""
+    query = select(NegativeListItem).order_by(
+        (NegativeListItem.status == ItemStatus.pending).desc(),
+        NegativeListItem.unit_id,
+        NegativeListItem.id,
+    )
+    if status:
+        query = query.where(NegativeListItem.status == status)
+    if unit_id is not None:
+        query = query.where(NegativeListItem.unit_id == unit_id)
+    return query
 
 
 def history(item_id: int) -> list[NegativeListEvent]:
@@ -143,7 +158,15 @@ def due_instant(due: date) -> datetime:
 
 
 def _due(value: Any, field: str) -> date:
-    if value is None or value == "":
+    if isinstance(value, str):
+        value = value.strip()
+        try:
+            value = date.fromisoformat(value) if value else None
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"{field} must be a date (YYYY-MM-DD)", fields={field: ["a date"]}
+            ) from exc
+    if value is None:
         raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD)", fields={field: ["a date"]})

@@ -51,7 +51,8 @@ def test_an_operator_links_a_ticket_that_breaks_a_commitment(commitment, operato
         select(CreditRecord).where(CreditRecord.type == "commitment_breached")
     )
     assert entry.unit_id == unit.id
-    assert number in entry.summary and "张敏" in entry.summary
+    assert number in entry.summary
+    assert "张敏" in entry.summary
     assert entry.data["commitment"] == commitment["id"]
     timeline = db.session.scalars(
         select(TicketEvent.type).where(TicketEvent.ticket_id == entry.ticket_id)

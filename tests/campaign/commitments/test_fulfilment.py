@@ -108,7 +108,8 @@ def test_a_breach_linked_after_the_verdict_turns_the_year_broken(year_2026):
         .where(CreditRecord.type == "commitment_broken", CreditRecord.unit_id == unit.id)
         .order_by(CreditRecord.id.desc())
     )
-    assert "改记为未兑现" in late.summary and late.data["late"] is True
+    assert "改记为未兑现" in late.summary
+    assert late.data["late"] is True
 
 
 def test_the_public_reads_counts_and_verdicts_not_the_breaches(year_2026):
