@@ -30,8 +30,10 @@ ADMIN = ("admin",)
 INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
+COMMITMENT_MAKERS = ("unit_head", "inspector", "admin")  # campaign.commitments.service.MAKERS
+BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments.breaches
 # Path parameters naming one unit-owned object.
-OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id")
+OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id", "item_id", "commitment_id")
 
 # First match wins. Paths are OpenAPI style ({param}) for the API, Flask style (<param>) else.
 RULES: list[tuple[str, str, object, bool]] = [
@@ -56,6 +58,24 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close)$", INTERVIEWERS, True),
     ("GET", r"^/api/v1/calendar", CALENDAR_READERS, False),
     ("GET", r"^/api/v1/units/\{code\}/record$", ANY_STAFF, True),
+    # the campaign: negative lists (the head drafts, inspectors approve) and commitments
+    ("GET", r"^/api/v1/units/\{code\}/negative-list", ANY_STAFF, True),
+    (
+        "POST|PATCH",
+        r"^/api/v1/units/\{code\}/negative-list(/\{item_id\}(/milestones/\{milestone_id\}/done)?)?$",
+        ("unit_head",),
+        True,
+    ),
+    (
+        "POST",
+        r"^/api/v1/units/\{code\}/negative-list/\{item_id\}/(approve|reject)$",
+        INSPECTOR,
+        True,
+    ),
+    ("GET", r"^/api/v1/milestones/overdue$", ANY_STAFF, False),
+    ("GET", r"^/api/v1/commitments", ANY_STAFF, True),
+    ("POST", r"^/api/v1/commitments(/\{commitment_id\}/retire)?$", COMMITMENT_MAKERS, True),
+    ("POST", r"^/api/v1/commitments/\{commitment_id\}/breaches$", BREACH_LINKERS, True),
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
@@ -81,7 +101,12 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),
-    ("GET|POST", r"^/workbench/(interviews|escalations)", ("unit_head",), True),
+    (
+        "GET|POST",
+        r"^/workbench/(interviews|escalations|negative-list|commitments)",
+        ("unit_head",),
+        True,
+    ),
     ("GET|POST", r"^/workbench", UNIT, True),
     ("GET|POST", r"^/dashboard", INSPECTOR, False),
     ("GET|POST", r"^/admin", ADMIN, False),

@@ -32,6 +32,11 @@ from hotline.tickets.models import Ticket
 
 # DESIGN §11: "an operator or inspector links a ticket to the commitment it breaks".
 LINKERS = frozenset({Role.operator, Role.supervisor, Role.inspector})
+# What a schema-valid request may still be refused for (each the 422's field message, and
+# documented on the field): tickets and findings are checked against the data.
+ONE_SOURCE = "give a ticket or a finding (one of them)"
+TICKET_REFUSALS = ("unknown ticket", "another unit's ticket", "predates the commitment")
+FINDING_REFUSALS = ("findings are not available", "unknown finding", "another unit's finding")
 
 
 def _ticket(number: str, commitment: Commitment) -> Ticket:
@@ -87,7 +92,7 @@ def add_breach(
     if (ticket is None) == (finding is None):
         raise ValidationFailed(
             "name the ticket or the finding that breaks the commitment (one of them)",
-            fields={"ticket": ["ticket or finding, not both"]},
+            fields={"ticket": [ONE_SOURCE]},
         )
     note = clean_text(note, "note")
     if commitment.status != CommitmentStatus.active:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from hotline.campaign.commitments.breaches import FINDING_REFUSALS, ONE_SOURCE, TICKET_REFUSALS
 from hotline.campaign.commitments.models import CommitmentStatus
 from hotline.campaign.commitments.service import LIMITS
 from hotline.core.schemas import LocalDateTime
 from hotline.units.schemas import UnitRefSchema
+
+# A required text has something besides white space (else the services refuse it as missing).
+NOT_BLANK = validate.Regexp(r"\S", error="required")
 
 
 def _text(field: str, **kwargs: object) -> fields.Str:
@@ -25,7 +29,9 @@ class CommitmentBody(Schema):
         allow_none=True,
         metadata={"description": "the service staff member who commits publicly (else the unit)"},
     )
-    text = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["text"]))
+    text = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["text"]), NOT_BLANK]
+    )
     measure = _text("measure", allow_none=True, metadata={"description": "how it is kept"})
 
 
@@ -35,24 +41,37 @@ class CommitmentArgs(Schema):
 
 
 class CommitmentRetireBody(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["reason"]))
+    reason = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["reason"]), NOT_BLANK]
+    )
 
 
 class CommitmentBreachBody(Schema):
     ticket = fields.Str(
         validate=validate.Length(min=1, max=20),
-        metadata={"description": "the number of a ticket of the commitment's unit"},
+        metadata={
+            "description": (
+                "the number of a ticket of the commitment's unit, which came in after the "
+                "commitment was made; exactly one of ticket and finding. Refused (422) with: "
+                + "; ".join((ONE_SOURCE, *TICKET_REFUSALS))
+            )
+        },
     )
     finding = fields.Int(
         validate=validate.Range(min=1, max=2**31 - 1),
-        metadata={"description": "the id of a spot-check finding about the unit"},
+        metadata={
+            "description": (
+                "the id of a spot-check finding about the unit. Refused (422) with: "
+                + "; ".join(FINDING_REFUSALS)
+            )
+        },
     )
     note = _text("note", allow_none=True)
 
     @validates_schema
     def _one_source(self, data: dict, **kwargs: object) -> None:
         if ("ticket" in data) == ("finding" in data):
-            raise ValidationError("give a ticket or a finding (one of them)", field_name="ticket")
+            raise ValidationError(ONE_SOURCE, field_name="ticket")
 
 
 class CommitmentBreachSchema(Schema):

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from hotline.campaign.lists.checks import LIMITS, MAX_MILESTONES
 from hotline.campaign.lists.models import ItemStatus
-from hotline.campaign.lists.service import LIMITS, MAX_MILESTONES
-from hotline.core.clock import iso_local
 from hotline.core.schemas import LocalDateTime
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.units.schemas import UnitRefSchema
 
 ID = validate.Range(min=1, max=2**31 - 1)
-
-
-class DayOrInstant(fields.Field):
-    """A local date (`2026-10-20`, that day's start) or an ISO 8601 instant with an offset."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return iso_local(value)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValidationError("a date (YYYY-MM-DD) or a time with an offset")
-        try:
-            if len(value) == 10:
-                parsed: date | datetime = date.fromisoformat(value)
-            else:
-                parsed = datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise ValidationError("a date (YYYY-MM-DD) or a time with an offset") from exc
-        if isinstance(parsed, datetime) and parsed.tzinfo is None:
-            raise ValidationError("needs a time zone offset, e.g. +08:00")
-        if not instant_in_range(parsed):
-            raise ValidationError(OUT_OF_RANGE)
-        return parsed
+# A required text has something besides white space (else the services refuse it as missing).
+NOT_BLANK = validate.Regexp(r"\S", error="required")
 
 
 class InDate(fields.Date):
@@ -59,16 +37,20 @@ class NegativeListMilestoneBody(Schema):
         validate=ID,
         metadata={"description": "PATCH only: keep this existing milestone (else a new one)"},
     )
-    step = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["step"]))
+    step = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["step"]), NOT_BLANK]
+    )
     due = InDate(required=True, metadata={"description": "YYYY-MM-DD: due by 24:00 local"})
-    done_at = DayOrInstant(
+    done_at = LocalDateTime(
         allow_none=True,
         metadata={"description": "a step already done when the plan is written (not later)"},
     )
 
 
 class NegativeListItemBody(Schema):
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["title"]))
+    title = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["title"]), NOT_BLANK]
+    )
     description = _text(LIMITS["description"], allow_none=True)
     measures = _text(LIMITS["measures"], allow_none=True)
     responsible_person = _text(
@@ -84,7 +66,7 @@ class NegativeListItemBody(Schema):
 
 
 class NegativeListItemPatch(Schema):
-    title = fields.Str(validate=validate.Length(min=1, max=LIMITS["title"]))
+    title = fields.Str(validate=[validate.Length(min=1, max=LIMITS["title"]), NOT_BLANK])
     description = _text(LIMITS["description"], allow_none=True)
     measures = _text(LIMITS["measures"], allow_none=True)
     responsible_person = _text(LIMITS["responsible_person"], allow_none=True)
@@ -97,17 +79,21 @@ class NegativeListItemPatch(Schema):
 
 
 class MilestoneDoneBody(Schema):
-    note = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["note"]))
-    done_at = DayOrInstant(metadata={"description": "default: now; never in the future"})
+    note = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["note"]), NOT_BLANK]
+    )
+    done_at = LocalDateTime(metadata={"description": "default: now; never in the future"})
 
 
 class NegativeListApproveBody(Schema):
-    note = _text(LIMITS["note"], allow_none=True)
+    reason = _text(LIMITS["reason"], allow_none=True, metadata={"description": "a remark"})
     version = fields.Int(metadata={"description": "the version you reviewed (409 when stale)"})
 
 
 class NegativeListSendBackBody(Schema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=LIMITS["reason"]))
+    reason = fields.Str(
+        required=True, validate=[validate.Length(min=1, max=LIMITS["reason"]), NOT_BLANK]
+    )
     version = fields.Int()
 
 

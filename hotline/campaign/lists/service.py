@@ -10,11 +10,12 @@ done is progress, not an edit of the plan, and leaves the approval as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
 
+from hotline.campaign.lists import checks
 from hotline.campaign.lists.models import (
     ItemStatus,
     Milestone,
@@ -22,26 +23,15 @@ from hotline.campaign.lists.models import (
     NegativeListItem,
 )
 from hotline.core.actor import Actor, Role
-from hotline.core.clock import local_tz, to_local, utcnow
+from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
-from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.units import service as units
 from hotline.units.models import Unit
 
 S = ItemStatus
 EDITORS = frozenset({Role.unit_head})  # the unit's own head (一把手), for their unit only
 APPROVERS = frozenset({Role.inspector})
-MAX_MILESTONES = 50
-LIMITS = {
-    "title": 200,
-    "description": 4_000,
-    "measures": 4_000,
-    "responsible_person": 100,
-    "step": 500,
-    "note": 2_000,
-    "reason": 2_000,
-}
 TEXT_FIELDS = ("title", "description", "measures", "responsible_person")
 
 
@@ -137,94 +127,6 @@ def _check_version(item: NegativeListItem, version: int | None) -> None:
         )
 
 
-def _text(value: Any, field: str, *, required: bool = False) -> str | None:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ValidationFailed(f"{field} must be text", fields={field: ["text"]})
-    if not text:
-        if required:
-            raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
-        return None
-    if len(text) > LIMITS[field]:
-        raise ValidationFailed(
-            f"{field} is too long", fields={field: [f"at most {LIMITS[field]} characters"]}
-        )
-    return text
-
-
-def due_instant(due: date) -> datetime:
-    """The instant a milestone due on local date `due` is overdue: 24:00 local that day."""
-    return datetime.combine(due + timedelta(days=1), time(0), tzinfo=local_tz()).astimezone(UTC)
-
-
-def _due(value: Any, field: str) -> date:
-    if isinstance(value, str):
-        value = value.strip()
-        try:
-            value = date.fromisoformat(value) if value else None
-        except ValueError as exc:
-            raise ValidationFailed(
-                f"{field} must be a date (YYYY-MM-DD)", fields={field: ["a date"]}
-            ) from exc
-    if value is None:
-        raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise ValidationFailed(f"{field} must be a date (YYYY-MM-DD)", fields={field: ["a date"]})
-    if not instant_in_range(value):
-        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
-    return value
-
-
-def _done_at(value: Any, field: str, now: datetime) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationFailed(
-                f"{field} needs a time zone offset", fields={field: ["timezone-aware"]}
-            )
-        done = value.astimezone(UTC)
-    elif isinstance(value, date):  # a day: its start, local
-        done = datetime.combine(value, time(0), tzinfo=local_tz()).astimezone(UTC)
-    else:
-        raise ValidationFailed(f"{field} must be a date or a time", fields={field: ["a date"]})
-    if not instant_in_range(done):
-        raise ValidationFailed(f"{field} {OUT_OF_RANGE}", fields={field: [OUT_OF_RANGE]})
-    if done > now:
-        raise ValidationFailed(f"{field} is in the future", fields={field: ["in the future"]})
-    return done
-
-
-def _milestone_specs(raw: Sequence[dict] | None, now: datetime) -> list[dict]:
-    """The plan's milestones checked: each a step and a due date (422 naming `milestones.N.x`)."""
-    if raw is None or len(raw) == 0:
-        raise ValidationFailed(
-            "a plan needs at least one milestone", fields={"milestones": ["at least one"]}
-        )
-    if len(raw) > MAX_MILESTONES:
-        raise ValidationFailed(
-            f"at most {MAX_MILESTONES} milestones",
-            fields={"milestones": [f"at most {MAX_MILESTONES}"]},
-        )
-    specs = []
-    for n, entry in enumerate(raw):
-        prefix = f"milestones.{n}"
-        try:
-            spec = {
-                "id": entry.get("id"),
-                "step": _text(entry.get("step"), "step", required=True),
-                "due": _due(entry.get("due"), "due"),
-                "done_at": _done_at(entry.get("done_at"), "done_at", now),
-            }
-        except ValidationFailed as exc:
-            raise ValidationFailed(
-                f"{prefix}: {exc.message}",
-                fields={f"{prefix}.{k}": v for k, v in exc.fields.items()},
-            ) from exc
-        specs.append(spec)
-    return specs
-
-
 # ---- history ---------------------------------------------------------------------------------
 
 
@@ -274,16 +176,16 @@ def create_item(
     _require_head_of(actor, unit.id)
     item = NegativeListItem(
         unit_id=unit.id,
-        title=_text(title, "title", required=True),
-        description=_text(description, "description"),
-        measures=_text(measures, "measures"),
-        responsible_person=_text(responsible_person, "responsible_person"),
+        title=checks.text(title, "title", required=True),
+        description=checks.text(description, "description"),
+        measures=checks.text(measures, "measures"),
+        responsible_person=checks.text(responsible_person, "responsible_person"),
         status=S.pending,
         created_at=now,
         created_by=actor.user_id,
         updated_at=now,
     )
-    for position, spec in enumerate(_milestone_specs(milestones, now)):
+    for position, spec in enumerate(checks.milestone_specs(milestones, now)):
         item.milestones.append(_new_milestone(unit.id, position, spec, actor))
     db.session.add(item)
     db.session.flush()
@@ -298,7 +200,7 @@ def _new_milestone(unit_id: int, position: int, spec: dict, actor: Actor) -> Mil
         position=position,
         step=spec["step"],
         due=spec["due"],
-        due_at=due_instant(spec["due"]),
+        due_at=checks.due_instant(spec["due"]),
         done_at=spec["done_at"],
         done_by=actor.user_id if spec["done_at"] else None,
     )
@@ -324,12 +226,12 @@ def update_item(
     changed: dict[str, Any] = {}
     for field in TEXT_FIELDS:
         if field in changes:
-            value = _text(changes[field], field, required=field == "title")
+            value = checks.text(changes[field], field, required=field == "title")
             if value != getattr(item, field):
                 changed[field] = {"from": getattr(item, field), "to": value}
                 setattr(item, field, value)
     if changes.get("milestones") is not None:
-        plan = _replace_milestones(item, _milestone_specs(changes["milestones"], now), actor)
+        plan = _replace_milestones(item, checks.milestone_specs(changes["milestones"], now), actor)
         if plan:
             changed["milestones"] = plan
     if not changed:
@@ -378,7 +280,7 @@ def _replace_milestones(item: NegativeListItem, specs: list[dict], actor: Actor)
         if not same:
             milestone.step = spec["step"]
             milestone.due = spec["due"]
-            milestone.due_at = due_instant(spec["due"])
+            milestone.due_at = checks.due_instant(spec["due"])
             edited.append({"id": milestone.id, "from": before, "to": _milestone_view(milestone)})
         if spec["done_at"] is not None and milestone.done_at is None:
             raise Conflict(
@@ -405,10 +307,10 @@ def mark_done(
     milestone = next((m for m in item.milestones if m.id == milestone_id), None)
     if milestone is None:
         raise NotFound(f"no milestone {milestone_id} on item {item.id}")
-    note = _text(note, "note", required=True)
+    note = checks.text(note, "note", required=True)
     if milestone.done_at is not None:
         raise Conflict(f"milestone {milestone_id} is already done")
-    done = _done_at(done_at, "done_at", now) or now
+    done = checks.done_instant(done_at, "done_at", now) or now
     milestone.done_at = done
     milestone.done_by = actor.user_id
     milestone.done_note = note
@@ -435,11 +337,11 @@ def approve(
     *,
     item: NegativeListItem,
     actor: Actor,
-    note: str | None = None,
+    reason: str | None = None,
     version: int | None = None,
     now: datetime | None = None,
 ) -> NegativeListItem:
-    """An inspector approves a pending item (it becomes public)."""
+    """An inspector approves a pending item (it becomes public), with an optional remark."""
     now = now or utcnow()
     _require(actor, APPROVERS, "approve a negative-list item (inspectors do)")
     _check_version(item, version)
@@ -448,7 +350,7 @@ def approve(
     item.status = S.approved
     item.approved_at = now
     item.approved_by = actor.user_id
-    _event(item, "approved", actor, now, note=_text(note, "note"))
+    _event(item, "approved", actor, now, note=checks.text(reason, "reason"))
     db.session.flush()
     return item
 
@@ -465,7 +367,7 @@ def send_back(
     now = now or utcnow()
     _require(actor, APPROVERS, "send back a negative-list item (inspectors do)")
     _check_version(item, version)
-    reason = _text(reason, "reason", required=True)
+    reason = checks.text(reason, "reason", required=True)
     if item.status != S.pending:
         raise Conflict(f"only a pending item is sent back; this one is {item.status}")
     item.status = S.returned

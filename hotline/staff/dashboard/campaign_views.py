@@ -3,7 +3,7 @@ back, overdue plan milestones, and every unit's commitments with their breaches.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -64,10 +64,12 @@ def negative_lists() -> str:
     )
 
 
-@bp.route("/negative-lists/<int:item_id>/<any(approve, reject):action>", methods=["POST"])
+@bp.route("/negative-lists/<int:item_id>/<action>", methods=["POST"])
 @role_required(*INSPECT)
 def review_item(item_id: int, action: str) -> Response:
     """Approve a pending item (it becomes public) or send it back with the reason."""
+    if action not in ("approve", "reject"):
+        abort(404)
     actor = current_actor()
     form = request.form
     version = form.get("version", type=int)
@@ -75,7 +77,7 @@ def review_item(item_id: int, action: str) -> Response:
     def review() -> None:
         item = lists.get_item(unit_id=None, item_id=item_id)
         if action == "approve":
-            lists.approve(item=item, actor=actor, note=form.get("note"), version=version)
+            lists.approve(item=item, actor=actor, reason=form.get("reason"), version=version)
         else:
             lists.send_back(item=item, actor=actor, reason=form.get("reason"), version=version)
 

@@ -70,7 +70,7 @@ def test_only_inspectors_approve(head, operator, admin, item, inspector):
     url = f"{LIST}/{item['id']}/approve"
     for caller in (head, operator, admin):
         assert caller.post(url, json={}).status_code == 403
-    approved = inspector.post(url, json={"note": "措施具体，同意公开"})
+    approved = inspector.post(url, json={"reason": "措施具体，同意公开"})
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["status"] == "approved"
     again = inspector.post(url, json={})
@@ -189,7 +189,7 @@ def test_head_marks_a_milestone_done_with_a_note_once(head, inspector, item, clo
 
 def test_a_done_time_in_the_future_is_refused(head, item, clock):
     url = f"{LIST}/{item['id']}/milestones/{item['milestones'][0]['id']}/done"
-    response = head.post(url, json={"note": "提前", "done_at": "2026-12-01"})
+    response = head.post(url, json={"note": "提前", "done_at": "2026-12-01T09:00:00+08:00"})
     assert response.status_code == 422
     assert "done_at" in error_fields(response)
 
