@@ -16,6 +16,7 @@ from hotline.core.errors import Conflict
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord
 from tests.factories import UnitFactory, ticket_in
+from workers.schedule import PERIODIC
 
 T = datetime.fromisoformat
 INSPECTOR = Actor(user_id=None, role="inspector", label="inspector")
@@ -123,3 +124,9 @@ def test_the_public_reads_counts_and_verdicts_not_the_breaches(year_2026):
     assert by_id[kept.id].years == ((2026, True),)
     assert by_id[kept.id].made_on.isoformat() == "2025-06-01"
     assert not hasattr(by_id[kept.id], "note")
+
+
+def test_the_scheduler_writes_last_years_verdicts_hourly():
+    job = next(p for p in PERIODIC if p.id == "commitment-years")
+    assert job.func == "hotline.campaign.commitments.jobs.close_last_year"
+    assert job.every_seconds <= 3600
