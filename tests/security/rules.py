@@ -92,6 +92,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/(openapi\.json|docs)", PUBLIC, False),
     ("POST", r"^/tickets/<number>/(accept|return|extension|reply|appeal)$", UNIT, True),
     ("POST", r"^/tickets/<number>/(publish|unpublish)$", SUPERVISOR, True),
+    ("POST", r"^/tickets/<number>/breach$", BREACH_LINKERS, True),
     ("POST", r"^/tickets/<number>/<kind>/<decision>$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/reject$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/(dispatch|callback|reopen|merge)$", HOTLINE, True),

@@ -169,6 +169,20 @@ def _turn_kept_year(
     )
 
 
+def linkable(unit_id: int | None, actor: Actor) -> list[Commitment]:
+    """The active commitments a ticket of this unit could break, for those who link breaches
+    (none for anyone else, or for a ticket with no unit)."""
+    if actor.role not in LINKERS or unit_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Commitment)
+            .where(Commitment.unit_id == unit_id, Commitment.status == CommitmentStatus.active)
+            .order_by(Commitment.id)
+        )
+    )
+
+
 def breaches_of(
     commitment_ids: Iterable[int],
 ) -> dict[int, list[tuple[CommitmentBreach, str | None]]]:
