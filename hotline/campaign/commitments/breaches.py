@@ -27,6 +27,8 @@ from hotline.core.clock import format_local, to_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations import record
+from hotline.notify import inbox
+from hotline.notify.inbox import Audience
 from hotline.tickets.events import record_event
 from hotline.tickets.models import Ticket
 
@@ -140,6 +142,16 @@ def add_breach(
             reason=note,
             data={"commitment": commitment.id},
         )
+    quoted = commitment.text if len(commitment.text) <= 40 else commitment.text[:40] + "…"
+    inbox.post(
+        audience=Audience.unit(commitment.unit_id, Role.unit_head),
+        template="commitment_breached" if linked else "commitment_breached_finding",
+        now=now,
+        ticket_id=ticket_id,
+        number=number,
+        finding=finding,
+        text=quoted,
+    )
     _turn_kept_year(commitment, occurred, actor, now)
     db.session.flush()
     return breach

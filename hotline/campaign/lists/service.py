@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from hotline.campaign.lists import checks
+from hotline.campaign.lists import checks, plan
 from hotline.campaign.lists.models import (
     ItemStatus,
     Milestone,
@@ -24,8 +24,10 @@ from hotline.campaign.lists.models import (
 )
 from hotline.core.actor import Actor, Role
 from hotline.core.clock import to_local, utcnow
-from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.core.extensions import db
+from hotline.notify import inbox
+from hotline.notify.inbox import Audience
 from hotline.units import service as units
 from hotline.units.models import Unit
 
@@ -153,8 +155,15 @@ def _event(
     )
 
 
-def _milestone_view(m: Milestone) -> dict:
-    return {"step": m.step, "due": m.due.isoformat(), "done": m.done_at is not None}
+def _ask_for_review(item: NegativeListItem, now: datetime) -> None:
+    """Inspectors get a notice: an item waits for their approval."""
+    inbox.post(
+        audience=Audience.role(Role.inspector),
+        template="negative_list_submitted",
+        now=now,
+        unit=item.unit.name,
+        title=item.title,
+    )
 
 
 # ---- writes ----------------------------------------------------------------------------------
@@ -186,24 +195,13 @@ def create_item(
         updated_at=now,
     )
     for position, spec in enumerate(checks.milestone_specs(milestones, now)):
-        item.milestones.append(_new_milestone(unit.id, position, spec, actor))
+        item.milestones.append(plan.new_milestone(unit.id, position, spec, actor))
     db.session.add(item)
     db.session.flush()
     _event(item, "created", actor, now, data={"milestones": len(item.milestones)})
+    _ask_for_review(item, now)
     db.session.flush()
     return item
-
-
-def _new_milestone(unit_id: int, position: int, spec: dict, actor: Actor) -> Milestone:
-    return Milestone(
-        unit_id=unit_id,
-        position=position,
-        step=spec["step"],
-        due=spec["due"],
-        due_at=checks.due_instant(spec["due"]),
-        done_at=spec["done_at"],
-        done_by=actor.user_id if spec["done_at"] else None,
-    )
 
 
 def update_item(
@@ -231,9 +229,10 @@ def update_item(
                 changed[field] = {"from": getattr(item, field), "to": value}
                 setattr(item, field, value)
     if changes.get("milestones") is not None:
-        plan = _replace_milestones(item, checks.milestone_specs(changes["milestones"], now), actor)
-        if plan:
-            changed["milestones"] = plan
+        specs = checks.milestone_specs(changes["milestones"], now)
+        replaced = plan.replace_milestones(item, specs, actor)
+        if replaced:
+            changed["milestones"] = replaced
     if not changed:
         return item
     was = item.status
@@ -243,53 +242,10 @@ def update_item(
     if was == S.approved:
         data["reapproval"] = True  # public again only once an inspector approves the change
     _event(item, "edited", actor, now, data=data)
+    if was != S.pending:  # a pending item is in the inspectors' queue already
+        _ask_for_review(item, now)
     db.session.flush()
     return item
-
-
-def _replace_milestones(item: NegativeListItem, specs: list[dict], actor: Actor) -> dict:
-    """Apply the new plan to the item's milestones; what changed, for the history."""
-    existing = {m.id: m for m in item.milestones}
-    kept_ids = {s["id"] for s in specs if s["id"] is not None}
-    unknown = kept_ids - set(existing)
-    if unknown:
-        raise ValidationFailed(
-            f"no milestone {sorted(unknown)[0]} on this item",
-            fields={"milestones": [f"unknown id {sorted(unknown)[0]}"]},
-        )
-    added: list[dict] = []
-    edited: list[dict] = []
-    removed: list[dict] = []
-    for milestone in list(item.milestones):
-        if milestone.id not in kept_ids:
-            if milestone.done_at is not None:
-                raise Conflict(f"milestone {milestone.id} is done: a done step stays on the plan")
-            removed.append(_milestone_view(milestone))
-            item.milestones.remove(milestone)
-    for position, spec in enumerate(specs):
-        if spec["id"] is None:
-            item.milestones.append(_new_milestone(item.unit_id, position, spec, actor))
-            added.append({"step": spec["step"], "due": spec["due"].isoformat()})
-            continue
-        milestone = existing[spec["id"]]
-        milestone.position = position
-        before = _milestone_view(milestone)
-        same = milestone.step == spec["step"] and milestone.due == spec["due"]
-        if milestone.done_at is not None and not same:
-            raise Conflict(f"milestone {milestone.id} is done: its step and due stay as they were")
-        if not same:
-            milestone.step = spec["step"]
-            milestone.due = spec["due"]
-            milestone.due_at = checks.due_instant(spec["due"])
-            edited.append({"id": milestone.id, "from": before, "to": _milestone_view(milestone)})
-        if spec["done_at"] is not None and milestone.done_at is None:
-            raise Conflict(
-                f"milestone {milestone.id}: mark a step done with its note (…/done), not by an edit"
-            )
-    # The collection loads by position; keep the one in memory in the same order.
-    item.milestones.sort(key=lambda m: m.position)
-    plan = {k: v for k, v in (("added", added), ("edited", edited), ("removed", removed)) if v}
-    return plan
 
 
 def mark_done(
@@ -374,5 +330,12 @@ def send_back(
     item.returned_at = now
     item.return_reason = reason
     _event(item, "returned", actor, now, note=reason)
+    inbox.post(
+        audience=Audience.unit(item.unit_id, Role.unit_head),
+        template="negative_list_returned",
+        now=now,
+        title=item.title,
+        reason=reason,
+    )
     db.session.flush()
     return item

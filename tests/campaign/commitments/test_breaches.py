@@ -149,3 +149,10 @@ def test_a_finding_found_through_the_registered_lookup(
         select(CreditRecord).where(CreditRecord.type == "commitment_breached")
     )
     assert "督查发现问题#7" in entry.summary
+
+
+def test_the_head_is_told_of_a_breach(commitment, head, operator, unit, clock):
+    number = _ticket(unit, "2026-04-10T10:00:00+08:00", clock)
+    operator.post(f"{URL}/{commitment['id']}/breaches", json={"ticket": number})
+    notices = head.get("/api/v1/notices?lang=en").get_json()["items"]
+    assert notices[0]["text"].startswith(f"Ticket {number} was found to break")

@@ -246,3 +246,13 @@ def test_the_overdue_list_by_api(head, agent, other_agent, inspector, item, cloc
     assert other_agent.get("/api/v1/milestones/overdue").get_json()["items"] == []
     assert other_agent.get("/api/v1/milestones/overdue?unit=SCJGJ").status_code == 404
     assert inspector.get("/api/v1/milestones/overdue?unit=NOPE").status_code == 422
+
+
+def test_notices_reach_the_inspectors_and_the_head(head, inspector, item):
+    texts = [n["text"] for n in inspector.get("/api/v1/notices").get_json()["items"]]
+    assert texts == ["市市场监督管理局提交了负面清单事项“个体工商户登记“找熟人”才能快办”，请审核。"]
+    inspector.post(f"{LIST}/{item['id']}/reject", json={"reason": "缺少完成标准"})
+    texts = [n["text"] for n in head.get("/api/v1/notices").get_json()["items"]]
+    assert texts[0] == "负面清单事项“个体工商户登记“找熟人”才能快办”被退回修改：缺少完成标准"
+    head.patch(f"{LIST}/{item['id']}", json={"measures": "补充完成标准"})
+    assert len(inspector.get("/api/v1/notices").get_json()["items"]) == 2
