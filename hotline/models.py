@@ -4,6 +4,12 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, User
 from hotline.calls.models import CallbackTask
 from hotline.campaign.assessment.models import AssessmentVersion, AssessmentWeights
+from hotline.campaign.commitments.models import (
+    Commitment,
+    CommitmentBreach,
+    CommitmentEvent,
+    CommitmentYear,
+)
 from hotline.campaign.inspections.models import (
     Finding,
     FindingAnswer,
@@ -11,6 +17,7 @@ from hotline.campaign.inspections.models import (
     InspectionEvent,
     InspectionFile,
 )
+from hotline.campaign.lists.models import Milestone, NegativeListEvent, NegativeListItem
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.models import IdempotencyKey
 from hotline.escalations.models import (
@@ -34,6 +41,10 @@ __all__ = [
     "CalendarDay",
     "CallbackTask",
     "Category",
+    "Commitment",
+    "CommitmentBreach",
+    "CommitmentEvent",
+    "CommitmentYear",
     "CreditRecord",
     "Escalation",
     "EscalationAnswer",
@@ -45,6 +56,9 @@ __all__ = [
     "InspectionFile",
     "InterviewCase",
     "InterviewReason",
+    "Milestone",
+    "NegativeListEvent",
+    "NegativeListItem",
     "Notice",
     "NoticeCursor",
     "NoticeRead",

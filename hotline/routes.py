@@ -7,7 +7,9 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
 from hotline.campaign.assessment.api import blp as assessments_api
+from hotline.campaign.commitments.api import blp as commitments_api
 from hotline.campaign.inspections.api import blp as inspections_api
+from hotline.campaign.lists.api import blp as negative_lists_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
@@ -23,11 +25,13 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
 from hotline.staff.console.views import bp as console
+from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
 from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
+from hotline.staff.workbench.campaign_views import bp as workbench_campaign
 from hotline.staff.workbench.finding_views import bp as workbench_findings
 from hotline.staff.workbench.views import bp as workbench
 from hotline.tickets.api import blp as tickets_api
@@ -44,6 +48,8 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     notices_api,
     assessments_api,
     inspections_api,
+    negative_lists_api,
+    commitments_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -57,7 +63,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     signin,
     console,
     workbench,
+    workbench_campaign,
     dashboard,
+    dashboard_campaign,
     admin,
     documents,
     inbox,

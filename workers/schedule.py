@@ -37,6 +37,10 @@ PERIODIC: tuple[Periodic, ...] = (
     ),
     # Failed sign-ins nobody waits on any more (auth/service.py's back-off).
     Periodic("login-throttle-purge", "hotline.auth.jobs.purge_login_throttles", 3600, "default"),
+    # Commitments (承诺): last year's kept/broken verdicts into the credit record, once.
+    Periodic(
+        "commitment-years", "hotline.campaign.commitments.jobs.close_last_year", 3600, "default"
+    ),
     # PostgreSQL's per-day ticket-number sequences of past days.
     Periodic("number-sequences", "hotline.tickets.jobs.drop_number_sequences", 3600, "default"),
 )

@@ -98,6 +98,25 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "en": "Item {seq} of inspection {inspection} is past its rectification due ({due}): "
         "rectify it and report now; far overdue, it leads to an interview.",
     },
+    # the campaign: negative lists and public commitments (hotline/campaign)
+    "negative_list_submitted": {
+        "zh_CN": "{unit}提交了负面清单事项“{title}”，请审核。",
+        "en": "{unit} submitted the negative-list item “{title}”; please review it.",
+    },
+    "negative_list_returned": {
+        "zh_CN": "负面清单事项“{title}”被退回修改：{reason}",
+        "en": "The negative-list item “{title}” was sent back: {reason}",
+    },
+    "commitment_breached": {
+        "zh_CN": "工单{number}被认定违反本单位承诺“{text}”，已记入单位信用档案。",
+        "en": "Ticket {number} was found to break your unit's commitment “{text}”; it is in "
+        "the unit's credit record.",
+    },
+    "commitment_breached_finding": {
+        "zh_CN": "督查发现问题#{finding}被认定违反本单位承诺“{text}”，已记入单位信用档案。",
+        "en": "Inspection finding #{finding} was found to break your unit's commitment "
+        "“{text}”; it is in the unit's credit record.",
+    },
     # an escalation SMS that did not arrive
     "delivery_failed": {
         "zh_CN": "工单{number}发往{unit}（{to}）的{sms}未送达：{error}。{action}",

@@ -38,6 +38,10 @@ def seed_command(demo: bool, if_empty: bool, count: int) -> None:
         + ")"
     )
     click.echo(
+        f"campaign: {summary['negative_list_items']} negative-list items, "
+        f"{summary['commitments']} public commitments"
+    )
+    click.echo(
         "logins: admin/admin123 operator/operator123 supervisor/supervisor123 "
         "inspector/inspector123 agent/agent123 unithead/unithead123"
     )

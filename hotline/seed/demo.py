@@ -23,6 +23,7 @@ from hotline.core.extensions import db
 from hotline.core.queue import cancel_wake_ups
 from hotline.notify.models import OutboxMessage
 from hotline.seed import data, oversight
+from hotline.seed.campaign_lists import load_campaign_lists
 from hotline.seed.inspections import load_inspections
 from hotline.sla.models import SlaPolicy
 from hotline.tickets import service as tickets
@@ -362,5 +363,6 @@ def seed_demo(*, now: datetime | None = None, count: int = 300) -> dict[str, obj
     summary["tickets"] = load_tickets(now=now, count=count)
     summary["interviews"] = oversight.replay(now=now)
     summary.update(load_inspections(now=now))
+    summary.update(load_campaign_lists(now=now))
     mark_history_sent()
     return summary

@@ -31,8 +31,19 @@ INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
 INSPECTION_READERS = ("inspector", "admin", "unit_agent", "unit_head")  # campaign/inspections
+COMMITMENT_MAKERS = ("unit_head", "inspector", "admin")  # campaign.commitments.service.MAKERS
+BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments.breaches
 # Path parameters naming one unit-owned object.
-OBJECT_PARAMS = ("number", "case_id", "code", "escalation_id", "inspection_id", "finding_id")
+OBJECT_PARAMS = (
+    "number",
+    "case_id",
+    "code",
+    "escalation_id",
+    "inspection_id",
+    "finding_id",
+    "item_id",
+    "commitment_id",
+)
 
 # First match wins. Paths are OpenAPI style ({param}) for the API, Flask style (<param>) else.
 RULES: list[tuple[str, str, object, bool]] = [
@@ -57,6 +68,24 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close)$", INTERVIEWERS, True),
     ("GET", r"^/api/v1/calendar", CALENDAR_READERS, False),
     ("GET", r"^/api/v1/units/\{code\}/record$", ANY_STAFF, True),
+    # the campaign: negative lists (the head drafts, inspectors approve) and commitments
+    ("GET", r"^/api/v1/units/\{code\}/negative-list", ANY_STAFF, True),
+    (
+        "POST|PATCH",
+        r"^/api/v1/units/\{code\}/negative-list(/\{item_id\}(/milestones/\{milestone_id\}/done)?)?$",
+        ("unit_head",),
+        True,
+    ),
+    (
+        "POST",
+        r"^/api/v1/units/\{code\}/negative-list/\{item_id\}/(approve|reject)$",
+        INSPECTOR,
+        True,
+    ),
+    ("GET", r"^/api/v1/milestones/overdue$", ANY_STAFF, False),
+    ("GET", r"^/api/v1/commitments", ANY_STAFF, True),
+    ("POST", r"^/api/v1/commitments(/\{commitment_id\}/retire)?$", COMMITMENT_MAKERS, True),
+    ("POST", r"^/api/v1/commitments/\{commitment_id\}/breaches$", BREACH_LINKERS, True),
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
@@ -77,6 +106,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/(openapi\.json|docs)", PUBLIC, False),
     ("POST", r"^/tickets/<number>/(accept|return|extension|reply|appeal)$", UNIT, True),
     ("POST", r"^/tickets/<number>/(publish|unpublish)$", SUPERVISOR, True),
+    ("POST", r"^/tickets/<number>/breach$", BREACH_LINKERS, True),
     ("POST", r"^/tickets/<number>/<kind>/<decision>$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/reject$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/(dispatch|callback|reopen|merge)$", HOTLINE, True),
@@ -86,7 +116,12 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),
-    ("GET|POST", r"^/workbench/(interviews|escalations|findings)", ("unit_head",), True),
+    (
+        "GET|POST",
+        r"^/workbench/(interviews|escalations|findings|negative-list|commitments)",
+        ("unit_head",),
+        True,
+    ),
     ("GET|POST", r"^/workbench", UNIT, True),
     ("GET|POST", r"^/dashboard", INSPECTOR, False),
     ("GET|POST", r"^/admin", ADMIN, False),

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.transport import wsgi as wsgi_transport
 
 from hotline.auth.tokens import issue_token
+from hotline.campaign.commitments.breaches import FINDING_REFUSALS, ONE_SOURCE, TICKET_REFUSALS
 from hotline.core.timebounds import OUT_OF_RANGE
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
@@ -44,6 +45,10 @@ DOMAIN_REFUSALS = {
     OUT_OF_RANGE,
     "range too long",  # metrics: at most 3 years at once
     "before from",  # metrics: `to` before `from`
+    # commitments: the ticket or finding a breach names (campaign/commitments/breaches.py)
+    *TICKET_REFUSALS,
+    *FINDING_REFUSALS,
+    ONE_SOURCE,
 }
 
 

@@ -4,7 +4,7 @@ case of unit A, and path values for every URL parameter the app uses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 from flask_login import FlaskLoginClient
@@ -12,7 +12,9 @@ from werkzeug.test import TestResponse
 
 from hotline.auth.tokens import issue_token
 from hotline.calls.models import CallbackTask
+from hotline.campaign.commitments import service as commitments
 from hotline.campaign.inspections import service as inspections
+from hotline.campaign.lists import service as lists
 from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
@@ -54,6 +56,9 @@ class World:
     finding_id: int  # its finding, answered by nobody yet
     user_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    item_id: int = 0  # a negative-list item of unit A, with one milestone
+    milestone_id: int = 0
+    commitment_id: int = 0  # a commitment of unit A
 
     def key(self, role: str, which: str = "own") -> tuple[str, str]:
         return (role, which if role in ("unit_agent", "unit_head") else "own")
@@ -67,6 +72,9 @@ class World:
             "escalation_id": str(self.escalation_id),
             "inspection_id": str(self.inspection_id),
             "finding_id": str(self.finding_id),
+            "item_id": str(self.item_id),
+            "milestone_id": str(self.milestone_id),
+            "commitment_id": str(self.commitment_id),
             "user_id": str(self.user_ids[("operator", "own")]),
             "key_id": "1",
             "task_id": str(self.task_id),
@@ -101,7 +109,7 @@ class World:
         if method == "GET":
             response = client.get(url, headers=headers)
         elif api:
-            response = client.post(url, json=body or {}, headers=headers)
+            response = client.open(url, method=method, json=body or {}, headers=headers)
         else:
             response = client.post(url, data=body or {}, headers=headers)
         flashed: list[str] = []
@@ -138,7 +146,17 @@ def build(app: Flask) -> World:
         visited_on=NOW.date(),
         findings=[inspections.FindingDraft("窗口脱岗", "major", (NOW + timedelta(days=5)).date())],
     )
-    return World(
+    item = lists.create_item(
+        unit=own,
+        actor=Actor(role="unit_head", unit_id=own.id, label="world"),
+        title="办证找关系",
+        milestones=[{"step": "公布清单", "due": date(2026, 10, 20)}],
+        now=NOW,
+    )
+    commitment = commitments.create(
+        actor=Actor(role="inspector", label="world"), unit=own.code, text="当场受理", now=NOW
+    )
+    world = World(
         app,
         own.code,
         other.code,
@@ -152,6 +170,9 @@ def build(app: Flask) -> World:
         {k: u.id for k, u in users.items()},
         {k: issue_token(u) for k, u in users.items()},
     )
+    world.item_id, world.milestone_id = item.id, item.milestones[0].id
+    world.commitment_id = commitment.id
+    return world
 
 
 def body_for(method: str, path: str, world: World) -> dict | None:
@@ -194,5 +215,13 @@ def body_for(method: str, path: str, world: World) -> dict | None:
             "findings": [{"text": "窗口脱岗", "severity": "major", "rectify_due": later[:10]}],
         },
         "answer": {"text": "已整改"},
+        "negative-list": {
+            "title": "落户找关系",
+            "milestones": [{"step": "公布", "due": "2026-11-01"}],
+        },
+        "done": {"note": "已公示"},
+        "commitments": {"unit": world.own_code, "text": "一次告知"},
+        "retire": {"reason": "调整"},
+        "breaches": {"ticket": world.number, "note": "推诿"},
     }
     return bodies.get(tail, {})

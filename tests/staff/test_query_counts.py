@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from hotline.calls.models import CallbackTask
+from hotline.campaign.commitments import breaches
+from hotline.campaign.commitments import service as commitments
 from hotline.campaign.inspections import findings
 from hotline.campaign.inspections import service as inspections
+from hotline.campaign.lists import service as lists
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
@@ -132,6 +136,30 @@ def _finding(staff) -> None:
     findings.reject(finding_id=finding_id, actor=inspector, reason="材料不全")
 
 
+def _negative_list_item(staff) -> None:
+    """An item with two milestones and an edit in its history."""
+    # Not Actor.of(staff.head): reading the logged-in user here would spare the page its load.
+    head = unit_actor(staff.unit, "unit_head")
+    item = lists.create_item(
+        unit=staff.unit,
+        actor=head,
+        title="办证找关系",
+        milestones=[
+            {"step": "公布清单", "due": date(2026, 10, 15)},
+            {"step": "回头看", "due": date(2026, 12, 1)},
+        ],
+    )
+    lists.update_item(item=item, actor=head, changes={"measures": "一次告知"})
+
+
+def _breached_commitment(staff) -> None:
+    head = unit_actor(staff.unit, "unit_head")
+    made = commitments.create(actor=head, unit=staff.unit.code, text="当场受理")
+    ticket = ticket_in("accepted", unit=staff.unit)
+    inspector = Actor(role="inspector", label="inspector")
+    breaches.add_breach(commitment_id=made.id, actor=inspector, ticket=ticket.number)
+
+
 PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/triage", _triage),
     ("operator", "/console/callbacks", _replied),
@@ -153,6 +181,11 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("inspector", "/dashboard/appeals", _appealed),
     ("inspector", "/dashboard/inspections", _finding),
     ("head", "/workbench/findings", _finding),
+    ("head", "/workbench/negative-list", _negative_list_item),
+    ("head", "/workbench/commitments", _breached_commitment),
+    ("inspector", "/dashboard/negative-lists", _negative_list_item),
+    ("inspector", "/dashboard/commitments", _breached_commitment),
+    ("inspector", "/dashboard", _negative_list_item),  # the overdue milestones panel
     ("agent", "/workbench?tab=in_progress&per_page=50", _appealed),
     ("admin", "/admin/units", _unit),
     ("admin", "/admin/categories", _category),

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from hotline.campaign.lists import progress as campaign_lists
 from hotline.core.actor import Role
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
@@ -54,6 +55,8 @@ def index() -> str:
         period=label,
         trend=figures.monthly_trend(end=end),
         overdue=figures.overdue_by_unit(),
+        milestones=campaign_lists.overdue_milestones(limit=5),
+        milestones_overdue=campaign_lists.overdue_count(),
         min_tickets=metrics.settings().ranking_min_tickets,
         warnings=admin_queries.calendar_warnings(),
         args=_args(),

@@ -108,6 +108,7 @@ EVENT_LABELS = {
     "supervision_answered": _l("督办答复"),
     "supervision_answer_missed": _l("督办未按时答复"),
     "deadline_changed": _l("时限调整"),
+    "commitment_breached": _l("违反承诺"),
 }
 # The requests a ticket can have pending (TicketRequest.type).
 REQUEST_LABELS = {"return": _l("退单"), "extension": _l("延期"), "appeal": _l("差评申诉")}

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
+from hotline.campaign.commitments import breaches as campaign_breaches
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import NotFound
@@ -67,6 +68,7 @@ def ticket(number: str) -> str:
         units=units.active_units() if actions & {"dispatch", "return"} else [],
         merged_into=shown.merged_into,
         public_proposal=item.public_text or publication.proposed_text(item),
+        commitments=campaign_breaches.linkable(item.unit_id, actor),
     )
     if person["full"] and item.complainant_phone:
         # DESIGN §1: every read of unmasked complainant data by staff is audited.
