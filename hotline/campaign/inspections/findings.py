@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
+from hotline.campaign.commitments.findings import FindingRef, finding_lookup
 from hotline.campaign.inspections import files, history, notices
 from hotline.campaign.inspections.models import (
     Finding,
@@ -251,3 +252,15 @@ def list_query(
         late = Finding.overdue_at.is_not(None) & (Finding.status != S.rectified)
         query = query.where(late if overdue else ~late)
     return query
+
+
+@finding_lookup
+def finding_ref(finding_id: int) -> FindingRef | None:
+    """What a commitment breach needs of a finding (hotline/campaign/commitments/findings.py):
+    its unit and when it was found (its inspection was recorded)."""
+    row = db.session.execute(
+        select(Finding.id, Finding.unit_id, Inspection.created_at)
+        .join(Inspection, Inspection.id == Finding.inspection_id)
+        .where(Finding.id == finding_id)
+    ).first()
+    return FindingRef(id=row.id, unit_id=row.unit_id, found_at=row.created_at) if row else None
