@@ -6,18 +6,22 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.campaign.supervisors.api import blp as supervisors_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
 from hotline.escalations.views import blp as escalations_api
 from hotline.intake.open311.views import bp as open311
 from hotline.intake.sms import bp as sms
+from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
 from hotline.staff import pages
+from hotline.staff.access import keep_out_filers
 from hotline.staff.admin.status_views import bp as admin_status
+from hotline.staff.admin.supervisors import bp as admin_supervisors
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.views import bp as dashboard
@@ -37,6 +41,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     units_api,
     categories_api,
     notices_api,
+    supervisors_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -54,6 +59,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin,
     documents,
     inbox,
+    supervise,
+    admin_supervisors,
 )
 
 
@@ -63,3 +70,4 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.before_request(keep_out_filers)  # special supervisors see no staff page
