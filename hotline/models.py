@@ -1,7 +1,7 @@
 """Imports every model so metadata is complete for Alembic and create_all."""
 
 from hotline.audit.models import AuditEntry
-from hotline.auth.models import ApiKey, User
+from hotline.auth.models import ApiKey, SupervisorAppointment, User
 from hotline.calls.models import CallbackTask
 from hotline.campaign.assessment.models import AssessmentVersion, AssessmentWeights
 from hotline.campaign.commitments.models import (
@@ -68,6 +68,7 @@ __all__ = [
     "RoutingRule",
     "SlaPolicy",
     "SmsOptOut",
+    "SupervisorAppointment",
     "Ticket",
     "TicketEvent",
     "TicketRequest",

@@ -10,18 +10,22 @@ from hotline.campaign.assessment.api import blp as assessments_api
 from hotline.campaign.commitments.api import blp as commitments_api
 from hotline.campaign.inspections.api import blp as inspections_api
 from hotline.campaign.lists.api import blp as negative_lists_api
+from hotline.campaign.supervisors.api import blp as supervisors_api
 from hotline.catalogue.api import blp as categories_api
 from hotline.core.extensions import api
 from hotline.core.web.health import bp as health
 from hotline.escalations.views import blp as escalations_api
 from hotline.intake.open311.views import bp as open311
 from hotline.intake.sms import bp as sms
+from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
 from hotline.staff import pages
+from hotline.staff.access import keep_out_filers
 from hotline.staff.admin.status_views import bp as admin_status
+from hotline.staff.admin.supervisors import bp as admin_supervisors
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
 from hotline.staff.console.views import bp as console
@@ -50,6 +54,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     inspections_api,
     negative_lists_api,
     commitments_api,
+    supervisors_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -72,6 +77,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     assessment_pages,
     dashboard_inspections,
     workbench_findings,
+    supervise,
+    admin_supervisors,
 )
 
 
@@ -81,3 +88,4 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.before_request(keep_out_filers)  # special supervisors see no staff page

@@ -20,7 +20,12 @@ def users_group() -> None:
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True, help="One of: " + ", ".join(r.value for r in Role))
-@click.option("--unit", "unit", default=None, help="Unit code (unit_agent and unit_head only).")
+@click.option(
+    "--unit",
+    "unit",
+    default=None,
+    help="Unit code (unit roles; a monitoring station for special_supervisor).",
+)
 @click.option("--name", "display_name", default=None, help="Display name.")
 @with_appcontext
 def create_command(

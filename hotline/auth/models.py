@@ -1,11 +1,11 @@
-"""Staff users with one of the six roles, and Open311 API keys."""
+"""Staff users and their roles, special supervisors' appointments, and Open311 API keys."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,6 +51,37 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class SupervisorAppointment(db.Model):
+    """A special supervisor's (特邀监督员) appointment by the oversight office: who they are
+    (affiliation), their term, and whether they were retired. The user row holds the login;
+    a retired supervisor's user is deactivated, so they can no longer sign in or use a token.
+    A special supervisor without a row (made by `flask users create`) has no term limits."""
+
+    __tablename__ = "supervisor_appointments"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # 工作单位或身份: "人大代表", "个体工商户", "某某商会" …
+    affiliation: Mapped[str | None] = mapped_column(String(120))
+    appointed_on: Mapped[date] = mapped_column(Date)
+    # The last day of the term (inclusive); None: open-ended.
+    term_ends_on: Mapped[date | None] = mapped_column(Date)
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retire_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    def serving_on(self, day: date) -> bool:
+        """Whether the supervisor may act on this local day: appointed, in term, not retired."""
+        return (
+            self.retired_at is None
+            and self.appointed_on <= day
+            and (self.term_ends_on is None or day <= self.term_ends_on)
+        )
 
 
 class ApiKey(db.Model):

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import LoginThrottle, User
+from hotline.auth.supervisors import may_sign_in
 from hotline.core.errors import Unauthorized
 from hotline.core.extensions import db
 
@@ -58,9 +59,9 @@ def authenticate(*, username: str, password: str, now: datetime, address: str = 
     """The active user with these credentials, unless their address must still wait;
     LoginRefused otherwise.
 
-    An unknown, deactivated or waiting account is refused the same way whether or not the
-    password was right, so the answer never confirms a password. The changes are flushed: the
-    caller commits them, the refusals too.
+    An unknown, deactivated or waiting account, and a special supervisor out of term, is
+    refused the same way whether or not the password was right, so the answer never confirms a
+    password. The changes are flushed: the caller commits them, the refusals too.
     """
     name = username.strip()
     throttle = db.session.get(LoginThrottle, (name, address[:64]))
@@ -71,7 +72,7 @@ def authenticate(*, username: str, password: str, now: datetime, address: str = 
     if waiting:
         check_password_hash(_DUMMY_HASH, password)
         raise LoginRefused("locked")
-    if user is None or not user.active:
+    if user is None or not user.active or not may_sign_in(user, now=now):
         check_password_hash(_DUMMY_HASH, password)
         _failed(name, address, throttle, None, now)
         raise LoginRefused("invalid")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hotline.auth.models import User
-from hotline.core.actor import UNIT_ROLES, Role
+from hotline.core.actor import FILER_ROLES, UNIT_ROLES, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.units import service as units
+from hotline.units.models import Unit
 
 MIN_PASSWORD = 8
 
@@ -23,7 +24,8 @@ def create_user(
     display_name: str | None = None,
     phone: str | None = None,
 ) -> User:
-    """Add a staff user; unit roles need a unit, hotline and oversight roles have none."""
+    """Add a staff user; unit roles need a unit, hotline and oversight roles have none, and a
+    special supervisor may belong to a monitoring station (the station's staff)."""
     username = (username or "").strip()
     if not username:
         raise ValidationFailed("username is required", fields={"username": ["required"]})
@@ -40,10 +42,7 @@ def create_user(
     unit_row = None
     if unit:
         unit_row = units.get_by_code(unit, field="unit")
-    if role in UNIT_ROLES and unit_row is None:
-        raise ValidationFailed(f"role {role} needs --unit", fields={"unit": ["required"]})
-    if role not in UNIT_ROLES and unit_row is not None:
-        raise ValidationFailed(f"role {role} has no unit", fields={"unit": ["only for unit roles"]})
+    check_unit(role, unit_row)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"username {username!r} is taken", fields={"username": ["taken"]})
     user = User(
@@ -59,3 +58,21 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def check_unit(role: str, unit: Unit | None) -> None:
+    """ValidationFailed on `unit` unless it fits `role`: a unit role needs a unit that takes
+    tickets, a special supervisor has none or a monitoring station, other roles have none."""
+    if role in UNIT_ROLES:
+        if unit is None:
+            raise ValidationFailed(f"role {role} needs --unit", fields={"unit": ["required"]})
+        units.check_takes_tickets(unit, field="unit")
+    elif role in FILER_ROLES:
+        if unit is not None and not unit.is_station:
+            raise ValidationFailed(
+                f"a special supervisor belongs to no unit, or to a monitoring station; "
+                f"{unit.code} is not one",
+                fields={"unit": ["only a monitoring station"]},
+            )
+    elif unit is not None:
+        raise ValidationFailed(f"role {role} has no unit", fields={"unit": ["only for unit roles"]})

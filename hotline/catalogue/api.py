@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category
-from hotline.core.actor import Actor
+from hotline.core.actor import FILER_ROLES, STAFF_ROLES, Actor
 from hotline.core.bearer import token_required
 from hotline.units.schemas import UnitRefSchema
 
@@ -24,7 +24,7 @@ class CategorySchema(Schema):
 
 
 @blp.route("/categories", methods=["GET"])
-@token_required()
+@token_required(STAFF_ROLES | FILER_ROLES)  # special supervisors pick a category when filing
 @blp.response(200, CategorySchema(many=True))
 def list_categories(*, actor: Actor) -> list[Category]:
     """Active categories, by code, with the unit the catalogue sends them to."""

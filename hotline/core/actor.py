@@ -1,4 +1,5 @@
-"""Who is acting (staff, the complainant, an outside client or the system) and the six roles."""
+"""Who is acting (staff, a special supervisor, the complainant, an outside client or the system)
+and the roles."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ class Role(StrEnum):
     unit_head = "unit_head"
     inspector = "inspector"
     admin = "admin"
+    # 特邀监督员 (DESIGN §11): an appointed citizen, or a monitoring station's staff member.
+    special_supervisor = "special_supervisor"
 
 
 HOTLINE_ROLES = frozenset({Role.operator, Role.supervisor})
 UNIT_ROLES = frozenset({Role.unit_agent, Role.unit_head})
+# Special supervisors sign in too, but only file and read their own filings: whatever is open to
+# "any staff" stays closed to them unless it names FILER_ROLES.
+FILER_ROLES = frozenset({Role.special_supervisor})
+STAFF_ROLES = frozenset(Role) - FILER_ROLES
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,11 @@ class Actor:
     @property
     def is_unit(self) -> bool:
         return self.role in UNIT_ROLES
+
+    @property
+    def is_filer(self) -> bool:
+        """A special supervisor (特邀监督员), alone or on a monitoring station's staff."""
+        return self.role in FILER_ROLES
 
     @property
     def sees_full_personal_data(self) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request
 
-from hotline.core.actor import Actor
+from hotline.core.actor import STAFF_ROLES, Actor
 from hotline.core.errors import Forbidden, Unauthorized
 
 SECURITY_SCHEME = "bearerAuth"
@@ -41,14 +41,17 @@ def bearer_actor() -> Actor:
 
 
 def token_required(roles: Iterable[str] | None = None) -> Callable:
-    """Pass the caller as `actor=`; 401 without a valid token, 403 for a role not in `roles`."""
-    allowed = frozenset(roles) if roles is not None else None
+    """Pass the caller as `actor=`; 401 without a valid token, 403 for a role not in `roles`.
+
+    No `roles` means any staff role; special supervisors only get through where `roles` names
+    them (they see nothing but their own filings)."""
+    allowed = frozenset(roles) if roles is not None else STAFF_ROLES
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             actor = bearer_actor()
-            if not actor.is_staff or (allowed is not None and actor.role not in allowed):
+            if not actor.is_staff or actor.role not in allowed:
                 raise Forbidden(f"role {actor.role} may not do this")
             return view(*args, actor=actor, **kwargs)
 

@@ -50,7 +50,9 @@ class ErrorSchema(Schema):
 
 
 class PageArgsSchema(Schema):
-    page = fields.Int(load_default=1, validate=validate.Range(min=1))
+    # Bounded so the OFFSET it makes stays a number the database takes (a page past the last
+    # is simply empty); the schema says so, and a client generated from it never overflows.
+    page = fields.Int(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Int(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import extract, func, select
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.settings import satisfied_min
-from hotline.metrics import appeals
+from hotline.metrics import appeals, supervised
 from hotline.metrics.models import UnitDayFigures
 from hotline.metrics.rollup import COUNTERS
 from hotline.units.models import Unit
@@ -106,7 +106,8 @@ def figures(
 
     Every unit is ranked among all units of the same period with enough tickets
     (RANKING_MIN_TICKETS); `unit_id` only filters the output. Each row carries the period's
-    rating appeals (filed in it) by outcome.
+    rating appeals (filed in it) by outcome, and the special supervisors' filings (监督员反映),
+    counted apart.
     """
     if end < start:
         raise ValidationFailed("to is before from", fields={"to": ["before from"]})
@@ -126,14 +127,18 @@ def figures(
     filed = appeals.appeal_counts(
         start=start, end=end, label=lambda day: _day_label(period, day, start, end)
     )
+    reported = supervised.filing_counts(
+        start=start, end=end, label=lambda day: _day_label(period, day, start, end)
+    )
     counted = {
         (row[0], _label(period, tuple(row[1 : 1 + len(buckets)]), start, end)): {
             c: int(v) for c, v in zip(COUNTERS, row[1 + len(buckets) :], strict=True)
         }
         for row in rows
     }
-    # A unit with appeals filed in a period without other activity still shows its appeals.
-    for key in filed.keys() - counted.keys():
+    # A unit with appeals or supervisors' filings in a period without other activity still
+    # shows them.
+    for key in (filed.keys() | reported.keys()) - counted.keys():
         counted[key] = dict.fromkeys(COUNTERS, 0)
     unit_ids = {unit_id for unit_id, _ in counted}
     units = (
@@ -154,6 +159,7 @@ def figures(
                 "rates": unit_rates,
                 "score": score(unit_rates, cfg),
                 "appeals": filed.get((row_unit, label), appeals.empty()),
+                "supervisor_reports": reported.get((row_unit, label), supervised.empty()),
             }
         )
     _rank(out, cfg.ranking_min_tickets)

@@ -67,6 +67,13 @@ class MetricsRowSchema(Schema):
     appeals = fields.Dict(
         metadata={"description": "rating appeals filed in the period: pending, upheld, denied"}
     )
+    supervisor_reports = fields.Dict(
+        metadata={
+            "description": "监督员反映: tickets special supervisors filed in the period, by the "
+            "unit now responsible: filed, answered (replied or closed by now); counted apart, "
+            "the rates count them as any ticket"
+        }
+    )
 
 
 class MetricsSchema(Schema):

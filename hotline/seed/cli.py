@@ -45,3 +45,4 @@ def seed_command(demo: bool, if_empty: bool, count: int) -> None:
         "logins: admin/admin123 operator/operator123 supervisor/supervisor123 "
         "inspector/inspector123 agent/agent123 unithead/unithead123"
     )
+    click.echo("special supervisors (/supervise): jiandu/jiandu123 zhandian/zhandian123")

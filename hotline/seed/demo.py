@@ -22,7 +22,7 @@ from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import cancel_wake_ups
 from hotline.notify.models import OutboxMessage
-from hotline.seed import data, oversight
+from hotline.seed import data, oversight, supervisors
 from hotline.seed.campaign_lists import load_campaign_lists
 from hotline.seed.inspections import load_inspections
 from hotline.sla.models import SlaPolicy
@@ -360,7 +360,15 @@ def seed_demo(*, now: datetime | None = None, count: int = 300) -> dict[str, obj
     """Load the whole demo data set into an empty database (flushes; the caller commits)."""
     now = now or utcnow()
     summary: dict[str, object] = dict(load_reference(now=now))
-    summary["tickets"] = load_tickets(now=now, count=count)
+    # Special supervisors' filings are some of the `count` tickets (none in a tiny demo).
+    filings = len(supervisors.FILINGS) if count >= len(supervisors.FILINGS) else 0
+    statuses = load_tickets(now=now, count=count - filings)
+    summary["supervisors"] = supervisors.load_supervisors(now=now)
+    if filings:
+        for status, n in supervisors.load_filings(now=now).items():
+            statuses[status] = statuses.get(status, 0) + n
+    supervisors.retire_departed(now=now)
+    summary["tickets"] = statuses
     summary["interviews"] = oversight.replay(now=now)
     summary.update(load_inspections(now=now))
     summary.update(load_campaign_lists(now=now))

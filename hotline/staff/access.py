@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
-from hotline.core.actor import Actor, Role
+from hotline.core.actor import FILER_ROLES, Actor, Role
 
 # Each role lands on its own page after login (DESIGN §5 staff pages).
 HOME_BY_ROLE: dict[str, str] = {
@@ -19,7 +19,10 @@ HOME_BY_ROLE: dict[str, str] = {
     Role.unit_head: "workbench.index",
     Role.inspector: "dashboard.index",
     Role.admin: "admin.index",
+    Role.special_supervisor: "supervise.index",
 }
+# Staff areas open to a signed-in special supervisor: signing in and out, and the home redirect.
+OPEN_TO_FILERS = frozenset({"signin.login", "signin.logout", "pages.home"})
 
 
 def home_endpoint(role: str | None) -> str:
@@ -46,6 +49,21 @@ def role_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def keep_out_filers() -> None:
+    """403 on every staff page (any blueprint under hotline.staff) for a signed-in special
+    supervisor, whose pages are /supervise: no staff view, however it checks roles, can show
+    them a ticket or a unit's work, and a staff area added later is closed to them too."""
+    blueprint = current_app.blueprints.get(request.blueprint or "")
+    if (
+        blueprint is not None
+        and blueprint.import_name.startswith("hotline.staff.")
+        and request.endpoint not in OPEN_TO_FILERS
+        and current_user.is_authenticated
+        and current_user.role in FILER_ROLES
+    ):
+        abort(403)
 
 
 HOTLINE = (Role.operator, Role.supervisor)

@@ -48,6 +48,8 @@ class Channel(StrEnum):
     open311 = "open311"
     api = "api"
     walk_in = "walk_in"
+    # Filed by a special supervisor (特邀监督员) or a monitoring station's staff (DESIGN §11).
+    supervisor = "supervisor"
 
 
 class Kind(StrEnum):
@@ -94,6 +96,28 @@ class Ticket(db.Model):
             "rating_due_at",
             postgresql_where=text("status = 'replied'"),
             sqlite_where=text("status = 'replied'"),
+        ),
+        # A special supervisor's own filings, and a monitoring station's, newest first; the
+        # figures count supervisors' filings per period. Other tickets are not in these indexes.
+        Index(
+            "ix_tickets_filed_by_created",
+            "filed_by_id",
+            "created_at",
+            postgresql_where=text("filed_by_id IS NOT NULL"),
+            sqlite_where=text("filed_by_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_station_created",
+            "station_id",
+            "created_at",
+            postgresql_where=text("station_id IS NOT NULL"),
+            sqlite_where=text("station_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_supervisor_created",
+            "created_at",
+            postgresql_where=text("channel = 'supervisor'"),
+            sqlite_where=text("channel = 'supervisor'"),
         ),
         Index("ix_tickets_unit_status", "unit_id", "status"),
         Index("ix_tickets_phone_created", "complainant_phone", "created_at"),
@@ -155,6 +179,10 @@ class Ticket(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     public_text: Mapped[str | None] = mapped_column(Text)
+    # Channel `supervisor`: the special supervisor who filed it (its complainant) and, for a
+    # monitoring station's staff, their station then; they read it back, nobody else of theirs.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -102,7 +102,13 @@ class LocationInSchema(Schema):
 
 
 class TicketCreateSchema(Schema):
-    channel = fields.Str(load_default=Channel.api.value, validate=_one_of(Channel))
+    channel = fields.Str(
+        validate=_one_of(Channel),
+        metadata={
+            "description": "default `api`; `supervisor` for special supervisors (their default, "
+            "and only theirs: 403 for anyone else)"
+        },
+    )
     kind = fields.Str(
         allow_none=True,
         validate=_one_of(Kind),
@@ -115,31 +121,15 @@ class TicketCreateSchema(Schema):
     )
     priority = fields.Str(load_default=Priority.normal.value, validate=_one_of(Priority))
     description = fields.Str(required=True, validate=validate.Length(min=1, max=MAX_DESCRIPTION))
-    complainant = fields.Nested(ComplainantInSchema, required=True)
+    complainant = fields.Nested(
+        ComplainantInSchema,
+        metadata={
+            "description": "required unless a special supervisor files (422 `required unless a "
+            "special supervisor files`): they file as themselves, and what is sent is ignored"
+        },
+    )
     location = fields.Nested(LocationInSchema, load_default=dict)
     media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
-
-
-def create_arguments(body: dict) -> dict:
-    """The loaded body as keyword arguments of `tickets.service.create`."""
-    person, place = body["complainant"], body["location"]
-    return {
-        "channel": body["channel"],
-        "kind": body.get("kind"),
-        "category": body.get("category"),
-        "priority": body["priority"],
-        "description": body["description"],
-        "phone": person["phone"],
-        "name": person.get("name"),
-        "disclose_identity": person["disclose_identity"],
-        "confidential": person["confidential"],
-        "publish_consent": person["publish_consent"],
-        "address": place.get("address"),
-        "district": place.get("district"),
-        "lat": place.get("lat"),
-        "long": place.get("long"),
-        "media": body["media"],
-    }
 
 
 # ---- load: list filters and action bodies -----------------------------------------------------
@@ -378,12 +368,16 @@ _MASKED = UnitTicketSchema()
 
 
 def schema_for(actor: Actor) -> TicketSchema:
-    """The dump schema of the actor's view."""
-    return _FULL if actor.sees_full_personal_data else _MASKED
+    """The dump schema of the actor's view; a special supervisor is the complainant of all they
+    may read (their own filings, or their station's), so they read them in full."""
+    return _FULL if actor.sees_full_personal_data or actor.is_filer else _MASKED
 
 
 def shows_personal_data(actor: Actor, ticket: Ticket) -> bool:
-    """Whether the actor's view of the ticket carries unmasked complainant data (→ audit)."""
+    """Whether the actor's view of the ticket carries unmasked complainant data (→ audit); a
+    special supervisor's own filing shows only themselves, a station colleague's is audited."""
+    if actor.is_filer:
+        return ticket.filed_by_id != actor.user_id and bool(ticket.complainant_phone)
     if actor.sees_full_personal_data:
         return bool(ticket.complainant_phone or ticket.complainant_name)
     return bool(ticket.disclose_identity and not ticket.confidential and ticket.complainant_name)

@@ -17,10 +17,12 @@ from hotline.catalogue.models import Category
 from hotline.catalogue.routing import CategoryRef, load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
-from hotline.core.errors import NotFound, ValidationFailed
+from hotline.core.errors import Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
+from hotline.tickets import filed
 from hotline.tickets.events import event_row
+from hotline.tickets.filed import Filer
 from hotline.tickets.insert import insert_ticket
 from hotline.tickets.models import (
     Channel,
@@ -132,12 +134,22 @@ def create(
     locale: str = "zh_CN",
     now: datetime | None = None,
     delivery: dict[str, Any] | None = None,
+    filer: Filer | None = None,
 ) -> Ticket:
     """Register a complaint as a `new` ticket; routing happens in a worker after commit.
 
-    `delivery` (the webhook delivery the ticket answers): see `insert_ticket`."""
+    `delivery` (the webhook delivery the ticket answers): see `insert_ticket`. `filer`: the
+    special supervisor filing on the channel `supervisor` (tickets/filed.py), who is then the
+    complainant, whatever `phone` and `name` say."""
     now = now or utcnow()
     channel = _choice(channel, Channel, "channel")
+    if (channel == Channel.supervisor) != (filer is not None):
+        raise Forbidden(
+            "only special supervisors file on the channel supervisor",
+            fields={"channel": ["only for special supervisors"]},
+        )
+    if filer is not None:
+        phone, name, kind = filer.phone, filer.name, filed.check_kind(kind)
     priority = _choice(priority, Priority, "priority", default="normal")
     cat = category_by_code(category)
     kind = _choice(kind, Kind, "kind", default=cat.kind if cat else "complaint")
@@ -153,7 +165,8 @@ def create(
         raise ValidationFailed("lat out of range", fields={"lat": ["between -90 and 90"]})
     if long is not None and not -180 <= long <= 180:
         raise ValidationFailed("long out of range", fields={"long": ["between -180 and 180"]})
-    phone = normalize_phone(phone, required=channel != "open311")
+    # An Open311 client may leave the phone out; a special supervisor may have none on file.
+    phone = normalize_phone(phone, required=channel not in (Channel.open311, Channel.supervisor))
     values = {
         "channel": channel,
         "kind": kind,
@@ -176,7 +189,11 @@ def create(
         "created_at": now,
         "updated_at": now,
     }
-    event = event_row("created", actor, now=now, to_status=Status.new, data={"channel": channel})
+    data: dict[str, Any] = {"channel": channel}
+    if filer is not None:
+        values |= {"filed_by_id": filer.user_id, "station_id": filer.station_id}
+        data["filed_by"] = filer.user_id
+    event = event_row("created", actor, now=now, to_status=Status.new, data=data)
     ticket = insert_ticket(values, event, delivery=delivery)
     wake_after_commit("route")
     return ticket
@@ -191,6 +208,8 @@ def get_by_number(number: str, *, actor: Actor | None = None) -> Ticket:
 
 
 def can_see(actor: Actor, ticket: Ticket) -> bool:
+    if actor.is_filer:
+        return filed.can_read(actor, ticket)
     if actor.is_unit:
         return ticket.unit_id == actor.unit_id or any(
             u.id == actor.unit_id for u in ticket.assisting_units

@@ -15,6 +15,11 @@ class UnitRefSchema(Schema):
 class UnitSchema(UnitRefSchema):
     name_en = fields.Str(allow_none=True)
     level = fields.Str(metadata={"description": "province, city or district"})
+    kind = fields.Str(
+        metadata={
+            "description": "responsible (承办单位) or station (监督测评站点, takes no tickets)"
+        }
+    )
     head = fields.Str(
         attribute="head_name", allow_none=True, metadata={"description": "the unit head (一把手)"}
     )

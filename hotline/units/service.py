@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline.core.errors import NotFound, ValidationFailed
 from hotline.core.extensions import db
-from hotline.units.models import Unit
+from hotline.units.models import Unit, UnitKind
 
 
 def find_by_code(code: str | None) -> Unit | None:
@@ -33,8 +33,34 @@ def get_by_code(code: str | None, *, field: str | None = None, active_only: bool
 
 
 def active_units() -> list[Unit]:
-    """The units that take tickets, by code (the pickers on dispatch, return and triage)."""
-    return list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)))
+    """The units that take tickets, by code (the pickers on dispatch, return and triage);
+    monitoring stations take none."""
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.active.is_(True), Unit.kind == UnitKind.responsible)
+            .order_by(Unit.code)
+        )
+    )
+
+
+def stations(*, active_only: bool = True) -> list[Unit]:
+    """The monitoring stations (监督测评站点), by code."""
+    stmt = select(Unit).where(Unit.kind == UnitKind.station)
+    if active_only:
+        stmt = stmt.where(Unit.active.is_(True))
+    return list(db.session.scalars(stmt.order_by(Unit.code)))
+
+
+def check_takes_tickets(unit: Unit, *, field: str) -> Unit:
+    """`unit`, unless it is a monitoring station: ValidationFailed on `field` then (a station
+    is never dispatched to, routed to or staffed by unit roles)."""
+    if unit.is_station:
+        raise ValidationFailed(
+            f"{unit.code} is a monitoring station, which takes no tickets",
+            fields={field: ["a monitoring station takes no tickets"]},
+        )
+    return unit
 
 
 def all_units() -> list[Unit]:

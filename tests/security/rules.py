@@ -22,6 +22,8 @@ CREDENTIAL = "credential"
 # Any answer but a server error (signing out is fine signed in or not).
 SESSION = "session"
 ANY_STAFF = ("operator", "supervisor", "unit_agent", "unit_head", "inspector", "admin")
+# 特邀监督员: their own filings only (collections are filtered), no staff page, no unit's ticket.
+FILER = ("special_supervisor",)
 HOTLINE = ("operator", "supervisor")
 UNIT = ("unit_agent", "unit_head")
 SUPERVISOR = ("supervisor",)
@@ -49,7 +51,7 @@ OBJECT_PARAMS = (
 RULES: list[tuple[str, str, object, bool]] = [
     # (methods, path, roles or PUBLIC/CREDENTIAL/SESSION, unit-scoped?)
     ("POST", r"^/api/v1/auth/token$", PUBLIC, False),
-    ("POST", r"^/api/v1/tickets$", HOTLINE, False),
+    ("POST", r"^/api/v1/tickets$", HOTLINE + FILER, False),
     ("POST", r"^/api/v1/tickets/\{number\}/(accept|return|extension|reply)$", UNIT, True),
     ("POST", r"^/api/v1/tickets/\{number\}/(return|extension)/(approve|deny)$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/appeal$", UNIT, True),
@@ -62,7 +64,8 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/tickets/\{number\}/(publish|unpublish)$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/reject$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/(dispatch|callback|reopen|merge)$", HOTLINE, True),
-    ("GET", r"^/api/v1/tickets(/\{number\}(/events)?)?$", ANY_STAFF, True),
+    ("GET", r"^/api/v1/tickets$", ANY_STAFF + FILER, True),
+    ("GET", r"^/api/v1/tickets/\{number\}(/events)?$", ANY_STAFF, True),
     ("POST", r"^/api/v1/escalations/\{escalation_id\}/respond$", ("unit_head",), True),
     ("POST", r"^/api/v1/interviews/\{case_id\}/(rectify|commit)$", ("unit_head",), True),
     ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close)$", INTERVIEWERS, True),
@@ -86,7 +89,11 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/commitments", ANY_STAFF, True),
     ("POST", r"^/api/v1/commitments(/\{commitment_id\}/retire)?$", COMMITMENT_MAKERS, True),
     ("POST", r"^/api/v1/commitments/\{commitment_id\}/breaches$", BREACH_LINKERS, True),
+    ("GET", r"^/api/v1/categories", ANY_STAFF + FILER, False),  # a filing names one
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
+    ("GET", r"^/api/v1/supervisors$", ("admin", "inspector"), False),
+    ("POST", r"^/api/v1/supervisors", ADMIN, False),
+    ("GET|POST", r"^/(api/v1/)?notices", ANY_STAFF, False),  # each user's own inbox
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
     ("POST", r"^/api/v1/inspections(/\{inspection_id\}/files)?$", INSPECTOR, True),
@@ -97,7 +104,8 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/(healthz|readyz)$", PUBLIC, False),
     ("GET|POST", r"^/login$", PUBLIC, False),
     ("POST", r"^/logout$", SESSION, False),
-    ("GET", r"^/$", ANY_STAFF, False),  # each role's home; anonymous to /login
+    ("GET", r"^/$", ANY_STAFF + FILER, False),  # each role's home; anonymous to /login
+    ("GET|POST", r"^/supervise", FILER, False),
     ("POST", r"^/open311/v2/requests", CREDENTIAL, False),
     ("GET", r"^/open311/", PUBLIC, False),
     ("GET|POST", r"^/complaints", PUBLIC, False),

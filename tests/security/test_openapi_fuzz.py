@@ -12,8 +12,9 @@ Two things are told to schemathesis rather than changed in the app:
 - `positive_data_acceptance` takes a 422 whose every field message is a documented domain
   refusal: a reference to a unit, category or ticket that does not exist, a phone number outside
   the numbering plan, a year outside 2000–2099, a metrics range that is reversed or over 3
-  years. JSON Schema cannot say these; the fields' descriptions do. Any other refusal of a
-  schema-valid request still fails.
+  years, a ticket without a complainant from anyone but a special supervisor. JSON Schema
+  cannot say these; the fields' descriptions do. Any other refusal of a schema-valid request
+  still fails.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ DOMAIN_REFUSALS = {
     *TICKET_REFUSALS,
     *FINDING_REFUSALS,
     ONE_SOURCE,
+    "required unless a special supervisor files",  # a ticket's complainant
 }
 
 

@@ -21,7 +21,15 @@ from hotline.escalations.models import InterviewCase
 from hotline.tickets.models import Escalation
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
-ROLES = ("operator", "supervisor", "unit_agent", "unit_head", "inspector", "admin")
+ROLES = (
+    "operator",
+    "supervisor",
+    "unit_agent",
+    "unit_head",
+    "inspector",
+    "admin",
+    "special_supervisor",
+)
 NOW = datetime(2026, 10, 12, 2, 0, tzinfo=UTC)
 
 
@@ -76,6 +84,7 @@ class World:
             "milestone_id": str(self.milestone_id),
             "commitment_id": str(self.commitment_id),
             "user_id": str(self.user_ids[("operator", "own")]),
+            "notice_id": "1",
             "key_id": "1",
             "task_id": str(self.task_id),
             "job_id": "nojob",

@@ -12,7 +12,7 @@ from hotline.audit.models import AuditEntry
 from hotline.auth.api_keys import issue_api_key
 from hotline.auth.models import ApiKey, User
 from hotline.auth.tokens import revoke_credentials
-from hotline.auth.users import MIN_PASSWORD, create_user
+from hotline.auth.users import MIN_PASSWORD, check_unit, create_user
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import invalidate_catalogue
 from hotline.core import uow
@@ -22,9 +22,9 @@ from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.sla.models import CalendarDay, SlaPolicy
-from hotline.tickets.models import Kind
+from hotline.tickets.models import Kind, Ticket
 from hotline.units import service as units
-from hotline.units.models import Unit
+from hotline.units.models import Unit, UnitKind
 
 
 def _require_admin(actor: Actor) -> None:
@@ -60,7 +60,8 @@ def _unit_id(code: str | None, field: str, *, required: bool) -> int | None:
         if required:
             raise ValidationFailed(f"{field} is required", fields={field: ["required"]})
         return None
-    return units.get_by_code(code, field=field).id
+    # Routing to a monitoring station would send it tickets it never answers.
+    return units.check_takes_tickets(units.get_by_code(code, field=field), field=field).id
 
 
 def save_unit(*, actor: Actor, unit_id: int | None, values: dict[str, Any]) -> Unit:
@@ -77,17 +78,44 @@ def save_unit(*, actor: Actor, unit_id: int | None, values: dict[str, Any]) -> U
     unit.head_name = _text(values.get("head_name"), "head_name", required=False, limit=60)
     unit.head_phone = _text(values.get("head_phone"), "head_phone", required=False, limit=20)
     unit.duty_phone = _text(values.get("duty_phone"), "duty_phone", required=False, limit=20)
+    kind = values.get("kind") or UnitKind.responsible
+    if kind not in {k.value for k in UnitKind}:
+        raise ValidationFailed("unknown kind", fields={"kind": ["responsible or station"]})
+    if unit.id is not None and kind != unit.kind:
+        _check_kind_change(unit)
+    unit.kind = kind
     unit.active = bool(values.get("active"))
     db.session.add(unit)
     db.session.flush()
     uow.on_commit("invalidate_catalogue", invalidate_catalogue)
-    audit(actor=actor, action="admin.unit.save", detail={"unit": unit.code, "active": unit.active})
+    audit(
+        actor=actor,
+        action="admin.unit.save",
+        detail={"unit": unit.code, "active": unit.active, "kind": unit.kind},
+    )
     return unit
+
+
+def _check_kind_change(unit: Unit) -> None:
+    """A unit becomes a station or stops being one only while no staff or ticket hangs on it:
+    unit roles belong to units that take tickets, station staff are special supervisors."""
+    staffed = db.session.scalar(select(User.id).where(User.unit_id == unit.id).limit(1))
+    handled = db.session.scalar(select(Ticket.id).where(Ticket.unit_id == unit.id).limit(1))
+    if staffed is not None or handled is not None:
+        raise Conflict(
+            f"unit {unit.code} has staff or tickets: its kind cannot change",
+            fields={"kind": ["has staff or tickets"]},
+        )
 
 
 def add_user(*, actor: Actor, values: dict[str, Any]) -> User:
     """Create a staff user (the shared create_user checks role, unit and password)."""
     _require_admin(actor)
+    if values.get("role") == Role.special_supervisor:
+        raise Conflict(
+            "special supervisors are appointed on the supervisors page",
+            fields={"role": ["appoint instead"]},
+        )
     user = create_user(
         username=values.get("username", ""),
         password=values.get("password", ""),
@@ -115,9 +143,16 @@ def update_user(
     user = _get(User, user_id)
     if role not in {r.value for r in Role}:
         raise ValidationFailed(f"unknown role {role!r}", fields={"role": ["unknown role"]})
-    unit_id = _unit_id(unit, "unit", required=role in UNIT_ROLES)
-    if role not in UNIT_ROLES:
-        unit_id = None
+    if role != user.role and Role.special_supervisor in (role, user.role):
+        # An appointment has a term and a record: it is made and ended on its own page.
+        raise Conflict(
+            "special supervisors are appointed and retired on the supervisors page",
+            fields={"role": ["appoint or retire instead"]},
+        )
+    keeps_unit = role in UNIT_ROLES or role == Role.special_supervisor
+    unit_row = units.get_by_code(unit, field="unit") if unit and keeps_unit else None
+    check_unit(role, unit_row)
+    unit_id = unit_row.id if unit_row else None
     if user.id == actor.user_id and (not active or role != Role.admin):
         raise Conflict("you cannot demote or deactivate yourself", fields={"role": ["self"]})
     if (user.role, user.unit_id, user.active) != (role, unit_id, active):

@@ -15,11 +15,11 @@ from sqlalchemy import ColumnElement, func, select
 
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
-from hotline.metrics import appeals
+from hotline.metrics import appeals, supervised
 from hotline.metrics import service as metrics
 from hotline.metrics.rollup import COUNTERS
 from hotline.tickets.models import Status, Ticket
-from hotline.units.models import Unit
+from hotline.units.models import Unit, UnitKind
 
 
 def _pct(ratio: float | None) -> float | None:
@@ -38,6 +38,8 @@ class UnitFigures:
     rank: int | None = None
     eligible: bool = False  # enough tickets to take part in the ranking
     appeals: dict[str, int] = field(default_factory=appeals.empty)
+    # 监督员反映: special supervisors' filings now with this unit (counted apart).
+    supervisor_reports: dict[str, int] = field(default_factory=supervised.empty)
 
     @property
     def response(self) -> float | None:
@@ -58,11 +60,13 @@ class UnitFigures:
 
 def period_figures(*, start: date, end: date) -> list[UnitFigures]:
     """Every active unit's figures for [start, end] (local days): ranked units first, then the
-    units with enough tickets but no score, then those below the minimum volume."""
+    units with enough tickets but no score, then those below the minimum volume. Monitoring
+    stations take no tickets: they are not listed."""
     rows = {r["unit"]["code"]: r for r in metrics.figures(start=start, end=end)}
     idle = metrics.settings().ranking_min_tickets == 0  # no tickets is enough then
     out = []
-    for unit in db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.code)):
+    responsible = select(Unit).where(Unit.active.is_(True), Unit.kind == UnitKind.responsible)
+    for unit in db.session.scalars(responsible.order_by(Unit.code)):
         row = rows.get(unit.code)
         if row is None:
             out.append(UnitFigures(unit.code, unit.name, eligible=idle))
@@ -78,6 +82,7 @@ def period_figures(*, start: date, end: date) -> list[UnitFigures]:
                 rank=row["rank"],
                 eligible=row["eligible"],
                 appeals=row["appeals"],
+                supervisor_reports=row["supervisor_reports"],
             )
         )
     out.sort(key=lambda f: (not f.eligible, f.rank is None, f.rank or 0, f.code))

@@ -57,6 +57,7 @@ CHANNEL_LABELS = {
     "open311": _l("Open311"),
     "api": _l("接口"),
     "walk_in": _l("来访"),
+    "supervisor": _l("特邀监督员"),
 }
 ROLE_LABELS = {
     "operator": _l("话务员"),
@@ -65,6 +66,7 @@ ROLE_LABELS = {
     "unit_head": _l("单位负责人"),
     "inspector": _l("督查"),
     "admin": _l("系统管理员"),
+    "special_supervisor": _l("特邀监督员"),
 }
 RATING_LABELS = {
     5: _l("非常满意"),

@@ -4,7 +4,7 @@ Views are thin: load with a schema, call `tickets.service` / `tickets.transition
 the caller's view of the ticket. POST views only flush; `idempotent` commits once.
 """
 
-from hotline.tickets.api import actions, publication, reads  # noqa: F401 - registers the views
+from hotline.tickets.api import actions, create, publication, reads  # noqa: F401 - the views
 from hotline.tickets.api.blueprint import blp
 
 __all__ = ["blp"]

@@ -5,28 +5,25 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Response, jsonify, make_response, request, url_for
+from flask import Response, jsonify, request
 from sqlalchemy import func, or_, select
 
 from hotline.audit.service import record_personal_data_reads
 from hotline.catalogue.models import Category
-from hotline.core.actor import HOTLINE_ROLES, Actor
+from hotline.core.actor import FILER_ROLES, STAFF_ROLES, Actor
 from hotline.core.bearer import token_required
 from hotline.core.clock import utcnow
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
-from hotline.core.idempotency import idempotent
-from hotline.core.uow import one_statement
+from hotline.tickets import filed
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
 from hotline.tickets.models import Ticket, TicketEvent, ticket_assisting_units
 from hotline.tickets.schemas import (
     EventSchema,
-    TicketCreateSchema,
     TicketListArgsSchema,
     TicketPageSchema,
     TicketSchema,
-    create_arguments,
     schema_for,
     shows_personal_data,
 )
@@ -36,42 +33,11 @@ from hotline.units.models import Unit
 # ---- create, list, read ---------------------------------------------------------------------
 
 
-@blp.route("/tickets", methods=["POST"])
-@token_required(roles=HOTLINE_ROLES)
-@idempotent
-@blp.arguments(
-    # An instance, not the class: webargs would build the schema (and its nested ones) anew for
-    # every request, a measurable share of an intake's CPU.
-    TicketCreateSchema(),
-    example={
-        "kind": "complaint",
-        "category": "C001",
-        "priority": "normal",
-        "description": "小区门口占道经营，噪音扰民",
-        "complainant": {
-            "phone": "13812345678",
-            "name": "王先生",
-            "disclose_identity": False,
-            "confidential": False,
-        },
-        "location": {"address": "人民路 1 号", "district": "鼓楼区", "lat": 26.08, "long": 119.3},
-    },
-)
-@blp.response(201, TicketSchema, headers={"Location": {"schema": {"type": "string"}}})
-@document_errors(401, 403)
-@one_statement  # the ticket's INSERT is all it writes (an Idempotency-Key's row joins it)
-def create_ticket(body: dict, *, actor: Actor) -> Response:
-    """Register a complaint (operators and supervisors); routing follows in a worker."""
-    ticket = tickets.create(actor=actor, **create_arguments(body))
-    db.session.flush()
-    response = make_response(jsonify(schema_for(actor).dump(ticket)), 201)
-    response.set_etag(str(ticket.version))
-    response.headers["Location"] = url_for("tickets.get_ticket", number=ticket.number)
-    return response
-
-
 def _scoped(stmt: Any, actor: Actor) -> Any:
-    """A unit's staff see their unit's tickets (lead or assisting), nobody else's."""
+    """A unit's staff see their unit's tickets (lead or assisting), nobody else's; a special
+    supervisor their own filings (a station's staff their station's)."""
+    if actor.is_filer:
+        return filed.scoped(stmt, actor)
     if not actor.is_unit:
         return stmt
     assisting = select(ticket_assisting_units.c.ticket_id).where(
@@ -106,7 +72,7 @@ def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
 
 
 @blp.route("/tickets", methods=["GET"])
-@token_required()
+@token_required(roles=STAFF_ROLES | FILER_ROLES)
 @blp.arguments(TicketListArgsSchema(), location="query")
 @blp.response(200, TicketPageSchema)
 @document_errors(401, 403)
@@ -141,11 +107,12 @@ def list_tickets(args: dict, *, actor: Actor) -> Response:
 
 
 @blp.route("/tickets/<string:number>", methods=["GET"])
-@token_required()
+@token_required(roles=STAFF_ROLES | FILER_ROLES)
 @blp.response(200, TicketSchema)
 @document_errors(401, 404)
 def get_ticket(*, number: str, actor: Actor) -> Response:
-    """One ticket; the ETag is its version (send it back as If-Match)."""
+    """One ticket; the ETag is its version (send it back as If-Match). A special supervisor
+    reads only their own filings (404 for any other)."""
     return ticket_response(tickets.get_by_number(number, actor=actor), actor)
 
 

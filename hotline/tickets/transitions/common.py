@@ -61,7 +61,8 @@ def _set_status(
 
 
 def _unit_by_code(code: str | None, field: str = "unit") -> Unit:
-    return units.get_by_code(code, field=field, active_only=True)
+    unit = units.get_by_code(code, field=field, active_only=True)
+    return units.check_takes_tickets(unit, field=field)
 
 
 def _pending(ticket: Ticket, type_: str) -> TicketRequest | None:
