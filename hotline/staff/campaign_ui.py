@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from hotline.core.errors import ValidationFailed
 
 ITEM_STATUS_LABELS = {
-    "pending": _l("待审核"),
+    "pending": _l("待审批"),
     "approved": _l("已通过"),
     "returned": _l("已退回"),
 }

@@ -66,7 +66,7 @@ def test_head_adds_an_item_and_the_inspector_approves_it(
     head.wait_for_load_state()
     assert "已提交，等待督查审核" in head.inner_text(".flashes")
     card = head.locator("[data-item]", has_text=TITLE)
-    assert "待审核" in card.locator("[data-test=item-status]").inner_text()
+    assert "待审批" in card.locator("[data-test=item-status]").inner_text()
     assert card.locator("[data-test=milestone-overdue]").count() == 1
     item_id = card.get_attribute("data-item")
     _shot(shoot, head, "02-head-submitted")

@@ -54,7 +54,7 @@ def test_the_head_adds_an_item_with_its_plan(login, staff, clock) -> None:
     assert [m.step for m in item.milestones] == ["公布材料清单", "上线留痕系统"]
     page = client.get("/workbench/negative-list").get_data(as_text=True)
     assert "营业执照办理“托关系”" in page
-    assert "待审核" in page
+    assert "待审批" in page
 
 
 def test_a_row_without_its_due_date_is_refused_by_name(login, staff, clock) -> None:
