@@ -86,6 +86,13 @@ RULES: list[tuple[str, str, object, bool]] = [
         True,
     ),
     ("GET", r"^/api/v1/milestones/overdue$", ANY_STAFF, False),
+    # the annual assessment: heads read their own unit's row (the rows are filtered)
+    ("GET", r"^/api/v1/assessments/\{year\}$", ("inspector", "admin", "unit_head"), False),
+    ("GET", r"^/api/v1/assessments/\{year\}/(versions|weights)$", ("inspector", "admin"), False),
+    ("POST", r"^/api/v1/assessments/\{year\}/finalise$", INSPECTOR, False),
+    ("PUT", r"^/api/v1/assessments/\{year\}/weights$", ADMIN, False),
+    ("POST", r"^/dashboard/assessment/<year>/finalise$", INSPECTOR, False),
+    ("GET", r"^/dashboard/assessment", ("inspector", "admin"), False),
     ("GET", r"^/api/v1/commitments", ANY_STAFF, True),
     ("POST", r"^/api/v1/commitments(/\{commitment_id\}/retire)?$", COMMITMENT_MAKERS, True),
     ("POST", r"^/api/v1/commitments/\{commitment_id\}/breaches$", BREACH_LINKERS, True),

@@ -94,6 +94,7 @@ class World:
             "action": "schedule",
             "name": "missing.jpg",
             "fmt": "json",
+            "year": "2026",
             "token": "notoken",
             "service_code": "noise",
             "filename": "css/app.css",
