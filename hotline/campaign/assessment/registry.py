@@ -8,15 +8,17 @@ lines for the campaign items.
 
 from __future__ import annotations
 
-from hotline.campaign.assessment.components import hotline_figures, interviews
+from hotline.campaign.assessment.components import campaign, hotline_figures, interviews
 from hotline.campaign.assessment.parts import Component
+from hotline.campaign.commitments.fulfilment import commitment_stats
+from hotline.campaign.inspections.stats import finding_stats
+from hotline.campaign.lists.progress import milestone_stats
 
 COMPONENTS: tuple[Component, ...] = (
     hotline_figures.COMPONENT,
-    # When the campaign packages land (components/campaign.py builds each from its stats):
-    # campaign.negative_list(milestone_stats),
-    # campaign.commitments(commitment_stats),
-    # campaign.inspections(finding_stats),
+    campaign.negative_list(milestone_stats),
+    campaign.commitments(commitment_stats),
+    campaign.inspections(finding_stats),
     interviews.COMPONENT,
 )
 
