@@ -86,7 +86,13 @@ DEFAULT_PDF_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 DEFAULT_FIGURES_WEIGHTS = {"response": 30.0, "resolution": 35.0, "satisfaction": 35.0}
 # The annual assessment's default weights per component (hotline/campaign/assessment/registry.py):
 # a component registered there takes its weight from here; rebalance so they sum to 100.
-DEFAULT_ASSESSMENT_WEIGHTS = {"hotline": 70.0, "interviews": 30.0}
+DEFAULT_ASSESSMENT_WEIGHTS = {
+    "hotline": 50.0,
+    "negative_list": 10.0,
+    "commitments": 10.0,
+    "inspections": 10.0,
+    "interviews": 20.0,
+}
 
 
 @dataclass

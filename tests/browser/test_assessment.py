@@ -125,19 +125,29 @@ def test_an_inspector_reads_finalises_and_exports_the_year(
 
 
 def test_an_admin_sets_next_years_weights(browser, live_server, live_app, shoot) -> None:
+    from config import DEFAULT_ASSESSMENT_WEIGHTS
+
     admin = _login(browser, live_server, "admin")
     admin.click("nav.mainnav >> text=考核权重")
     form = admin.locator("[data-test=weights-form]")
-    form.locator("input[name='weight.hotline']").fill("60")
-    form.locator("input[name='weight.interviews']").fill("30")
+    # A field per registered component, the campaign items included, filled with the defaults.
+    names = form.locator("input[type=number]").evaluate_all("els => els.map(e => e.name)")
+    assert names == [f"weight.{key}" for key in DEFAULT_ASSESSMENT_WEIGHTS]
+    for key, weight in DEFAULT_ASSESSMENT_WEIGHTS.items():
+        assert form.locator(f"input[name='weight.{key}']").input_value() == f"{weight:g}"
+    raised = DEFAULT_ASSESSMENT_WEIGHTS["hotline"] + 10
+    form.locator("input[name='weight.hotline']").fill(f"{raised:g}")
     form.locator("[data-test=save-weights]").click()
     admin.wait_for_load_state()
     assert "weights must sum to 100" in admin.inner_text(".flashes")
 
-    form.locator("input[name='weight.hotline']").fill("60")
-    form.locator("input[name='weight.interviews']").fill("40")
+    # Ten more on the hotline, ten fewer on the interviews: 100 again.
+    lowered = DEFAULT_ASSESSMENT_WEIGHTS["interviews"] - 10
+    form.locator("input[name='weight.hotline']").fill(f"{raised:g}")
+    form.locator("input[name='weight.interviews']").fill(f"{lowered:g}")
     form.locator("[data-test=save-weights]").click()
     admin.wait_for_load_state()
     assert "已保存。" in admin.inner_text(".flashes")
     assert "管理员为本年度设定的权重" in admin.inner_text("[data-test=weights-source]")
+    assert form.locator("input[name='weight.interviews']").input_value() == f"{lowered:g}"
     _keep(shoot(admin, "assessment-04-weights"), "04-weights")

@@ -3,7 +3,7 @@ that gives every unit a `Part` (raw figures, a 0–100 sub-score and the line ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,8 +54,13 @@ def clamp(value: float) -> float:
     return round(min(100.0, max(0.0, value)), 2)
 
 
+# (unit ids, year) -> {unit id: (due, done)}, read for all the units at once; a unit left out
+# had nothing due.
+ShareStats = Callable[[Sequence[int], int], Mapping[int, tuple[int, int]]]
+
+
 def share_scorer(
-    stats: Callable[[int, int], tuple[int, int]],
+    stats: ShareStats,
     *,
     counted_zh: str,
     done_zh: str,
@@ -63,12 +68,15 @@ def share_scorer(
     done_en: str,
 ) -> Scorer:
     """A scorer for "how many of those due were done": 100 × done / due, None when none was
-    due. `stats(unit_id, year)` returns (due, done)."""
+    due. `stats(unit_ids, year)` answers for every unit in one call (one query, however many
+    units the year has), {unit_id: (due, done)}; a unit it leaves out had none due."""
 
     def score(unit_ids: Sequence[int], year: int) -> dict[int, Part]:
+        ids = list(unit_ids)
+        found = stats(ids, year) if ids else {}
         parts: dict[int, Part] = {}
-        for unit_id in unit_ids:
-            due, done = stats(unit_id, year)
+        for unit_id in ids:
+            due, done = found.get(unit_id, (0, 0))
             if not due:
                 parts[unit_id] = Part(
                     None,

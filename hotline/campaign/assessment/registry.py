@@ -3,20 +3,33 @@
 Registering a component is one entry here and one key in ASSESSMENT_WEIGHTS's default
 (config.DEFAULT_ASSESSMENT_WEIGHTS, rebalanced to sum 100); its Chinese and English labels and
 explanations come with the component. docs/CAMPAIGN.md ("Annual target assessment") shows the
-lines for the campaign items.
+lines for the campaign items. Each component reads all the units of a year at once (the campaign
+items through their packages' `…_stats_by_unit`), so the assessment's queries do not grow with
+the number of units.
 """
 
 from __future__ import annotations
 
-from hotline.campaign.assessment.components import hotline_figures, interviews
+from collections.abc import Sequence
+
+from hotline.campaign.assessment.components import campaign, hotline_figures, interviews
 from hotline.campaign.assessment.parts import Component
+from hotline.campaign.commitments.fulfilment import commitment_stats_by_unit
+from hotline.campaign.inspections.stats import FindingStats, finding_stats_by_unit
+from hotline.campaign.lists.progress import milestone_stats_by_unit
+
+
+def _findings_by_unit(unit_ids: Sequence[int], year: int) -> dict[int, FindingStats]:
+    """The inspections package answers for every unit with a finding due in the year in one
+    grouped query; the units asked for that are absent had none."""
+    return finding_stats_by_unit(year)
+
 
 COMPONENTS: tuple[Component, ...] = (
     hotline_figures.COMPONENT,
-    # When the campaign packages land (components/campaign.py builds each from its stats):
-    # campaign.negative_list(milestone_stats),
-    # campaign.commitments(commitment_stats),
-    # campaign.inspections(finding_stats),
+    campaign.negative_list(milestone_stats_by_unit),
+    campaign.commitments(commitment_stats_by_unit),
+    campaign.inspections(_findings_by_unit),
     interviews.COMPONENT,
 )
 

@@ -36,7 +36,13 @@ class AssessmentWeightsBody(Schema):
         metadata={
             "description": "{component key: weight} for every registered component, each ≥ 0, "
             "summing to 100",
-            "example": {"hotline": 70, "interviews": 30},
+            "example": {
+                "hotline": 50,
+                "negative_list": 10,
+                "commitments": 10,
+                "inspections": 10,
+                "interviews": 20,
+            },
         },
     )
 

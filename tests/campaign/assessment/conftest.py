@@ -1,5 +1,6 @@
 """A known 2026 for the assessment: four units ranked on their day figures, one unit under the
-minimum volume, and callers of every role; the clock stands in January 2027."""
+minimum volume, weights of its own, and callers of every role; the clock stands in January
+2027."""
 
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ from tests.factories import UnitFactory, UserFactory
 from tests.support.api import Caller, caller
 
 AFTER_THE_YEAR = "2027-01-05T10:00:00+08:00"
+# ASSESSMENT_WEIGHTS of this 2026, written out so the arithmetic in the tests reads on its own
+# whatever config.DEFAULT_ASSESSMENT_WEIGHTS becomes (tests of the default read that). Its units
+# have no campaign data unless a test makes some, so those three items do not count and the
+# hotline and the interviews share the total 42 : 18, that is 70 % and 30 %.
+WEIGHTS = {
+    "hotline": 42.0,
+    "negative_list": 20.0,
+    "commitments": 12.0,
+    "inspections": 8.0,
+    "interviews": 18.0,
+}
 
 
 def day_figures(unit: Unit, day: date, rate: float, dispatched: int = 20) -> UnitDayFigures:
@@ -71,7 +83,8 @@ def overdue_rectification(case: InterviewCase, at: str) -> None:
 
 @dataclass
 class Year:
-    """The 2026 of these tests: composite scores 90 / 80 / 50 / 20, and D with 3 tickets."""
+    """The 2026 of these tests: composite scores 90 / 80 / 50 / 20, and D with 3 tickets;
+    scored with WEIGHTS."""
 
     a: Unit
     b: Unit
@@ -81,8 +94,9 @@ class Year:
 
 
 @pytest.fixture
-def year(session, clock) -> Year:
+def year(app, session, clock, monkeypatch) -> Year:
     clock.set(AFTER_THE_YEAR)
+    monkeypatch.setitem(app.config, "ASSESSMENT_WEIGHTS", dict(WEIGHTS))
     units = Year(
         a=UnitFactory(code="A-UNIT", name="甲局"),
         b=UnitFactory(code="B-UNIT", name="乙局"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.campaign.assessment.conftest import part_of, row_of
+from hotline.campaign.assessment import registry
+from tests.campaign.assessment.conftest import WEIGHTS, part_of, row_of
 from tests.factories import UserFactory
 from tests.support.api import caller, error_fields
 
@@ -16,15 +17,18 @@ def test_inspector_reads_the_draft_with_every_point_explained(inspector, year):
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["final"], body["version"], body["latest_version"]) == (False, None, None)
-    assert body["weights"] == {"hotline": 70, "interviews": 30}
+    # No weights set for the year: ASSESSMENT_WEIGHTS, every registered component named.
+    assert body["weights"] == WEIGHTS
     assert body["weights_source"] == "default"
+    assert [c["key"] for c in body["components"]] == list(registry.keys())
     assert (body["pass_score"], body["ranking_min_tickets"], body["ranked"]) == (60, 10, 4)
     a = row_of(body, "A-UNIT")
     assert (a["total"], a["rank"], a["passed"], a["last"]) == (93.0, 1, True, False)
+    # A has no campaign data: the hotline's 42 and the interviews' 18 share the total, 70 : 30.
     hotline = part_of(a, "hotline")
     assert (hotline["score"], hotline["weight"], hotline["share"], hotline["points"]) == (
         90.0,
-        70,
+        42,
         70,
         63.0,
     )
@@ -34,6 +38,20 @@ def test_inspector_reads_the_draft_with_every_point_explained(inspector, year):
     assert "20 tickets dispatched" in hotline["explanation_en"]
     interviews = part_of(a, "interviews")
     assert (interviews["score"], interviews["points"]) == (100.0, 30.0)
+    for key, nothing in (
+        ("negative_list", "年内无到期里程碑，不计分"),
+        ("commitments", "年内无已见分晓的承诺，不计分"),
+        ("inspections", "年内无到期问题，不计分"),
+    ):
+        part = part_of(a, key)
+        assert (part["score"], part["counted"], part["share"], part["points"]) == (
+            None,
+            False,
+            0.0,
+            None,
+        )
+        assert part["weight"] == WEIGHTS[key]
+        assert part["explanation"] == nothing
     for row in body["items"]:
         points = [p["points"] for p in row["parts"] if p["counted"]]
         assert round(sum(points), 2) == row["total"], row["unit"]

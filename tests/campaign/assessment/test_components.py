@@ -1,7 +1,9 @@
-"""The components that exist (the hotline figures, interviews) and how the campaign items plug
-in: a component registered in registry.COMPONENTS shows in the API, the weights and the totals."""
+"""The components: the hotline figures, the interviews and the three campaign items registered
+in registry.COMPONENTS, each shown in the API, the weights and the totals."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 
@@ -79,26 +81,33 @@ def test_with_no_minimum_volume_every_unit_with_figures_is_ranked(
 
 
 @pytest.fixture
-def campaign_registered(monkeypatch, year):
-    """The three campaign items registered as the merger will, with stats of known units."""
+def campaign_figures(monkeypatch, year) -> list[tuple[str, list[int], int]]:
+    """The three registered campaign items fed known figures of A and E (their packages test
+    their own stats functions; here: how figures become parts). Returns the calls made."""
     milestones = {year.a.id: (10, 9), year.e.id: (4, 1)}
     commitments = {year.a.id: (5, 4, 1), year.e.id: (6, 2, 2)}
     findings = {year.e.id: (3, 0, 3)}
+    calls: list[tuple[str, list[int], int]] = []
+
+    def known(name: str, figures: dict) -> Callable:
+        def by_unit(unit_ids, in_year):
+            calls.append((name, sorted(unit_ids), in_year))
+            return {u: figures[u] for u in unit_ids if u in figures}  # the others: none
+
+        return by_unit
+
+    fed = {
+        "negative_list": campaign.negative_list(known("milestones", milestones)),
+        "commitments": campaign.commitments(known("commitments", commitments)),
+        "inspections": campaign.inspections(known("findings", findings)),
+    }
     monkeypatch.setattr(
-        registry,
-        "COMPONENTS",
-        (
-            registry.COMPONENTS[0],
-            campaign.negative_list(lambda u, y: milestones.get(u, (0, 0))),
-            campaign.commitments(lambda u, y: commitments.get(u, (0, 0, 0))),
-            campaign.inspections(lambda u, y: findings.get(u, (0, 0, 0))),
-            registry.COMPONENTS[1],
-        ),
+        registry, "COMPONENTS", tuple(fed.get(c.key, c) for c in registry.COMPONENTS)
     )
-    return year
+    return calls
 
 
-def test_registered_campaign_items_score_and_explain_their_share(inspector, campaign_registered):
+def test_the_campaign_items_are_registered_between_the_hotline_and_the_interviews(inspector, year):
     body = inspector.get("/api/v1/assessments/2026").get_json()
 
     assert [c["key"] for c in body["components"]] == [
@@ -108,6 +117,16 @@ def test_registered_campaign_items_score_and_explain_their_share(inspector, camp
         "inspections",
         "interviews",
     ]
+    assert [c["label"] for c in body["components"]][1:4] == [
+        "负面清单里程碑按期完成",
+        "公开承诺兑现",
+        "明察暗访问题按期整改",
+    ]
+
+
+def test_registered_campaign_items_score_and_explain_their_share(inspector, campaign_figures):
+    body = inspector.get("/api/v1/assessments/2026").get_json()
+
     a = row_of(body, "A-UNIT")
     assert part_of(a, "negative_list")["score"] == 90.0
     assert part_of(a, "commitments")["score"] == 80.0  # 4 kept of 5 judged (4 + 1)
@@ -115,14 +134,33 @@ def test_registered_campaign_items_score_and_explain_their_share(inspector, camp
     e = row_of(body, "E-UNIT")
     assert part_of(e, "commitments")["explanation"].startswith("已见分晓的承诺4项，兑现2项")
     assert part_of(e, "inspections")["score"] == 0.0  # 0 of 3 findings rectified on time
+    # A: hotline 90 × 42, lists 90 × 20, commitments 80 × 12 and interviews 100 × 18, each over
+    # the 92 counted (its inspections' 8 shared out in proportion).
+    assert part_of(a, "negative_list")["share"] == round(100 * 20 / 92, 2)
+    assert [p["points"] for p in a["parts"]] == [41.09, 19.57, 10.43, None, 19.57]
+    assert a["total"] == 90.66
     for row in body["items"]:
         points = [p["points"] for p in row["parts"] if p["counted"]]
         assert round(sum(points), 2) == row["total"]
 
 
+def test_each_campaign_item_reads_every_unit_in_one_call(inspector, campaign_figures, year):
+    inspector.get("/api/v1/assessments/2026")
+
+    every = sorted(u.id for u in (year.a, year.b, year.c, year.d, year.e))
+    assert campaign_figures == [
+        ("milestones", every, 2026),
+        ("commitments", every, 2026),
+        ("findings", every, 2026),
+    ]
+
+
 def test_registered_items_without_configured_weights_take_their_defaults_in_proportion(
-    inspector, campaign_registered
+    inspector, campaign_figures, app, monkeypatch
 ):
+    # ASSESSMENT_WEIGHTS set before the campaign items were registered: they take their own.
+    monkeypatch.setitem(app.config, "ASSESSMENT_WEIGHTS", {"hotline": 70.0, "interviews": 30.0})
+
     body = inspector.get("/api/v1/assessments/2026").get_json()
 
     assert body["weights"] == {
@@ -137,7 +175,7 @@ def test_registered_items_without_configured_weights_take_their_defaults_in_prop
     assert part_of(a, "hotline")["share"] == round(100 * 70 / 120, 2)
 
 
-def test_the_weights_of_a_year_must_name_the_registered_items(admin, campaign_registered):
+def test_the_weights_of_a_year_must_name_the_registered_items(admin, year):
     path = "/api/v1/assessments/2026/weights"
 
     refused = put(admin, path, json={"weights": {"hotline": 70, "interviews": 30}})

@@ -95,19 +95,29 @@ def test_under_the_pass_score_is_flagged_even_apart_from_the_ranking():
     assert found[1]["interview"] is None
 
 
-def test_a_share_scorer_explains_due_and_done_or_scores_nothing():
+def test_a_share_scorer_reads_every_unit_at_once_and_explains_due_and_done_or_scores_nothing():
+    calls = []
+
+    def stats(unit_ids, year):
+        calls.append((list(unit_ids), year))
+        return {1: (8, 6), 2: (0, 0)}  # 3 is left out: it had nothing due
+
     score = share_scorer(
-        lambda unit_id, year: {1: (8, 6), 2: (0, 0)}[unit_id],
+        stats,
         counted_zh="到期里程碑",
         done_zh="按期完成",
         counted_en="milestones due",
         done_en="done on time",
     )
 
-    parts = score([1, 2], 2026)
+    parts = score([1, 2, 3], 2026)
 
+    assert calls == [([1, 2, 3], 2026)]
     assert parts[1].score == 75.0
     assert parts[1].explanation == "到期里程碑8项，按期完成6项：6÷8×100 = 75.00"
     assert parts[1].explanation_en == "8 milestones due, 6 done on time: 6 ÷ 8 × 100 = 75.00"
     assert parts[2].score is None
     assert parts[2].counted is False
+    assert (parts[3].score, parts[3].explanation) == (None, "年内无到期里程碑，不计分")
+    assert score([], 2026) == {}
+    assert len(calls) == 1  # no units, nothing to read

@@ -7,11 +7,15 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from hotline.campaign.assessment import registry
 from hotline.core.extensions import db
+from tests.campaign.assessment.conftest import WEIGHTS, day_figures
+from tests.factories import UnitFactory
 
 PAGE = "/dashboard/assessment/2026"
 
@@ -140,8 +144,27 @@ def test_the_page_reads_in_a_bounded_number_of_queries(login, staff, year, count
     client = login(staff.inspector)
     with count_queries() as seen:
         assert client.get(PAGE).status_code == 200
-    # Components read all units at once: the count does not grow with the units.
+    for n in range(12):
+        unit = UnitFactory(code=f"M-UNIT-{n:02d}")
+        day_figures(unit, date(2026, 4, 1), 0.7, dispatched=12)
+    db.session.commit()
+    with count_queries() as with_more_units:
+        assert client.get(PAGE).status_code == 200
+
+    # Every component (the three campaign items too) reads all units at once: twelve more
+    # units, not one query more.
+    assert len(with_more_units) == len(seen), "\n".join(with_more_units)
     assert len(seen) <= 25, "\n".join(seen)
+
+
+# The form as an admin fills it: a weight for every registered component, summing to 100.
+FILLED = {
+    "weight.hotline": "60",
+    "weight.negative_list": "10",
+    "weight.commitments": "5",
+    "weight.inspections": "5",
+    "weight.interviews": "20",
+}
 
 
 def test_an_admin_sets_the_weights_on_the_form(login, staff, year):
@@ -149,31 +172,36 @@ def test_an_admin_sets_the_weights_on_the_form(login, staff, year):
 
     form = client.get("/admin/assessment/weights?year=2026").data.decode()
     saved = client.post(
-        "/admin/assessment/weights",
-        data={"year": "2026", "weight.hotline": "60", "weight.interviews": "40"},
-        follow_redirects=True,
+        "/admin/assessment/weights", data={"year": "2026", **FILLED}, follow_redirects=True
     ).data.decode()
 
-    assert 'name="weight.hotline"' in form
-    assert 'value="70"' in form
+    # One field per registered component, filled with the weight the year is scored with now.
+    fields = re.findall(r'name="weight\.(\w+)"[^>]*value="([^"]*)"', form)
+    assert fields == [(c.key, f"{WEIGHTS[c.key]:g}") for c in registry.components()]
     assert "已保存。" in saved
     assert "管理员为本年度设定的权重" in saved
-    assert 'value="60"' in saved
+    saved_fields = dict(re.findall(r'name="weight\.(\w+)"[^>]*value="([^"]*)"', saved))
+    assert saved_fields == {name.removeprefix("weight."): value for name, value in FILLED.items()}
 
 
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"weight.hotline": "60", "weight.interviews": "30"}, "weights must sum to 100"),
-        ({"weight.hotline": "120", "weight.interviews": "-20"}, "weights.interviews"),
-        ({"weight.hotline": "七十", "weight.interviews": "30"}, "weights.hotline"),
-        ({"weight.hotline": "nan", "weight.interviews": "30"}, "weights.hotline"),
+        ({"weight.hotline": "50"}, "weights must sum to 100, got 90"),
+        ({"weight.hotline": "80", "weight.interviews": "-20"}, "weights.interviews"),
+        ({"weight.hotline": "六十"}, "weights.hotline"),
+        ({"weight.hotline": "nan"}, "weights.hotline"),
+        ({"weight.inspections": ""}, "weights.inspections"),
     ],
 )
 def test_bad_weights_on_the_form_are_refused_naming_the_field(login, staff, year, values, message):
     html = (
         login(staff.admin)
-        .post("/admin/assessment/weights", data={"year": "2026", **values}, follow_redirects=True)
+        .post(
+            "/admin/assessment/weights",
+            data={"year": "2026", **FILLED, **values},
+            follow_redirects=True,
+        )
         .data.decode()
     )
 

@@ -1,30 +1,35 @@
-"""The campaign items as components, each built from its package's stats function.
+"""The campaign items as components, each built from its package's by-unit stats function.
 
 The negative lists (hotline/campaign/lists), commitments (hotline/campaign/commitments) and
-inspections (hotline/campaign/inspections) each expose one `…_stats(unit_id, year)`; registering
-the item is one line in registry.COMPONENTS, e.g. `campaign.negative_list(milestone_stats)`
-(docs/CAMPAIGN.md, "Annual target assessment"). Every one scores the share done on time.
+inspections (hotline/campaign/inspections) each answer their figures for many units at once;
+registering the item is one line in registry.COMPONENTS, e.g.
+`campaign.negative_list(milestone_stats_by_unit)` (docs/CAMPAIGN.md, "Annual target
+assessment"). A factory takes `(unit_ids, year) -> {unit_id: figures}` and calls it once per
+year's computation, so the assessment reads each item in one query whatever the number of
+units; a unit the function leaves out had nothing to count. Every one scores the share done on
+time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
-from hotline.campaign.assessment.parts import Component, share_scorer
+from hotline.campaign.assessment.parts import Component, ShareStats, share_scorer
 
-Stats2 = Callable[[int, int], tuple[int, int]]
-Stats3 = Callable[[int, int], tuple[int, int, int]]
+# (unit ids, year) -> {unit id: (commitments, kept, broken)} or (findings, on time, overdue).
+Stats3ByUnit = Callable[[Sequence[int], int], Mapping[int, tuple[int, int, int]]]
 
 
-def negative_list(milestone_stats: Stats2) -> Component:
-    """Negative-list milestones: `milestone_stats` → (due in the year, done on time)."""
+def negative_list(milestone_stats_by_unit: ShareStats) -> Component:
+    """Negative-list milestones: `milestone_stats_by_unit` → {unit: (due in the year, done on
+    time)}."""
     return Component(
         key="negative_list",
         label="负面清单里程碑按期完成",
         label_en="Negative-list milestones done on time",
         default_weight=10,
         score=share_scorer(
-            milestone_stats,
+            milestone_stats_by_unit,
             counted_zh="到期里程碑",
             done_zh="按期完成",
             counted_en="milestones due",
@@ -33,13 +38,16 @@ def negative_list(milestone_stats: Stats2) -> Component:
     )
 
 
-def commitments(commitment_stats: Stats3) -> Component:
-    """Public commitments: `commitment_stats` → (commitments, kept, broken); a commitment still
-    running is neither kept nor broken yet, so the share is kept ÷ (kept + broken)."""
+def commitments(commitment_stats_by_unit: Stats3ByUnit) -> Component:
+    """Public commitments: `commitment_stats_by_unit` → {unit: (commitments in force in the
+    year, kept, broken)}; the share is kept ÷ (kept + broken), a year under way counting a
+    commitment not broken so far as kept."""
 
-    def judged(unit_id: int, year: int) -> tuple[int, int]:
-        _made, kept, broken = commitment_stats(unit_id, year)
-        return kept + broken, kept
+    def judged(unit_ids: Sequence[int], year: int) -> dict[int, tuple[int, int]]:
+        return {
+            unit_id: (kept + broken, kept)
+            for unit_id, (_made, kept, broken) in commitment_stats_by_unit(unit_ids, year).items()
+        }
 
     return Component(
         key="commitments",
@@ -56,13 +64,16 @@ def commitments(commitment_stats: Stats3) -> Component:
     )
 
 
-def inspections(finding_stats: Stats3) -> Component:
-    """Spot-check findings: `finding_stats` → (findings, rectified on time, overdue); a finding
-    still within its deadline is not judged yet, so the share is on time ÷ (on time + overdue)."""
+def inspections(finding_stats_by_unit: Stats3ByUnit) -> Component:
+    """Spot-check findings: `finding_stats_by_unit` → {unit: (findings, rectified on time,
+    overdue)}; a finding still within its deadline is not judged yet, so the share is on time ÷
+    (on time + overdue)."""
 
-    def judged(unit_id: int, year: int) -> tuple[int, int]:
-        _found, on_time, overdue = finding_stats(unit_id, year)
-        return on_time + overdue, on_time
+    def judged(unit_ids: Sequence[int], year: int) -> dict[int, tuple[int, int]]:
+        return {
+            unit_id: (on_time + overdue, on_time)
+            for unit_id, (_found, on_time, overdue) in finding_stats_by_unit(unit_ids, year).items()
+        }
 
     return Component(
         key="inspections",

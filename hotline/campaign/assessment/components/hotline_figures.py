@@ -102,6 +102,6 @@ COMPONENT = Component(
     key=KEY,
     label="热线办理（三率综合得分）",
     label_en="Hotline handling (composite of the three rates)",
-    default_weight=70,
+    default_weight=50,
     score=score,
 )

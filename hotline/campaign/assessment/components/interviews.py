@@ -88,6 +88,6 @@ COMPONENT = Component(
     key=KEY,
     label="约谈与整改",
     label_en="Interviews and rectification",
-    default_weight=30,
+    default_weight=20,
     score=score,
 )
