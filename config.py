@@ -160,6 +160,9 @@ class Config:
     # The ranking and its 末位 rule count only units with at least this many tickets dispatched
     # to them in the period; the others are listed apart, "样本不足，不参与排名" (DESIGN §11).
     RANKING_MIN_TICKETS: int = 10
+    # The public site's pages are kept this long in Redis and in browsers and proxies
+    # (Cache-Control max-age); a published or withdrawn commitment drops them at once. 0: no cache.
+    PUBLIC_CACHE_SECONDS: int = 300
     # Exports up to this many rows are built in the request; larger ones by a worker, into
     # EXPORT_FOLDER (default instance/exports). Staff uploads go to UPLOAD_FOLDER (default
     # instance/uploads).
@@ -251,6 +254,7 @@ def load() -> Config:
         INTERVIEW_ON_TIME_RATE_MIN=_float("INTERVIEW_ON_TIME_RATE_MIN", 0.8, low=0.0, high=1.0),
         INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
+        PUBLIC_CACHE_SECONDS=_int("PUBLIC_CACHE_SECONDS", 300, low=0, high=86400),
         EXPORT_INLINE_MAX_ROWS=_int("EXPORT_INLINE_MAX_ROWS", 2000, low=0),
         EXPORT_FOLDER=os.environ.get("EXPORT_FOLDER", ""),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", ""),
