@@ -16,6 +16,7 @@ from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
+from hotline.public.views import bp as public_site
 from hotline.staff import pages
 from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.views import bp as admin
@@ -38,7 +39,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     categories_api,
     notices_api,
 )
-# Pages and webhooks: probes, channels (intake), staff pages.
+# Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health,
     admin_status,
@@ -54,6 +55,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin,
     documents,
     inbox,
+    public_site,
 )
 
 
