@@ -23,6 +23,7 @@ from hotline.core.extensions import db
 from hotline.core.queue import cancel_wake_ups
 from hotline.notify.models import OutboxMessage
 from hotline.seed import data
+from hotline.seed.interviews import load_interviews
 from hotline.sla.models import SlaPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
@@ -359,5 +360,6 @@ def seed_demo(*, now: datetime | None = None, count: int = 300) -> dict[str, obj
     now = now or utcnow()
     summary: dict[str, object] = dict(load_reference(now=now))
     summary["tickets"] = load_tickets(now=now, count=count)
+    summary["published_commitments"] = load_interviews(now=now)
     mark_history_sent()
     return summary
