@@ -1,0 +1,64 @@
+"""The performance report's lines for the public site (bench/public.py)."""
+
+from __future__ import annotations
+
+from bench.report_format import dig, num
+
+PAGES = (("ranking", "GET /public"), ("unit", "GET /public/units/{code}"))
+
+
+def public_targets(s: dict) -> list[tuple[str, str, str, bool | None]]:
+    """p99 under the limit for each page served from the cache, every answer a cache hit."""
+    p = s.get("public")
+    if not isinstance(p, dict) or p.get("error"):
+        return []
+    limit = p.get("target_p99_ms") or 50.0
+    rows = []
+    for key, label in PAGES:
+        x = p.get(key) or {}
+        p99 = x.get("p99_ms")
+        rows.append(
+            (
+                f"{label} p99 < {limit:g} ms from the cache (wrk)",
+                f"p99 {num(p99)} ms, p50 {num(x.get('p50_ms'))} ms at {num(x.get('rps'), 0)} req/s"
+                f", {num(x.get('not_from_cache'))} not from the cache",
+                f"{p99 / limit:.2f}× the limit" if isinstance(p99, float) else "—",
+                None
+                if p99 is None
+                else (p99 < limit and not x.get("errors") and not x.get("not_from_cache")),
+            )
+        )
+    return rows
+
+
+def section_public(s: dict) -> list[str]:
+    p = s.get("public")
+    if not p or p.get("error"):
+        return []
+    renders = p.get("render_ms") or {}
+    out = [
+        "",
+        "## Public site",
+        "",
+        f"`bench/public.py`: a year of day figures for the {num(p.get('units'))} demo units and "
+        "one published rectification commitment; every page rendered once into the cache "
+        "(Redis, `PUBLIC_CACHE_SECONDS`), then wrk GETs with "
+        f"{num(p.get('connections'))} keep-alive connections for {num(p.get('seconds'))} s per "
+        "page kind, the unit pages in turn; answers without `X-Cache: hit` are counted. Same "
+        "gunicorn as the other sections. Rendered afresh (the cache dropped before each request, "
+        f"median of 5): /public {num(dig(renders, '/public'), 2)} ms, a unit page "
+        f"{num(dig(renders, '/public/units/{code}'), 2)} ms.",
+        "",
+        "| page | pages | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
+        "| not from the cache |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, label in PAGES:
+        x = p.get(key) or {}
+        out.append(
+            f"| {label} | {num(x.get('paths'))} | {num(x.get('requests'))} | "
+            f"{num(x.get('rps'), 0)} | {num(x.get('p50_ms'), 2)} | {num(x.get('p90_ms'), 2)} | "
+            f"{num(x.get('p99_ms'), 2)} | {num(x.get('max_ms'), 2)} | {num(x.get('errors'))} | "
+            f"{num(x.get('not_from_cache'))} |"
+        )
+    return out
