@@ -78,3 +78,33 @@ def test_invalidation_waits_for_the_commit_and_is_dropped_on_rollback(cache, ses
     pagecache.invalidate_after_commit(NS)
     db.session.commit()
     assert pagecache.page(NS, "a", lambda: "new").body == b"new"
+
+
+def test_a_process_serves_its_own_copy_while_the_generation_holds(cache, redis, app):
+    pagecache.page(NS, "a", lambda: "first")
+    prefix = f"{app.config['QUEUE_PREFIX']}:pagecache:{NS}"
+    for key in redis.scan_iter(f"{prefix}:*:a"):
+        redis.delete(key)  # gone from Redis: this process still has its copy of the generation
+    assert pagecache.page(NS, "a", lambda: "second").body == b"first"
+    redis.set(f"{prefix}:gen", "set-by-another-process")  # another process invalidated
+    assert pagecache.page(NS, "a", lambda: "third").body == b"third"
+
+
+def test_a_process_copy_lives_no_longer_than_the_stored_page(cache, redis, app, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(pagecache, "monotonic", lambda: clock[0])
+    pagecache.page(NS, "a", lambda: "first")
+    prefix = f"{app.config['QUEUE_PREFIX']}:pagecache:{NS}"
+    for key in redis.scan_iter(f"{prefix}:*:a"):
+        redis.delete(key)  # as Redis expires it after PUBLIC_CACHE_SECONDS
+    clock[0] += 61
+    assert pagecache.page(NS, "a", lambda: "second").body == b"second"
+
+
+def test_a_flushed_redis_never_brings_back_an_old_copy(cache, redis, app):
+    pagecache.invalidate(NS)
+    pagecache.page(NS, "a", lambda: "before the flush")
+    for key in redis.scan_iter(f"{app.config['QUEUE_PREFIX']}:pagecache:{NS}:*"):
+        redis.delete(key)
+    pagecache.invalidate(NS)  # a new generation, never one seen before
+    assert pagecache.page(NS, "a", lambda: "after").body == b"after"
