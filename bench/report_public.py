@@ -7,8 +7,13 @@ from bench.report_format import dig, num
 PAGES = (("ranking", "GET /public"), ("unit", "GET /public/units/{code}"))
 
 
+def _verdict(p99: float | None, limit: float, *clean: object) -> bool | None:
+    return None if p99 is None else (p99 < limit and not any(clean))
+
+
 def public_targets(s: dict) -> list[tuple[str, str, str, bool | None]]:
-    """p99 under the limit for each page served from the cache, every answer a cache hit."""
+    """p99 under the limit for each page served from the cache: at wrk's peak (every answer a
+    cache hit) and at half that rate."""
     p = s.get("public")
     if not isinstance(p, dict) or p.get("error"):
         return []
@@ -19,13 +24,22 @@ def public_targets(s: dict) -> list[tuple[str, str, str, bool | None]]:
         p99 = x.get("p99_ms")
         rows.append(
             (
-                f"{label} p99 < {limit:g} ms from the cache (wrk)",
+                f"{label} p99 < {limit:g} ms from the cache at wrk's peak",
                 f"p99 {num(p99)} ms, p50 {num(x.get('p50_ms'))} ms at {num(x.get('rps'), 0)} req/s"
                 f", {num(x.get('not_from_cache'))} not from the cache",
                 f"{p99 / limit:.2f}× the limit" if isinstance(p99, float) else "—",
-                None
-                if p99 is None
-                else (p99 < limit and not x.get("errors") and not x.get("not_from_cache")),
+                _verdict(p99, limit, x.get("errors"), x.get("not_from_cache")),
+            )
+        )
+        half = x.get("half") or {}
+        p99 = half.get("p99_ms")
+        rows.append(
+            (
+                f"{label} p99 < {limit:g} ms from the cache at half peak",
+                f"p99 {num(p99)} ms, p50 {num(half.get('p50_ms'))} ms at "
+                f"{num(half.get('rps'), 0)} req/s",
+                f"{p99 / limit:.2f}× the limit" if isinstance(p99, float) else "—",
+                _verdict(p99, limit, half.get("errors")),
             )
         )
     return rows
@@ -41,24 +55,27 @@ def section_public(s: dict) -> list[str]:
         "## Public site",
         "",
         f"`bench/public.py`: a year of day figures for the {num(p.get('units'))} demo units and "
-        "one published rectification commitment; every page rendered once into the cache "
-        "(Redis, `PUBLIC_CACHE_SECONDS`), then wrk GETs with "
-        f"{num(p.get('connections'))} keep-alive connections for {num(p.get('seconds'))} s per "
-        "page kind, the unit pages in turn; answers without `X-Cache: hit` are counted. Same "
-        "gunicorn as the other sections. Rendered afresh (the cache dropped before each request, "
-        f"median of 5): /public {num(dig(renders, '/public'), 2)} ms, a unit page "
+        "one published rectification commitment; every page rendered into the cache (Redis and "
+        "each process's copy, `hotline/core/pagecache.py`), then per page kind: wrk GETs with "
+        f"{num(p.get('connections'))} keep-alive connections for {num(p.get('seconds'))} s "
+        "(peak, closed loop; the unit pages in turn; answers without `X-Cache: hit` counted), "
+        "then the paced client at half that peak for as long (latency from each request's due "
+        "time). Same gunicorn as the other sections. Rendered afresh (the cache dropped before "
+        f"each request, median of 5): /public {num(dig(renders, '/public'), 2)} ms, a unit page "
         f"{num(dig(renders, '/public/units/{code}'), 2)} ms.",
         "",
-        "| page | pages | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
-        "| not from the cache |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| page | pages | peak req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
+        "| not from the cache | half-peak req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, label in PAGES:
         x = p.get(key) or {}
+        half = x.get("half") or {}
         out.append(
-            f"| {label} | {num(x.get('paths'))} | {num(x.get('requests'))} | "
-            f"{num(x.get('rps'), 0)} | {num(x.get('p50_ms'), 2)} | {num(x.get('p90_ms'), 2)} | "
-            f"{num(x.get('p99_ms'), 2)} | {num(x.get('max_ms'), 2)} | {num(x.get('errors'))} | "
-            f"{num(x.get('not_from_cache'))} |"
+            f"| {label} | {num(x.get('paths'))} | {num(x.get('rps'), 0)} | "
+            f"{num(x.get('p50_ms'), 2)} | {num(x.get('p90_ms'), 2)} | {num(x.get('p99_ms'), 2)} | "
+            f"{num(x.get('max_ms'), 2)} | {num(x.get('errors'))} | {num(x.get('not_from_cache'))} "
+            f"| {num(half.get('rps'), 0)} | {num(half.get('p50_ms'), 2)} | "
+            f"{num(half.get('p99_ms'), 2)} | {num(half.get('errors'))} |"
         )
     return out
