@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import statistics
 import subprocess
@@ -239,6 +240,8 @@ def run(stack: Stack, *, seconds: int, connections: int) -> dict[str, Any]:
     proc, port = stack.gunicorn("bench.hotline_app:create()", env=stack.env())
     unit_paths = [f"/public/units/{code}" for code in codes]
     out: dict[str, Any] = {"units": len(codes), "connections": connections, "seconds": seconds}
+    # The machine is shared: the 1-minute load average before and after says how much.
+    out["load_before"] = round(os.getloadavg()[0], 2)
     try:
         for path in ["/public", *unit_paths]:  # warm: every page in the cache, every worker up
             _get(f"http://127.0.0.1:{port}{path}")
@@ -256,5 +259,6 @@ def run(stack: Stack, *, seconds: int, connections: int) -> dict[str, Any]:
             out[key]["half"] = _half_peak(port, paths, peak_rps=out[key]["rps"], seconds=seconds)
     finally:
         stack.stop(proc)
+    out["load_after"] = round(os.getloadavg()[0], 2)
     out["target_p99_ms"] = TARGET_P99_MS
     return out

@@ -62,7 +62,9 @@ def section_public(s: dict) -> list[str]:
         "then the paced client at half that peak for as long (latency from each request's due "
         "time). Same gunicorn as the other sections. Rendered afresh (the cache dropped before "
         f"each request, median of 5): /public {num(dig(renders, '/public'), 2)} ms, a unit page "
-        f"{num(dig(renders, '/public/units/{code}'), 2)} ms.",
+        f"{num(dig(renders, '/public/units/{code}'), 2)} ms. The machine is shared: 1-minute "
+        f"load average {num(p.get('load_before'), 2)} before the section and "
+        f"{num(p.get('load_after'), 2)} after it (2 cores).",
         "",
         "| page | pages | peak req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
         "| not from the cache | half-peak req/s | p50 ms | p99 ms | errors |",
