@@ -176,6 +176,9 @@ class Config:
     # set, and the total under which a unit's head is called to an interview when it is final.
     ASSESSMENT_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_ASSESSMENT_WEIGHTS))
     ASSESSMENT_PASS_SCORE: float = 60.0
+    # The public site's pages are kept this long in Redis and in browsers and proxies
+    # (Cache-Control max-age); a published or withdrawn commitment drops them at once. 0: no cache.
+    PUBLIC_CACHE_SECONDS: int = 300
     # Exports up to this many rows are built in the request; larger ones by a worker, into
     # EXPORT_FOLDER (default instance/exports). Staff uploads go to UPLOAD_FOLDER (default
     # instance/uploads).
@@ -270,6 +273,7 @@ def load() -> Config:
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
         ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
         ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),
+        PUBLIC_CACHE_SECONDS=_int("PUBLIC_CACHE_SECONDS", 300, low=0, high=86400),
         EXPORT_INLINE_MAX_ROWS=_int("EXPORT_INLINE_MAX_ROWS", 2000, low=0),
         EXPORT_FOLDER=os.environ.get("EXPORT_FOLDER", ""),
         UPLOAD_FOLDER=os.environ.get("UPLOAD_FOLDER", ""),

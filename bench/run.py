@@ -7,6 +7,7 @@ docs/PERFORMANCE.md and bench/results/latest.json.
     python -m bench.run --only intake --compare 2a5ffb3   # intake A/B against a revision
     python -m bench.run --only embedded --compare e0c9217 # make run's SQLite default, A/B
     python -m bench.run --only sweep --compare 6dbc767    # the due-ticket sweep, in turns
+    python -m bench.run --only public                     # the public site from its cache
 """
 
 from __future__ import annotations
@@ -29,8 +30,18 @@ log = logging.getLogger("bench")
 # peer before figures: the memory worker starts with the figures and must not overlap the peer
 # compare runs only with --compare REV (bench/compare.py); otherwise its last figures carry over.
 # embedded serves `make run`'s SQLite default from temporary copies (bench/embedded.py), REV's
-# too with --compare.
-SECTIONS = ("intake", "compare", "embedded", "routing", "sweep", "peer", "figures", "memory")
+# too with --compare. public comes before figures, so the memory worker never runs beside it.
+SECTIONS = (
+    "intake",
+    "compare",
+    "embedded",
+    "routing",
+    "sweep",
+    "peer",
+    "public",
+    "figures",
+    "memory",
+)
 
 FULL = {
     # peak load per endpoint, in 2-second rounds taken in turn (bench/intake.py)
@@ -241,6 +252,10 @@ def run_section(
         if rev:
             out["compare"] = _sweep_compare(rev, quick=sizes is QUICK)
         return out
+    if name == "public":
+        from bench import public
+
+        return public.run(stack, seconds=sizes["half_seconds"], connections=sizes["connections"])
     if name == "figures":
         from bench import figures
 

@@ -22,6 +22,7 @@ from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
+from hotline.public.views import bp as public_site
 from hotline.staff import pages
 from hotline.staff.access import keep_out_filers
 from hotline.staff.admin.status_views import bp as admin_status
@@ -56,7 +57,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     commitments_api,
     supervisors_api,
 )
-# Pages and webhooks: probes, channels (intake), staff pages.
+# Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
     health,
     admin_status,
@@ -79,6 +80,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     workbench_findings,
     supervise,
     admin_supervisors,
+    public_site,
 )
 
 

@@ -88,6 +88,9 @@ def app(
         TWILIO_FROM_NUMBER="+8612345000000",
         WTF_CSRF_ENABLED=False,
         RATELIMIT_ENABLED=False,
+        # Pages of the public site outlive a test's rolled-back data in Redis: off by default,
+        # on in tests/public (its conftest), which starts and ends each test with a fresh cache.
+        PUBLIC_CACHE_SECONDS=0,
     )
     application = create_app(cfg)
     register_worker_commands(application)

@@ -84,6 +84,10 @@ class InterviewCase(db.Model):
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An inspector approved showing the head's commitment on the public site (公开承诺整改措施
+    # 和期限); None: not shown. Only a commitment the head wrote can be published.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("interview_cases.id"))
     version: Mapped[int] = mapped_column(default=1)
 

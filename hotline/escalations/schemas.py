@@ -100,6 +100,12 @@ class InterviewSchema(Schema):
     rejected_at = LocalDateTime(allow_none=True)
     rejection_reason = fields.Str(allow_none=True)
     closed_at = LocalDateTime(allow_none=True)
+    published_at = LocalDateTime(
+        allow_none=True,
+        metadata={
+            "description": "since when the commitment is shown on the public site (null: not)"
+        },
+    )
     parent_id = fields.Int(allow_none=True)
     tickets = fields.List(fields.Str())
     reasons = fields.List(
@@ -135,6 +141,10 @@ class CommitBody(Schema):
 
 class RejectBody(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=10_000))
+
+
+class UnpublishBody(Schema):
+    reason = fields.Str(validate=validate.Length(max=10_000))
 
 
 class RectifyBody(Schema):

@@ -9,7 +9,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.bearer import BEARER, token_required
 from hotline.core.errors import Forbidden, NotFound
 from hotline.core.extensions import csrf, db
-from hotline.escalations import answers, interviews, record, triggers
+from hotline.escalations import answers, interviews, publication, record, triggers
 from hotline.escalations.models import EscalationAnswer, InterviewCase, InterviewStatus
 from hotline.escalations.schemas import (
     CommitBody,
@@ -25,6 +25,7 @@ from hotline.escalations.schemas import (
     RespondBody,
     ScheduleBody,
     UnitRecordSchema,
+    UnpublishBody,
 )
 from hotline.sla import admin as calendar_admin
 from hotline.tickets.models import Escalation, Ticket
@@ -212,6 +213,26 @@ def reject_interview_evidence(body: dict, case_id: int, *, actor: Actor) -> dict
 def close_interview(case_id: int, *, actor: Actor) -> dict:
     """An inspector closes a rectified or rectification-overdue case."""
     return _done(interviews.close(case_id=case_id, actor=actor))
+
+
+@blp.route("/interviews/<int:case_id>/publish", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.response(200, InterviewSchema)
+@token_required(STAFF)
+def publish_interview_commitment(case_id: int, *, actor: Actor) -> dict:
+    """An inspector approves showing the head's written commitment and its due on the public
+    site (409 while the head has not written it, or when it is already public)."""
+    return _done(publication.publish(case_id=case_id, actor=actor))
+
+
+@blp.route("/interviews/<int:case_id>/unpublish", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(UnpublishBody)
+@blp.response(200, InterviewSchema)
+@token_required(STAFF)
+def unpublish_interview_commitment(body: dict, case_id: int, *, actor: Actor) -> dict:
+    """An inspector takes the commitment off the public site (409 when it is not public)."""
+    return _done(publication.unpublish(case_id=case_id, actor=actor, **body))
 
 
 @blp.route("/units/<code>/record")

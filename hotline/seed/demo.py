@@ -25,6 +25,7 @@ from hotline.notify.models import OutboxMessage
 from hotline.seed import data, oversight, supervisors
 from hotline.seed.campaign_lists import load_campaign_lists
 from hotline.seed.inspections import load_inspections
+from hotline.seed.interviews import load_interviews
 from hotline.sla.models import SlaPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
@@ -372,5 +373,6 @@ def seed_demo(*, now: datetime | None = None, count: int = 300) -> dict[str, obj
     summary["interviews"] = oversight.replay(now=now)
     summary.update(load_inspections(now=now))
     summary.update(load_campaign_lists(now=now))
+    summary["published_commitments"] = load_interviews(now=now)
     mark_history_sent()
     return summary

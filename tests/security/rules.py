@@ -68,7 +68,12 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/tickets/\{number\}(/events)?$", ANY_STAFF, True),
     ("POST", r"^/api/v1/escalations/\{escalation_id\}/respond$", ("unit_head",), True),
     ("POST", r"^/api/v1/interviews/\{case_id\}/(rectify|commit)$", ("unit_head",), True),
-    ("POST", r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close)$", INTERVIEWERS, True),
+    (
+        "POST",
+        r"^/api/v1/interviews/\{case_id\}/(schedule|hold|reject|close|publish|unpublish)$",
+        INTERVIEWERS,
+        True,
+    ),
     ("GET", r"^/api/v1/calendar", CALENDAR_READERS, False),
     ("GET", r"^/api/v1/units/\{code\}/record$", ANY_STAFF, True),
     # the campaign: negative lists (the head drafts, inspectors approve) and commitments
@@ -116,6 +121,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/open311/v2/requests", CREDENTIAL, False),
     ("GET", r"^/open311/", PUBLIC, False),
     ("GET|POST", r"^/complaints", PUBLIC, False),
+    ("GET", r"^/public", PUBLIC, False),  # the public site: no login, nothing personal
     ("POST", r"^/twilio/", CREDENTIAL, False),
     ("GET", r"^/static/", PUBLIC, False),
     ("GET", r"^/api/v1/(openapi\.json|docs)", PUBLIC, False),

@@ -37,4 +37,8 @@ class SessionCookie(SecureCookieSessionInterface):
         # (every API and webhook request) except work out the cookie's settings first.
         if not session and not session.modified and not session.accessed:
             return
+        # A page marked Cache-Control: public (the public site) is one copy for everybody, kept
+        # by proxies: it must carry nobody's cookie, and varies by nothing a cookie says.
+        if response.cache_control.public:
+            return
         super().save_session(app, session, response)

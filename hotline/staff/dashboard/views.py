@@ -23,7 +23,7 @@ from hotline.core.actor import Role
 from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.queue import get_queue, redis_conn
-from hotline.escalations import interviews, triggers
+from hotline.escalations import interviews, publication, triggers
 from hotline.metrics import service as metrics
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import queries as admin_queries
@@ -145,6 +145,11 @@ def interview_action(case_id: int, action: str) -> Response:
             case_id=case_id, actor=actor, reason=form.get("reason", "")
         ),
         "close": lambda: interviews.close(case_id=case_id, actor=actor),
+        # 公开承诺: the head's written commitment on the public site, or taken off it.
+        "publish": lambda: publication.publish(case_id=case_id, actor=actor),
+        "unpublish": lambda: publication.unpublish(
+            case_id=case_id, actor=actor, reason=form.get("reason")
+        ),
     }
     if action not in calls:
         abort(404)

@@ -1,0 +1,1 @@
+"""The public site (no login): last month's ranking and each unit's record, served from a cache."""
