@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from hotline.campaign.commitments import fulfilment
+from hotline.campaign.lists import progress
 from hotline.core.clock import to_local
 
 
@@ -37,10 +39,25 @@ class Section:
     read: Callable[[int], Sequence[Any]]
 
 
-# The merger adds, for example:
-#   Section("negative_list", "public/_negative_list.html", lists.approved_items),
-#   Section("commitments", "public/_commitments.html", commitments.public_commitments),
-SECTIONS: list[Section] = []
+def _commitments(unit_id: int) -> list[dict[str, Any]]:
+    """The unit's commitments as the section shows them: kept is False once broken this year,
+    else the last written year's verdict, None while the first year runs."""
+    return [
+        {
+            "staff_name": c.staff_name,
+            "text": c.text,
+            "measure": c.measure,
+            "breaches": c.breaches,
+            "kept": False if c.breaches_this_year else (c.years[-1][1] if c.years else None),
+        }
+        for c in fulfilment.public_commitments(unit_id)
+    ]
+
+
+SECTIONS: list[Section] = [
+    Section("negative_list", "public/_negative_list.html", progress.approved_items),
+    Section("commitments", "public/_commitments.html", _commitments),
+]
 
 
 def read_all(unit_id: int) -> list[tuple[Section, Sequence[Any]]]:

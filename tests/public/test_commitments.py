@@ -57,7 +57,7 @@ def test_a_commitment_shows_only_after_an_inspector_approves_it(client, case):
     assert "约谈纪要" not in html  # the minutes stay inside
     english = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
     assert "Deadline: 2026-12-20" in english
-    assert "In progress" in english
+    assert "Being rectified" in english
     assert "Last place in the ranking" in english
 
 

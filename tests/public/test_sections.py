@@ -8,10 +8,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from hotline.campaign.commitments import breaches
+from hotline.campaign.commitments import service as commitments
+from hotline.campaign.lists import service as lists
+from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.public import sections
 from hotline.public.sections import Section, milestone_state
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, ticket_in
 
 PAGE = "/public/units/PUB-SEC"
 
@@ -33,11 +37,39 @@ class Commitment:
     kept: bool | None
 
 
-def test_sections_not_plugged_in_are_absent(client, unit):
+def test_the_units_approved_items_and_commitments_are_shown_and_nothing_else(client, unit):
+    """The two sections read the campaign's own rows: an approved item with its milestones,
+    not one still waiting for approval; a commitment broken this year, with its count."""
+    head = Actor(role="unit_head", unit_id=unit.id, label="head")
+    inspector = Actor(role="inspector", label="inspector")
+    shown = lists.create_item(
+        unit=unit,
+        actor=head,
+        title="不动产登记找熟人加急",
+        milestones=[{"step": "公开办理时限", "due": date(2026, 12, 20)}],
+    )
+    lists.approve(item=shown, actor=inspector)
+    lists.create_item(
+        unit=unit,
+        actor=head,
+        title="尚未审批的事项",
+        milestones=[{"step": "草拟", "due": date(2026, 12, 30)}],
+    )
+    made = commitments.create(actor=inspector, unit=unit.code, text="当场能办的不让群众跑第二次")
+    number = ticket_in("accepted", unit=unit).number
+    breaches.add_breach(commitment_id=made.id, actor=inspector, ticket=number, note="推诿")
+    db.session.commit()
     html = client.get(PAGE).get_data(as_text=True)
-    assert 'data-test="negative-list"' not in html
-    assert 'data-test="public-commitments"' not in html
-    assert 'data-test="interview-commitments"' in html  # ours is always there
+    listed = html.split('data-test="negative-list"')[1]
+    assert "不动产登记找熟人加急" in listed
+    assert "公开办理时限" in listed
+    assert "尚未审批的事项" not in html
+    pledged = html.split('data-test="public-commitments"')[1].split("</section>")[0]
+    assert "当场能办的不让群众跑第二次" in pledged
+    assert "未兑现" in pledged  # broken this year
+    assert number not in html  # the breach's ticket and note stay inside
+    assert "推诿" not in html
+    assert 'data-test="interview-commitments"' in html
 
 
 def test_plugged_in_sections_show_what_their_reads_return(client, unit, monkeypatch):

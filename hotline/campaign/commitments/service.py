@@ -18,6 +18,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.pagecache import PUBLIC_SITE, invalidate_after_commit
 from hotline.escalations import record
 from hotline.units import service as units
 
@@ -53,7 +54,8 @@ def event(
     note: str | None = None,
     data: dict | None = None,
 ) -> None:
-    """Append one row to the commitment's history."""
+    """Append one row to the commitment's history; the public site shows the change at once."""
+    invalidate_after_commit(PUBLIC_SITE)
     db.session.add(
         CommitmentEvent(
             commitment_id=commitment.id,

@@ -26,6 +26,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.core.extensions import db
+from hotline.core.pagecache import PUBLIC_SITE, invalidate_after_commit
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
 from hotline.units import service as units
@@ -141,6 +142,7 @@ def _event(
     note: str | None = None,
     data: dict | None = None,
 ) -> None:
+    invalidate_after_commit(PUBLIC_SITE)  # the public unit page shows approved items at once
     db.session.add(
         NegativeListEvent(
             item_id=item.id,
