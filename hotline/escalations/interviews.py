@@ -11,7 +11,7 @@ from hotline.core.clock import format_local, iso_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
-from hotline.escalations import record
+from hotline.escalations import case_notices, record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
 from hotline.escalations.triggers import TRIGGER_NAMES, open_by_rule
 from hotline.notify.service import queue_sms
@@ -120,6 +120,8 @@ def schedule(
         at=format_local(at),
         place=place,
     )
+    # Every inspector was asked to schedule it (notices.case_opened): one did.
+    case_notices.step_done(case, "opened:inspectors", by=actor, now=now)
     db.session.flush()
     return case
 
@@ -201,7 +203,7 @@ def hold(
             unit=case.unit.name,
             due=format_local(case.commitment_due),
         )
-    # notice: the unit head (write the rectification commitment of case {case.id})
+    case_notices.case_step(case, "interview_held", now=now)
     db.session.flush()
     return case
 
@@ -237,7 +239,14 @@ def commit(
         actor_id=actor.user_id,
         data={"commitment": case.commitment, "commitment_due": commitment_due.isoformat()},
     )
-    # notice: the case's inspector (the head's commitment of case {case.id} is in)
+    case_notices.case_step(
+        case,
+        "commitment_submitted",
+        now=now,
+        text=case.commitment,
+        due=format_local(case.commitment_due),
+    )
+    case_notices.step_done(case, "interview_held", by=actor, now=now)
     db.session.flush()
     return case
 
@@ -261,6 +270,10 @@ def rectify(
             current_status=case.status,
         )
     case.evidence = _text(evidence, "evidence")
+    if case.rejected_at is not None:  # evidence sent back before: this answers it
+        case_notices.step_done(
+            case, "rectification_rejected", at=case.rejected_at, by=actor, now=now
+        )
     if commitment is not None:
         case.commitment = _text(commitment, "commitment")
     case.status = S.rectified
@@ -275,7 +288,7 @@ def rectify(
         actor_id=actor.user_id,
         data={"on_time": on_time},
     )
-    # notice: the case's inspector (evidence of case {case.id} to review)
+    case_notices.case_step(case, "rectified", now=now, at=now, text=case.evidence)
     db.session.flush()
     return case
 
@@ -292,6 +305,9 @@ def reject(
     if case.closed_at is not None:
         raise Conflict(f"case {case.id} is closed", current_status=case.status)
     reason = _text(reason, "reason")
+    case_notices.step_done(
+        case, "rectified", at=case.rectified_at, by=actor, now=now, resolution="denied"
+    )
     record.add(
         unit_id=case.unit_id,
         type_="rectification_rejected",
@@ -310,7 +326,14 @@ def reject(
     case.rectified_at = None
     case.rejected_at = now
     case.rejection_reason = reason
-    # notice: the unit head (evidence of case {case.id} sent back: {reason})
+    case_notices.case_step(
+        case,
+        "rectification_rejected",
+        now=now,
+        at=now,
+        text=reason,
+        due=format_local(case.commitment_due) if case.commitment_due else "",
+    )
     db.session.flush()
     return case
 
@@ -324,6 +347,15 @@ def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> Intervi
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)
     case.closed_at = now
+    if case.rectified_at is not None:  # the evidence under review was accepted
+        case_notices.step_done(
+            case,
+            "rectified",
+            at=case.rectified_at,
+            by=actor,
+            now=now,
+            resolution="approved",
+        )
     record.add(
         unit_id=case.unit_id,
         type_="interview_closed",

@@ -10,11 +10,23 @@ notify: the ladder (hotline/escalations/notices.py), the ticket requests
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -135,6 +147,35 @@ def post(
     return _insert_ignoring_duplicates(Notice.__table__, row, ["dedupe_key"])
 
 
+def resolve(
+    *,
+    dedupe_keys: Iterable[str],
+    by_id: int | None,
+    by_name: str | None,
+    resolution: str,
+    now: datetime,
+) -> int:
+    """Resolve, for every reader, the notices posted under these keys: someone (`by_id`,
+    named `by_name`) did what they asked (`resolution`: approved, denied, done). A notice
+    keeps its first resolution. Returns how many were resolved now; one UPDATE through the
+    dedupe key's unique index."""
+    keys = list(dedupe_keys)
+    if not keys:
+        return 0
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.dedupe_key.in_(keys), Notice.resolved_at.is_(None))
+        .values(
+            resolved_at=now,
+            resolved_by_id=by_id,
+            resolved_by=(by_name or "")[:60] or None,
+            resolution=resolution,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
 # ---- reading ------------------------------------------------------------------------------
 
 
@@ -145,14 +186,15 @@ def _read_upto(user_id: int) -> ColumnElement[int]:
     )
 
 
+# A resolved notice is read for everyone: what it asked for is done, whoever did it.
 def _is_read(user_id: int) -> ColumnElement[bool]:
     marked = exists().where(NoticeRead.user_id == user_id, NoticeRead.notice_id == Notice.id)
-    return or_(Notice.id <= _read_upto(user_id), marked)
+    return or_(Notice.id <= _read_upto(user_id), marked, Notice.resolved_at.is_not(None))
 
 
 def _unread(user_id: int) -> ColumnElement[bool]:
     marked = exists().where(NoticeRead.user_id == user_id, NoticeRead.notice_id == Notice.id)
-    return and_(Notice.id > _read_upto(user_id), ~marked)
+    return and_(Notice.id > _read_upto(user_id), ~marked, Notice.resolved_at.is_(None))
 
 
 def for_reader(actor: Actor, *, unread: bool = False) -> Select:

@@ -16,6 +16,12 @@ class NoticeArgs(PageArgsSchema):
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread ones (1)"})
 
 
+class ResolvedSchema(Schema):
+    at = LocalDateTime()
+    by = fields.Str(allow_none=True, metadata={"description": "who did it (their name)"})
+    resolution = fields.Str(metadata={"description": "approved, denied or done"})
+
+
 class NoticeSchema(Schema):
     id = fields.Int()
     type = fields.Str(
@@ -28,7 +34,12 @@ class NoticeSchema(Schema):
     escalation = fields.Int(attribute="escalation_id", allow_none=True)
     interview = fields.Int(attribute="interview_id", allow_none=True)
     created_at = LocalDateTime()
-    read = fields.Bool()
+    read = fields.Bool(metadata={"description": "true also once the notice is resolved"})
+    resolved = fields.Nested(
+        ResolvedSchema,
+        allow_none=True,
+        metadata={"description": "what it asked for was done, by whom and how; else null"},
+    )
 
 
 class NoticePageSchema(PageSchema):
@@ -39,6 +50,13 @@ def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
     """A notice as the API and the page show it, its text in the request's language."""
     params = notice.params or {}
     numbers = params.get("numbers")
+    resolved = None
+    if notice.resolved_at is not None:
+        resolved = {
+            "at": notice.resolved_at,
+            "by": notice.resolved_by,
+            "resolution": notice.resolution or "done",
+        }
     return {
         "id": notice.id,
         "template": notice.template,
@@ -48,6 +66,7 @@ def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
         "escalation_id": notice.escalation_id,
         "interview_id": notice.interview_id,
         "created_at": notice.created_at,
-        "read": bool(read),
+        "read": bool(read) or resolved is not None,
+        "resolved": resolved,
         "quote": params.get("text") or None,
     }
