@@ -202,12 +202,8 @@ def record_missing(*, now: datetime, limit: int = 500) -> int:
             )
         )
     }
-    unit_names = {
-        unit_id: name
-        for unit_id, name in db.session.execute(
-            select(Unit.id, Unit.name).where(Unit.id.in_({a.unit_id for a in awaited}))
-        )
-    }
+    names = select(Unit.id, Unit.name).where(Unit.id.in_({a.unit_id for a in awaited}))
+    unit_names: dict[int, str] = dict(db.session.execute(names).all())
     missed: list[case_notices.Missed] = []
     for answer in awaited:
         answer.missed_at = now

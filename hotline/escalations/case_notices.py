@@ -246,6 +246,40 @@ def resolved(keys: list[str], *, by: Actor, now: datetime, resolution: str = "do
     )
 
 
+def held(case: InterviewCase, *, now: datetime) -> None:
+    """The interview took place: the head writes the commitment."""
+    case_step(case, "interview_held", now=now)
+
+
+def committed(case: InterviewCase, *, by: Actor, now: datetime) -> None:
+    """The head wrote the commitment: the inspector reads it; the head's "write it" is done."""
+    due = format_local(case.commitment_due) if case.commitment_due else ""
+    case_step(case, "commitment_submitted", now=now, text=case.commitment, due=due)
+    step_done(case, "interview_held", by=by, now=now)
+
+
+def evidence_in(case: InterviewCase, *, by: Actor, now: datetime) -> None:
+    """The head submitted evidence (`case.rectified_at`): the inspector reviews it; evidence
+    sent back before is answered."""
+    if case.rejected_at is not None:
+        step_done(case, "rectification_rejected", at=case.rejected_at, by=by, now=now)
+    case_step(case, "rectified", now=now, at=case.rectified_at, text=case.evidence)
+
+
+def reviewed(case: InterviewCase, *, by: Actor, now: datetime, resolution: str) -> None:
+    """The inspector reviewed the evidence under review (accepted it or sent it back)."""
+    if case.rectified_at is not None:
+        step_done(case, "rectified", at=case.rectified_at, by=by, now=now, resolution=resolution)
+
+
+def evidence_sent_back(case: InterviewCase, *, by: Actor, reason: str, now: datetime) -> None:
+    """Called before the case forgets its evidence: the review is done (denied), and the head
+    submits again by the commitment's unchanged due."""
+    reviewed(case, by=by, now=now, resolution="denied")
+    due = format_local(case.commitment_due) if case.commitment_due else ""
+    case_step(case, "rectification_rejected", now=now, at=now, text=reason, due=due)
+
+
 def case_step(
     case: InterviewCase,
     step: str,

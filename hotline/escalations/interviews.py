@@ -203,7 +203,7 @@ def hold(
             unit=case.unit.name,
             due=format_local(case.commitment_due),
         )
-    case_notices.case_step(case, "interview_held", now=now)
+    case_notices.held(case, now=now)
     db.session.flush()
     return case
 
@@ -239,14 +239,7 @@ def commit(
         actor_id=actor.user_id,
         data={"commitment": case.commitment, "commitment_due": commitment_due.isoformat()},
     )
-    case_notices.case_step(
-        case,
-        "commitment_submitted",
-        now=now,
-        text=case.commitment,
-        due=format_local(case.commitment_due),
-    )
-    case_notices.step_done(case, "interview_held", by=actor, now=now)
+    case_notices.committed(case, by=actor, now=now)
     db.session.flush()
     return case
 
@@ -270,10 +263,6 @@ def rectify(
             current_status=case.status,
         )
     case.evidence = _text(evidence, "evidence")
-    if case.rejected_at is not None:  # evidence sent back before: this answers it
-        case_notices.step_done(
-            case, "rectification_rejected", at=case.rejected_at, by=actor, now=now
-        )
     if commitment is not None:
         case.commitment = _text(commitment, "commitment")
     case.status = S.rectified
@@ -288,7 +277,7 @@ def rectify(
         actor_id=actor.user_id,
         data={"on_time": on_time},
     )
-    case_notices.case_step(case, "rectified", now=now, at=now, text=case.evidence)
+    case_notices.evidence_in(case, by=actor, now=now)
     db.session.flush()
     return case
 
@@ -305,9 +294,7 @@ def reject(
     if case.closed_at is not None:
         raise Conflict(f"case {case.id} is closed", current_status=case.status)
     reason = _text(reason, "reason")
-    case_notices.step_done(
-        case, "rectified", at=case.rectified_at, by=actor, now=now, resolution="denied"
-    )
+    case_notices.evidence_sent_back(case, by=actor, reason=reason, now=now)
     record.add(
         unit_id=case.unit_id,
         type_="rectification_rejected",
@@ -326,14 +313,6 @@ def reject(
     case.rectified_at = None
     case.rejected_at = now
     case.rejection_reason = reason
-    case_notices.case_step(
-        case,
-        "rectification_rejected",
-        now=now,
-        at=now,
-        text=reason,
-        due=format_local(case.commitment_due) if case.commitment_due else "",
-    )
     db.session.flush()
     return case
 
@@ -347,15 +326,7 @@ def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> Intervi
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)
     case.closed_at = now
-    if case.rectified_at is not None:  # the evidence under review was accepted
-        case_notices.step_done(
-            case,
-            "rectified",
-            at=case.rectified_at,
-            by=actor,
-            now=now,
-            resolution="approved",
-        )
+    case_notices.reviewed(case, by=actor, now=now, resolution="approved")
     record.add(
         unit_id=case.unit_id,
         type_="interview_closed",

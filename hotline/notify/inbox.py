@@ -5,7 +5,13 @@ An audience is a key: one user (`user:7`), a unit's agents or its head (`unit:3:
 and the one of their role (and unit), so a notice to a unit's five agents is one row, and the
 unread count is one query over `ix_notices_audience_id`. Who gets which notice is decided above
 notify: the ladder (hotline/escalations/notices.py), the ticket requests
-(hotline/tickets/notices.py), the interview cases and failed deliveries.
+(hotline/tickets/notices.py), the interview cases and 督办 answers
+(hotline/escalations/case_notices.py) and failed deliveries.
+
+A notice that asks for an act (a request to decide, a case to schedule) is posted under a dedupe
+key; whoever does the act resolves it (`resolve`), for every reader at once: it then shows who
+did it and how, and counts as read, so four other supervisors are not left with a request one
+of them already decided.
 """
 
 from __future__ import annotations

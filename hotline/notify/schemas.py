@@ -26,7 +26,10 @@ class NoticeSchema(Schema):
     id = fields.Int()
     type = fields.Str(
         attribute="template",
-        metadata={"description": "warning, overdue, digest_overdue, return_requested, …"},
+        metadata={
+            "description": "the template (docs/TICKETS.md, Notices): warning, overdue, "
+            "digest_overdue, return_requested, supervision_answered, appeal_upheld, …"
+        },
     )
     text = fields.Str(metadata={"description": "in the request's language (?lang=en)"})
     ticket = fields.Str(allow_none=True, metadata={"description": "the ticket number"})
