@@ -98,7 +98,7 @@ def _answer_dues(rows: list[Any]) -> dict[int, str]:
         return {}
     found = db.session.execute(
         select(EscalationAnswer.escalation_id, EscalationAnswer.due_at).where(
-            EscalationAnswer.escalation_id.in_(ids)
+            bulk.among(EscalationAnswer.escalation_id, ids)
         )
     ).all()
     # A sweep's 督办 share one due: each distinct instant is formatted once.

@@ -57,18 +57,19 @@ def needs_someone(
     ticket: Ticket,
     notice: str,
     *,
-    request: TicketRequest,
     now: datetime,
+    request: TicketRequest | None = None,
     reason: str | None = None,
     **params: Any,
 ) -> None:
-    """Post the notice of `request` waiting on `ticket` to whoever decides it."""
+    """Post the notice of `request` waiting on `ticket` to whoever decides it (without a
+    request row, nothing will resolve it: it stays for each reader to mark read)."""
     inbox.post(
         audience=WAITING_FOR[notice],
         template=notice,
         now=now,
         ticket_id=ticket.id,
-        dedupe_key=request_key(request),
+        dedupe_key=request_key(request) if request is not None else None,
         number=ticket.number,
         unit=ticket.unit.name if ticket.unit else "",
         **_quoted(reason),
