@@ -59,6 +59,8 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
+    # each staff member's own inbox (another's notice answers 404, tests/notify/test_api.py)
+    ("GET|POST", r"^/api/v1/notices", ANY_STAFF, False),
     # pages
     ("GET", r"^/(healthz|readyz)$", PUBLIC, False),
     ("GET|POST", r"^/login$", PUBLIC, False),
@@ -79,6 +81,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET", r"^/tickets/<number>/print\.pdf$", ANY_STAFF, True),
     ("GET", r"^/escalations/<escalation_id>/letter\.pdf$", ANY_STAFF, True),
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
+    ("GET|POST", r"^/notices", ANY_STAFF, False),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),
     ("GET|POST", r"^/workbench/(interviews|escalations)", ("unit_head",), True),

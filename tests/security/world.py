@@ -74,6 +74,7 @@ class World:
             "token": "notoken",
             "service_code": "noise",
             "filename": "css/app.css",
+            "notice_id": "1",
         }
 
     def call(
