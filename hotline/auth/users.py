@@ -1,11 +1,12 @@
-"""Creating staff users (CLI, seed, admin): role and unit checked, password hashed."""
+"""Creating staff users (CLI, seed, admin): role and unit checked, password hashed; and the
+name a user goes by on what they did."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from hotline.auth.models import User
-from hotline.core.actor import FILER_ROLES, UNIT_ROLES, Role
+from hotline.core.actor import FILER_ROLES, UNIT_ROLES, Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
@@ -76,3 +77,13 @@ def check_unit(role: str, unit: Unit | None) -> None:
             )
     elif unit is not None:
         raise ValidationFailed(f"role {role} has no unit", fields={"unit": ["only for unit roles"]})
+
+
+def name_of(actor: Actor) -> str | None:
+    """The name `actor` goes by (display name, else username); the label of the system."""
+    if actor.user_id is None:
+        return actor.label
+    user = db.session.get(User, actor.user_id)  # usually in the session already: no query
+    if user is None:
+        return actor.label
+    return user.display_name or user.username

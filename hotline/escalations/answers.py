@@ -19,13 +19,14 @@ from hotline.core.clock import format_local, iso_local, local_tz, to_local, utcn
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
-from hotline.escalations import record
+from hotline.escalations import case_notices, record
 from hotline.escalations.models import EscalationAnswer
 from hotline.sla.deadlines import add_working_days
 from hotline.sla.ladder import Level
 from hotline.sla.service import get_calendar
 from hotline.tickets.events import record_event
 from hotline.tickets.models import Escalation, Ticket
+from hotline.units.models import Unit
 
 MAX_TEXT = 4_000
 SUMMARY_TEXT = 200  # how much of the answer the credit record's one-line summary quotes
@@ -156,7 +157,18 @@ def respond(
         actor_id=actor.user_id,
         data={"text": text, "plan_due": plan_due.isoformat(), "late": late},
     )
-    # notice: inspectors (the head answered the 督办 of ticket {ticket.number})
+    case_notices.supervision_answered(
+        escalation_id=esc.id,
+        ticket_id=ticket.id,
+        number=ticket.number,
+        unit_name=esc.unit.name if esc.unit else "",
+        text=text,
+        plan_due=plan_due.isoformat(),
+        late=late,
+        now=now,
+    )
+    # The head's 督办 notice (and a missed-answer one) asked for this answer: done.
+    case_notices.resolved(case_notices.answer_keys(esc.id), by=actor, now=now)
     db.session.flush()
     return answer
 
@@ -190,6 +202,9 @@ def record_missing(*, now: datetime, limit: int = 500) -> int:
             )
         )
     }
+    names = select(Unit.id, Unit.name).where(Unit.id.in_({a.unit_id for a in awaited}))
+    unit_names: dict[int, str] = dict(db.session.execute(names).all())
+    missed: list[case_notices.Missed] = []
     for answer in awaited:
         answer.missed_at = now
         ticket = tickets[answer.ticket_id]
@@ -212,7 +227,16 @@ def record_missing(*, now: datetime, limit: int = 500) -> int:
             escalation_id=answer.escalation_id,
             data={"due_at": answer.due_at.isoformat()},
         )
-        # notice: inspectors and the unit head (the 督办 of ticket {ticket.number} is unanswered)
+        missed.append(
+            case_notices.Missed(
+                escalation_id=answer.escalation_id,
+                unit_id=answer.unit_id,
+                ticket_id=answer.ticket_id,
+                number=ticket.number,
+                due_at=answer.due_at,
+            )
+        )
+    case_notices.supervisions_unanswered(missed, unit_names=unit_names, now=now)
     db.session.flush()
     return len(awaited)
 

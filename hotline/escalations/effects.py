@@ -11,7 +11,7 @@ from hotline.core import bulk
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, local_tz
 from hotline.core.extensions import db
-from hotline.escalations import answers, notices, record, triggers
+from hotline.escalations import answers, case_notices, notices, record, triggers
 from hotline.escalations.models import CreditRecord, EscalationAnswer, PendingLadderNotice
 from hotline.sla.deadlines import working_days_overdue
 from hotline.sla.ladder import Level, TicketClock, overdue_from
@@ -39,6 +39,9 @@ class Writes:
     pending: list[dict[str, Any]] = field(default_factory=list)
     credits: list[dict[str, Any]] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
+    # Tickets that joined an open interview case: told once the batch is done, one notice per
+    # case from NOTICE_DIGEST_MIN on (case_notices.tickets_added).
+    joined: list[dict[str, Any]] = field(default_factory=list)
     # Every 督办 of a batch is reached at the batch's `now`: one due for all their answers.
     answer_due: dict[datetime, datetime] = field(default_factory=dict)
 
@@ -58,6 +61,12 @@ class Writes:
         ):
             bulk.insert_rows(table, rows)
             rows.clear()
+
+    def tell_joined(self, now: datetime) -> None:
+        """Write the notices of the tickets that joined open cases in this batch."""
+        if self.joined:
+            case_notices.tickets_added(self.joined, now=now)
+            self.joined.clear()
 
 
 def which_clock(clock: TicketClock) -> str:
@@ -129,7 +138,12 @@ def apply(
         writes.write()
         db.session.flush()
         triggers.open_for_ticket(
-            unit_id=unit.id, ticket_id=row.id, number=row.number, escalation_id=esc_id, now=now
+            unit_id=unit.id,
+            ticket_id=row.id,
+            number=row.number,
+            escalation_id=esc_id,
+            now=now,
+            joined=writes.joined,
         )
         db.session.flush()
     writes.credits.append(

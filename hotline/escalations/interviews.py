@@ -11,7 +11,7 @@ from hotline.core.clock import format_local, iso_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
-from hotline.escalations import record
+from hotline.escalations import case_notices, record
 from hotline.escalations.models import InterviewCase, InterviewStatus, interview_tickets
 from hotline.escalations.triggers import TRIGGER_NAMES, open_by_rule
 from hotline.notify.service import queue_sms
@@ -120,6 +120,8 @@ def schedule(
         at=format_local(at),
         place=place,
     )
+    # Every inspector was asked to schedule it (notices.case_opened): one did.
+    case_notices.step_done(case, "opened:inspectors", by=actor, now=now)
     db.session.flush()
     return case
 
@@ -201,7 +203,7 @@ def hold(
             unit=case.unit.name,
             due=format_local(case.commitment_due),
         )
-    # notice: the unit head (write the rectification commitment of case {case.id})
+    case_notices.held(case, now=now)
     db.session.flush()
     return case
 
@@ -237,7 +239,7 @@ def commit(
         actor_id=actor.user_id,
         data={"commitment": case.commitment, "commitment_due": commitment_due.isoformat()},
     )
-    # notice: the case's inspector (the head's commitment of case {case.id} is in)
+    case_notices.committed(case, by=actor, now=now)
     db.session.flush()
     return case
 
@@ -275,7 +277,7 @@ def rectify(
         actor_id=actor.user_id,
         data={"on_time": on_time},
     )
-    # notice: the case's inspector (evidence of case {case.id} to review)
+    case_notices.evidence_in(case, by=actor, now=now)
     db.session.flush()
     return case
 
@@ -292,6 +294,7 @@ def reject(
     if case.closed_at is not None:
         raise Conflict(f"case {case.id} is closed", current_status=case.status)
     reason = _text(reason, "reason")
+    case_notices.evidence_sent_back(case, by=actor, reason=reason, now=now)
     record.add(
         unit_id=case.unit_id,
         type_="rectification_rejected",
@@ -310,7 +313,6 @@ def reject(
     case.rectified_at = None
     case.rejected_at = now
     case.rejection_reason = reason
-    # notice: the unit head (evidence of case {case.id} sent back: {reason})
     db.session.flush()
     return case
 
@@ -324,6 +326,7 @@ def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> Intervi
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)
     case.closed_at = now
+    case_notices.reviewed(case, by=actor, now=now, resolution="approved")
     record.add(
         unit_id=case.unit_id,
         type_="interview_closed",

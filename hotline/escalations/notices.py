@@ -24,7 +24,7 @@ from hotline.core.actor import Role
 from hotline.core.clock import format_local
 from hotline.core.extensions import db
 from hotline.core.queue import wake_after_commit
-from hotline.escalations.models import InterviewCase, PendingLadderNotice
+from hotline.escalations.models import EscalationAnswer, InterviewCase, PendingLadderNotice
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
 from hotline.notify.models import OutboxMessage
@@ -90,7 +90,23 @@ class _Out:
     notices: list[dict[str, Any]]
 
 
-def _single(unit: Unit, row: Any, now: datetime, out: _Out) -> None:
+def _answer_dues(rows: list[Any]) -> dict[int, str]:
+    """When the head's written answer to each 督办 among `rows` is due, as the texts say it:
+    one query for the take (the sweep wrote the answer rows beside the pending ones)."""
+    ids = [r.escalation_id for r in rows if r.level == "supervision"]
+    if not ids:
+        return {}
+    found = db.session.execute(
+        select(EscalationAnswer.escalation_id, EscalationAnswer.due_at).where(
+            bulk.among(EscalationAnswer.escalation_id, ids)
+        )
+    ).all()
+    # A sweep's 督办 share one due: each distinct instant is formatted once.
+    texts = {due: format_local(due) for due in {due for _, due in found}}
+    return {escalation_id: texts[due] for escalation_id, due in found}
+
+
+def _single(unit: Unit, row: Any, now: datetime, out: _Out, answer_dues: dict[int, str]) -> None:
     """One ticket's notice, and its SMS when the level has one and the unit a number."""
     route = ROUTES[row.level]
     due = format_local(row.due) if row.due else ""
@@ -100,6 +116,8 @@ def _single(unit: Unit, row: Any, now: datetime, out: _Out) -> None:
         if row.level in ("warning", "overdue")
         else {"number": row.number, "days": row.overdue_days}
     )
+    if row.level == "supervision":
+        facts["answer_due"] = answer_dues.get(row.escalation_id, "")
     phone = getattr(unit, route.sms) if route.sms else None
     if phone:
         if row.level == "overdue":
@@ -133,12 +151,24 @@ def _single(unit: Unit, row: Any, now: datetime, out: _Out) -> None:
     )
 
 
-def _digest(unit: Unit, level: str, rows: list[Any], now: datetime, out: _Out) -> None:
+def _digest(
+    unit: Unit,
+    level: str,
+    rows: list[Any],
+    now: datetime,
+    out: _Out,
+    answer_dues: dict[int, str],
+) -> None:
     """One SMS and one notice for many tickets of the unit at `level`."""
     route = ROUTES[level]
     numbers = [r.number for r in rows]
     dues = [r.due for r in rows if r.due is not None]
     days = min(r.overdue_days for r in rows)
+    # The earliest answer due of the group ("YYYY-MM-DD HH:MM" sorts as it reads).
+    answer = min(
+        (answer_dues[r.escalation_id] for r in rows if r.escalation_id in answer_dues), default=""
+    )
+    extra: dict[str, Any] = {"answer_due": answer} if level == "supervision" else {}
     # The first escalation of the group names it: each escalation is in one group only once.
     key = f"digest:{rows[0].escalation_id}"
     phone = getattr(unit, route.sms) if route.sms else None
@@ -154,6 +184,7 @@ def _digest(unit: Unit, level: str, rows: list[Any], now: datetime, out: _Out) -
                 count=len(rows),
                 days=days,
                 **number_list(numbers),
+                **extra,
             )
         )
     out.notices.append(
@@ -166,6 +197,7 @@ def _digest(unit: Unit, level: str, rows: list[Any], now: datetime, out: _Out) -
             due=format_local(min(dues)) if dues else "",
             days=days,
             numbers=numbers,
+            **extra,
         )
     )
 
@@ -199,6 +231,7 @@ def send_pending(*, now: datetime, limit: int = CHUNK) -> tuple[int, int]:
         for u in db.session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in rows})))
     }
     out = _Out(sms=[], notices=[])
+    answer_dues = _answer_dues(rows)
     digests = 0
     threshold = digest_min()
     groups = [(key, list(grouped)) for key, grouped in groupby(rows, key=_unit_level)]
@@ -209,11 +242,11 @@ def send_pending(*, now: datetime, limit: int = CHUNK) -> tuple[int, int]:
         if unit is None or level not in ROUTES:
             continue
         if len(group) >= threshold:
-            _digest(unit, level, group, now, out)
+            _digest(unit, level, group, now, out, answer_dues)
             digests += 1
         else:
             for row in group:
-                _single(unit, row, now, out)
+                _single(unit, row, now, out, answer_dues)
     bulk.insert_rows(OutboxMessage.__table__, out.sms)
     if out.sms:
         wake_after_commit("outbox")

@@ -243,6 +243,7 @@ def sweep_batch(*, now: datetime, limit: int = BATCH_SIZE, summary: SweepSummary
             if row.resolve_due_at is not None:
                 summary.deadlines.append(row.resolve_due_at)
     writes.write()
+    writes.tell_joined(now)
     db.session.flush()
     if changes:
         _update_tickets(changes)

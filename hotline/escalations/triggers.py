@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
-from hotline.escalations import notices, record
+from hotline.escalations import case_notices, notices, record
 from hotline.escalations.models import (
     OPEN_STATUSES,
     InterviewCase,
@@ -116,11 +116,19 @@ def _reason(
 
 
 def open_for_ticket(
-    *, unit_id: int, ticket_id: int, number: str, escalation_id: int | None, now: datetime
+    *,
+    unit_id: int,
+    ticket_id: int,
+    number: str,
+    escalation_id: int | None,
+    now: datetime,
+    joined: list[dict[str, Any]],
 ) -> InterviewCase:
     """The ladder's interview level: add the ticket to the unit's open case, or open one.
 
-    The head hears of it with the level's notices (notices.send_pending); inspectors, of a new case.
+    The head hears of it with the level's notices (notices.send_pending); inspectors, of a new
+    case. A ticket that joins an open case is added to `joined`, whose notices the sweep batch
+    writes at once (case_notices.tickets_added).
     """
     unit = _lock_unit(unit_id)
     case = open_case(unit_id)
@@ -139,7 +147,9 @@ def open_for_ticket(
         )
         notices.case_opened(case, unit_name=unit.name, reason=reason, now=now, tell_head=False)
     else:
-        # notice: the case's inspector (a ticket joined the agenda of case {case.id})
+        joined.append(
+            case_notices.joined_row(case, unit_name=unit.name, ticket_id=ticket_id, number=number)
+        )
         record.add(
             unit_id=unit_id,
             type_="interview_ticket_added",
@@ -212,7 +222,7 @@ def open_by_rule(
         return case
     if parent_id is not None and case.parent_id is None:
         case.parent_id = parent_id
-    # notice: the unit head and the case's inspector (a new reason joined case {case.id})
+    case_notices.reason_added(case, unit_name=unit.name, reason=reason, now=now)
     record.add(
         unit_id=unit_id,
         type_="interview_reason_added",

@@ -5,16 +5,34 @@ An audience is a key: one user (`user:7`), a unit's agents or its head (`unit:3:
 and the one of their role (and unit), so a notice to a unit's five agents is one row, and the
 unread count is one query over `ix_notices_audience_id`. Who gets which notice is decided above
 notify: the ladder (hotline/escalations/notices.py), the ticket requests
-(hotline/tickets/notices.py), the interview cases and failed deliveries.
+(hotline/tickets/notices.py), the interview cases and 督办 answers
+(hotline/escalations/case_notices.py) and failed deliveries.
+
+A notice that asks for an act (a request to decide, a case to schedule) is posted under a dedupe
+key; whoever does the act resolves it (`resolve`), for every reader at once: it then shows who
+did it and how, and counts as read, so four other supervisors are not left with a request one
+of them already decided.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -135,6 +153,35 @@ def post(
     return _insert_ignoring_duplicates(Notice.__table__, row, ["dedupe_key"])
 
 
+def resolve(
+    *,
+    dedupe_keys: Iterable[str],
+    by_id: int | None,
+    by_name: str | None,
+    resolution: str,
+    now: datetime,
+) -> int:
+    """Resolve, for every reader, the notices posted under these keys: someone (`by_id`,
+    named `by_name`) did what they asked (`resolution`: approved, denied, done). A notice
+    keeps its first resolution. Returns how many were resolved now; one UPDATE through the
+    dedupe key's unique index."""
+    keys = list(dedupe_keys)
+    if not keys:
+        return 0
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.dedupe_key.in_(keys), Notice.resolved_at.is_(None))
+        .values(
+            resolved_at=now,
+            resolved_by_id=by_id,
+            resolved_by=(by_name or "")[:60] or None,
+            resolution=resolution,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
 # ---- reading ------------------------------------------------------------------------------
 
 
@@ -145,14 +192,15 @@ def _read_upto(user_id: int) -> ColumnElement[int]:
     )
 
 
+# A resolved notice is read for everyone: what it asked for is done, whoever did it.
 def _is_read(user_id: int) -> ColumnElement[bool]:
     marked = exists().where(NoticeRead.user_id == user_id, NoticeRead.notice_id == Notice.id)
-    return or_(Notice.id <= _read_upto(user_id), marked)
+    return or_(Notice.id <= _read_upto(user_id), marked, Notice.resolved_at.is_not(None))
 
 
 def _unread(user_id: int) -> ColumnElement[bool]:
     marked = exists().where(NoticeRead.user_id == user_id, NoticeRead.notice_id == Notice.id)
-    return and_(Notice.id > _read_upto(user_id), ~marked)
+    return and_(Notice.id > _read_upto(user_id), ~marked, Notice.resolved_at.is_(None))
 
 
 def for_reader(actor: Actor, *, unread: bool = False) -> Select:

@@ -97,6 +97,14 @@ class Notice(db.Model):
     # One notice per cause (e.g. "delivery-failed:42"): a repeated cause posts nothing.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A notice that asked for something done (a request to decide, a case to schedule) is
+    # resolved once someone did it: for every reader it then shows who and how (approved,
+    # denied, done) and counts as read, so the others are not left with work already done.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Their name as it was then, as a message keeps its sender's (notify reads no users).
+    resolved_by: Mapped[str | None] = mapped_column(String(60))
+    resolution: Mapped[str | None] = mapped_column(String(20))
 
 
 class NoticeRead(db.Model):

@@ -25,9 +25,10 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "en": "Ticket {number} is overdue (due {due}); act now.",
     },
     "supervision": {
-        "zh_CN": "工单{number}已超期{days}个工作日，现予督办，请督促办理并反馈。",
+        "zh_CN": "工单{number}已超期{days}个工作日，现予督办，请督促办理，"
+        "并于{answer_due}前书面答复。",
         "en": "Ticket {number} is {days} working days overdue and under supervision: see that "
-        "it is handled and report back.",
+        "it is handled and answer in writing by {answer_due}.",
     },
     "interview": {
         "zh_CN": "工单{number}超期{days}个工作日未办结，营商环境监督部门将约谈单位负责人。",
@@ -44,9 +45,10 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "en": "{count} tickets of your unit are overdue; act now.",
     },
     "digest_supervision": {
-        "zh_CN": "本单位有{count}件工单超期{days}个工作日以上，现予督办，请督促办理并反馈。",
+        "zh_CN": "本单位有{count}件工单超期{days}个工作日以上，现予督办，请督促办理，"
+        "并于{answer_due}前逐件书面答复。",
         "en": "{count} tickets of your unit are {days} or more working days overdue and under "
-        "supervision: see that they are handled and report back.",
+        "supervision: see that they are handled and answer each in writing by {answer_due}.",
     },
     "digest_interview": {
         "zh_CN": "本单位有{count}件工单严重超期未办结，营商环境监督部门将约谈单位负责人。",
@@ -117,6 +119,87 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "en": "Inspection finding #{finding} was found to break your unit's commitment "
         "“{text}”; it is in the unit's credit record.",
     },
+    # the head's written answer to a 督办 (hotline/escalations/answers.py)
+    "supervision_answered": {
+        "zh_CN": "{unit}已书面答复工单{number}的督办{timing}，计划{plan_due}前办结。",
+        "en": "{unit} answered the supervision of ticket {number} in writing{timing}: to be "
+        "dealt with by {plan_due}.",
+    },
+    "supervision_unanswered": {
+        "zh_CN": "{unit}未在{due}前书面答复工单{number}的督办，已记入信用档案。",
+        "en": "{unit} did not answer the supervision of ticket {number} in writing by {due}; "
+        "it is in the unit's credit record.",
+    },
+    "supervision_unanswered_head": {
+        "zh_CN": "工单{number}的督办未在{due}前书面答复，已记入本单位信用档案，请尽快答复。",
+        "en": "The supervision of ticket {number} was not answered in writing by {due}; it is in "
+        "your unit's credit record. Please answer it now.",
+    },
+    "digest_supervision_unanswered": {
+        "zh_CN": "{unit}有{count}件督办未在{due}前书面答复，已记入信用档案。",
+        "en": "{unit} did not answer {count} supervisions in writing by {due}; they are in the "
+        "unit's credit record.",
+    },
+    "digest_supervision_unanswered_head": {
+        "zh_CN": "本单位有{count}件督办未在{due}前书面答复，已记入信用档案，请尽快答复。",
+        "en": "{count} supervisions of your unit were not answered in writing by {due}; they are "
+        "in your unit's credit record. Please answer them now.",
+    },
+    # an interview case after it was opened (hotline/escalations/interviews.py, triggers.py)
+    "interview_ticket_added": {
+        "zh_CN": "{unit}工单{number}超期未办结，已并入约谈案件{case}。",
+        "en": "Ticket {number} of {unit} is far overdue and was added to interview case {case}.",
+    },
+    "digest_interview_ticket_added": {
+        "zh_CN": "{unit}有{count}件工单超期未办结，已并入约谈案件{case}。",
+        "en": "{count} far overdue tickets of {unit} were added to interview case {case}.",
+    },
+    "interview_reason_added": {
+        "zh_CN": "因{reason}，{unit}约谈案件{case}增加约谈事由。",
+        "en": "Interview case {case} of {unit} has a further reason: {reason}.",
+    },
+    "interview_held": {
+        "zh_CN": "约谈案件{case}已约谈，请书面提交整改承诺及整改期限。",
+        "en": "The interview of case {case} was held: please submit your rectification "
+        "commitment and its deadline in writing.",
+    },
+    "commitment_submitted": {
+        "zh_CN": "{unit}已书面提交约谈案件{case}的整改承诺，整改期限{due}。",
+        "en": "{unit} submitted the rectification commitment of case {case}, due {due}.",
+    },
+    "rectified": {
+        "zh_CN": "{unit}已提交约谈案件{case}的整改佐证材料，请审核。",
+        "en": "{unit} submitted the rectification evidence of case {case}; please review it.",
+    },
+    "rectification_rejected": {
+        "zh_CN": "约谈案件{case}的整改佐证材料被退回，请补充后重新提交（整改期限{due}不变）。",
+        "en": "The rectification evidence of case {case} was sent back: please add to it and "
+        "submit it again (still due {due}).",
+    },
+    # extensions and rating appeals, told to the unit (hotline/tickets/notices.py)
+    "extension_approved": {
+        "zh_CN": "工单{number}的延期申请已批准，办理期限延至{due}。",
+        "en": "The extension of ticket {number} was approved: it is now due {due}.",
+    },
+    "extension_granted": {
+        "zh_CN": "督查部门为工单{number}延期{days}个工作日，办理期限延至{due}。",
+        "en": "The oversight office gave ticket {number} {days} more working days: it is now "
+        "due {due}.",
+    },
+    "appeal_requested": {
+        "zh_CN": "{unit}对工单{number}的差评（{rating}分）提出申诉，请审核。",
+        "en": "{unit} appeals the bad rating ({rating}) of ticket {number}; please decide.",
+    },
+    "appeal_upheld": {
+        "zh_CN": "工单{number}的差评申诉已获支持，该评价不再计入考核。",
+        "en": "The appeal against the rating of ticket {number} was upheld: the rating leaves "
+        "the figures.",
+    },
+    "appeal_denied": {
+        "zh_CN": "工单{number}的差评申诉未获支持，该评价继续计入考核。",
+        "en": "The appeal against the rating of ticket {number} was denied: the rating still "
+        "counts.",
+    },
     # an escalation SMS that did not arrive
     "delivery_failed": {
         "zh_CN": "工单{number}发往{unit}（{to}）的{sms}未送达：{error}。{action}",
@@ -145,6 +228,11 @@ PARAM_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         "digest_supervision": {"zh_CN": "督办汇总短信", "en": "supervision digest SMS"},
         "digest_interview": {"zh_CN": "约谈汇总短信", "en": "interview digest SMS"},
         "*": {"zh_CN": "短信", "en": "SMS"},
+    },
+    # a 督办 answered after its due says so (supervision_answered)
+    "timing": {
+        "late": {"zh_CN": "（逾期答复）", "en": " (late)"},
+        "*": {"zh_CN": "", "en": ""},
     },
     # Twilio's error codes for messages that did not arrive (the common ones; others by number)
     "error": {

@@ -16,11 +16,20 @@ class NoticeArgs(PageArgsSchema):
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread ones (1)"})
 
 
+class ResolvedSchema(Schema):
+    at = LocalDateTime()
+    by = fields.Str(allow_none=True, metadata={"description": "who did it (their name)"})
+    resolution = fields.Str(metadata={"description": "approved, denied or done"})
+
+
 class NoticeSchema(Schema):
     id = fields.Int()
     type = fields.Str(
         attribute="template",
-        metadata={"description": "warning, overdue, digest_overdue, return_requested, …"},
+        metadata={
+            "description": "the template (docs/TICKETS.md, Notices): warning, overdue, "
+            "digest_overdue, return_requested, supervision_answered, appeal_upheld, …"
+        },
     )
     text = fields.Str(metadata={"description": "in the request's language (?lang=en)"})
     ticket = fields.Str(allow_none=True, metadata={"description": "the ticket number"})
@@ -32,7 +41,12 @@ class NoticeSchema(Schema):
     )
     finding = fields.Int(attribute="finding_id", allow_none=True)
     created_at = LocalDateTime()
-    read = fields.Bool()
+    read = fields.Bool(metadata={"description": "true also once the notice is resolved"})
+    resolved = fields.Nested(
+        ResolvedSchema,
+        allow_none=True,
+        metadata={"description": "what it asked for was done, by whom and how; else null"},
+    )
 
 
 class NoticePageSchema(PageSchema):
@@ -43,6 +57,13 @@ def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
     """A notice as the API and the page show it, its text in the request's language."""
     params = notice.params or {}
     numbers = params.get("numbers")
+    resolved = None
+    if notice.resolved_at is not None:
+        resolved = {
+            "at": notice.resolved_at,
+            "by": notice.resolved_by,
+            "resolution": notice.resolution or "done",
+        }
     return {
         "id": notice.id,
         "template": notice.template,
@@ -55,6 +76,7 @@ def notice_view(notice: Notice, read: bool) -> dict[str, Any]:
         "inspection_id": params.get("inspection"),
         "finding_id": params.get("finding"),
         "created_at": notice.created_at,
-        "read": bool(read),
+        "read": bool(read) or resolved is not None,
+        "resolved": resolved,
         "quote": params.get("text") or None,
     }

@@ -44,11 +44,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh_CN": "【12345热线催办】工单{number}已超期（期限{due}），请立即办理。",
         "en": "[Hotline reminder] Ticket {number} is overdue (due {due}); act now.",
     },
+    # The head answers a 督办 in writing by {answer_due} (hotline/escalations/answers.py).
     "supervision": {
         "zh_CN": "【12345热线督办】{unit}负责同志：工单{number}已超期{days}个工作日，"
-        "请督促办理并反馈。",
+        "请督促办理，并于{answer_due}前书面答复。",
         "en": "[Hotline supervision] Head of {unit}: ticket {number} is {days} working days "
-        "overdue.",
+        "overdue; answer in writing by {answer_due}.",
     },
     "interview": {
         "zh_CN": "【12345热线约谈】{unit}负责同志：因{reason}，营商环境监督部门将对您进行约谈，"
@@ -65,9 +66,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "digest_supervision": {
         "zh_CN": "【12345热线督办】{unit}负责同志：贵单位有{count}件工单超期{days}个工作日以上，"
-        "包括{numbers}{more}，请督促办理并反馈。",
+        "包括{numbers}{more}，请督促办理，并于{answer_due}前逐件书面答复。",
         "en": "[Hotline supervision] Head of {unit}: {count} tickets are {days} or more working "
-        "days overdue, among them {numbers}{more}.",
+        "days overdue, among them {numbers}{more}; answer each in writing by {answer_due}.",
     },
     "digest_interview": {
         "zh_CN": "【12345热线约谈】{unit}负责同志：因贵单位{count}件工单严重超期未办结（{numbers}"

@@ -2,7 +2,7 @@
 head's answers, evidence files and the history
 
 Revision ID: 0012
-Revises: 0015
+Revises: 0011
 Create Date: 2026-12-02 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0015"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

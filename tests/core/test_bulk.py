@@ -69,3 +69,20 @@ def test_unnested_arrays_give_the_rows_back_in_order(session):
     assert [(g["reason"], g["at"], g["unit_id"], g["data"]) for g in got] == [
         (r["reason"], r["at"], r["unit_id"], r["data"]) for r in rows
     ]
+
+
+def test_among_finds_exactly_the_rows_of_thousands_of_ids_and_of_none(session):
+    unit = UnitFactory()
+    ticket = ticket_in("dispatched", unit=unit)
+    bulk.insert_rows(TicketEvent.__table__, _rows(ticket.id, unit.id))
+    ids = list(
+        session.scalars(
+            select(TicketEvent.id)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.type == "bulk-test")
+            .order_by(TicketEvent.id)
+        )
+    )
+    wanted = ids[::2] + list(range(10**9, 10**9 + 5000))  # most of them name no row
+    found = session.scalars(select(TicketEvent.id).where(bulk.among(TicketEvent.id, wanted)))
+    assert sorted(found) == ids[::2]
+    assert list(session.scalars(select(TicketEvent.id).where(bulk.among(TicketEvent.id, [])))) == []

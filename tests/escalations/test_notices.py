@@ -68,14 +68,15 @@ def test_each_level_reaches_its_audience_in_app_and_by_sms(unit):
     assert [x.template for x in notices_for(agents)] == ["warning", "overdue"]
     assert [(m.to, m.template) for m in sms_of(unit)] == [(unit.duty_phone, "overdue")]
 
-    sweep(now=SUPERVISION)  # 督办: the head, by SMS and in-app
+    sweep(now=SUPERVISION)  # 督办: the head, by SMS and in-app, with the written answer's due
     assert [(x.template, x.params) for x in notices_for(head)] == [
-        ("supervision", {"number": n, "days": 2})
+        ("supervision", {"number": n, "days": 2, "answer_due": "2026-10-21 00:00"})
     ]
     assert render_notice("supervision", notices_for(head)[0].params) == (
-        f"工单{n}已超期2个工作日，现予督办，请督促办理并反馈。"
+        f"工单{n}已超期2个工作日，现予督办，请督促办理，并于2026-10-21 00:00前书面答复。"
     )
     assert (sms_of(unit)[-1].to, sms_of(unit)[-1].template) == (unit.head_phone, "supervision")
+    assert sms_of(unit)[-1].body.endswith("请督促办理，并于2026-10-21 00:00前书面答复。")
 
     sweep(now=INTERVIEW)  # 约谈: the head in-app and by SMS; inspectors get a case to schedule
     assert [x.template for x in notices_for(head)] == ["supervision", "interview"]
@@ -155,10 +156,23 @@ def test_the_head_gets_one_supervision_and_one_interview_digest(unit):
         (unit.head_phone, "digest_interview"),
     ]
     assert "贵单位有4件工单超期5个工作日以上" in sms_of(unit)[1].body
+    # the written answers are due two working days after the 督办 of Wed 21 Oct (Fri 23, 24:00)
+    assert "并于2026-10-24 00:00前逐件书面答复" in sms_of(unit)[1].body
     head = notices_for(f"unit:{unit.id}:unit_head")
     assert [x.template for x in head] == ["digest_supervision", "digest_interview"]
-    # one case for the unit, one notice for inspectors to schedule it
-    assert [x.template for x in notices_for("role:inspector")] == ["interview_opened"]
+    assert render_notice(head[0].template, head[0].params) == (
+        "本单位有4件工单超期5个工作日以上，现予督办，请督促办理，"
+        "并于2026-10-24 00:00前逐件书面答复。"
+    )
+    # one case for the unit: inspectors are asked to schedule it, and hear of the three
+    # tickets that joined it in one notice (the head heard of all four just above)
+    opened, joined = notices_for("role:inspector")
+    assert opened.template == "interview_opened"
+    assert joined.template == "digest_interview_ticket_added"
+    assert joined.interview_id == opened.interview_id
+    assert render_notice(joined.template, joined.params) == (
+        f"市城管局有3件工单超期未办结，已并入约谈案件{opened.interview_id}。"
+    )
 
 
 def test_running_the_sweep_again_sends_nothing_twice(unit):

@@ -59,6 +59,7 @@ def test_an_agent_lists_their_units_notices_newest_first_paged(agent, notices):
         "finding": None,
         "created_at": "2026-10-14T09:01:00+08:00",
         "read": False,
+        "resolved": None,
     }
     page2 = agent.get("/api/v1/notices?per_page=1&page=2").get_json()
     assert [n["id"] for n in page2["items"]] == [notices["mine_old"]]

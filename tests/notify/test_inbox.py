@@ -153,3 +153,48 @@ def test_a_repeated_cause_posts_one_notice(people):
     assert inbox.post(audience=Audience.role("inspector"), template="warning", dedupe_key="k:1")
     assert not inbox.post(audience=Audience.role("inspector"), template="warning", dedupe_key="k:1")
     assert len(_texts(p["inspector"])) == 1
+
+
+def test_a_resolved_notice_is_read_for_everyone_and_keeps_its_first_resolution(people):
+    """Someone did what a notice asked: no reader has it unread, each sees who and how."""
+    _, _, p = people
+    notice = _post(Audience.role("supervisor"), dedupe_key="request:7")
+    other = _post(Audience.role("supervisor"), dedupe_key="request:8")
+    assert inbox.unread_count(p["supervisor"]) == 2
+    later = NOW.replace(hour=3)
+    assert (
+        inbox.resolve(
+            dedupe_keys=["request:7"], by_id=None, by_name="王审核", resolution="denied", now=NOW
+        )
+        == 1
+    )
+    # a second resolution changes nothing: the first decision stands
+    assert (
+        inbox.resolve(
+            dedupe_keys=["request:7"],
+            by_id=None,
+            by_name="李审核",
+            resolution="approved",
+            now=later,
+        )
+        == 0
+    )
+    assert inbox.resolve(dedupe_keys=[], by_id=None, by_name=None, resolution="done", now=NOW) == 0
+    db.session.refresh(notice)
+    assert (notice.resolved_at, notice.resolved_by, notice.resolution) == (NOW, "王审核", "denied")
+    assert _texts(p["supervisor"], unread=True) == [other.id]
+    assert inbox.unread_count(p["supervisor"]) == 1
+    assert {n.id: read for n, read in db.session.execute(inbox.for_reader(p["supervisor"]))} == {
+        notice.id: True,
+        other.id: False,
+    }
+    # reading it anyway is harmless
+    inbox.mark_read(actor=p["supervisor"], notice_id=notice.id, now=NOW)
+    assert inbox.unread_count(p["supervisor"]) == 1
+
+
+def test_resolving_names_no_notice_of_another_key(people):
+    _, _, p = people
+    _post(Audience.role("inspector"), dedupe_key="request:70")
+    inbox.resolve(dedupe_keys=["request:7"], by_id=None, by_name="x", resolution="done", now=NOW)
+    assert inbox.unread_count(p["inspector"]) == 1

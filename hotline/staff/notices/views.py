@@ -45,14 +45,20 @@ def links(view: dict[str, Any], role: str) -> list[tuple[str, str]]:
         out.append((view["ticket"], url_for("pages.ticket", number=view["ticket"])))
     for number in view["tickets"][:DIGEST_LINKS]:
         out.append((number, url_for("pages.ticket", number=number)))
-    template = view["template"]
+    template = view["template"].removeprefix("digest_")
+    if view["resolved"]:  # done by someone: nothing left to act on
+        return out
     if template in ("return_requested", "extension_requested") and role == Role.supervisor:
         out.append((_("去审批"), url_for("console.requests")))
+    elif template == "appeal_requested" and role == Role.inspector:
+        out.append((_("去审核"), url_for("dashboard.appeals")))
     elif view["interview_id"] and role == Role.inspector:
         out.append((_("约谈看板"), url_for("dashboard.interviews")))
     elif view["interview_id"] and role == Role.unit_head:
         out.append((_("约谈整改"), url_for("workbench.interviews")))
-    elif template.removeprefix("digest_") == "supervision" and role == Role.unit_head:
+    elif template.startswith("supervision") and role == Role.inspector:
+        out.append((_("督办列表"), url_for("dashboard.escalations")))
+    elif template.startswith("supervision") and role == Role.unit_head:
         out.append((_("督办"), url_for("workbench.escalations")))
     elif view.get("finding_id") and role == Role.inspector:
         out.append(

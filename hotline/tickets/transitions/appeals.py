@@ -19,10 +19,10 @@ from hotline.core.errors import Conflict
 from hotline.core.extensions import db
 from hotline.core.settings import satisfied_min
 from hotline.tickets.models import Ticket, TicketEvent, TicketRequest
+from hotline.tickets.notices import needs_someone, tell_unit
 from hotline.tickets.service import APPEALED
 from hotline.tickets.transitions.common import (
     _decide,
-    _deny,
     _pending,
     _require_text,
     _set_status,
@@ -125,7 +125,9 @@ def request_appeal(
             "media": media or [],
         },
     )
-    # notice: the inspectors (an appeal to decide)
+    needs_someone(
+        ticket, "appeal_requested", request=req, now=now, reason=req.reason, rating=rating
+    )
     return req
 
 
@@ -158,7 +160,7 @@ def approve_appeal(
             "rated_at": rated.at.isoformat(),
         },
     )
-    # notice: the unit's agents and head (their appeal was upheld)
+    tell_unit(ticket, "appeal_upheld", now=now, unit_id=req.unit_id, reason=reason)
     return ticket
 
 
@@ -170,6 +172,8 @@ def deny_appeal(
     now: datetime | None = None,
 ) -> Ticket:
     """An inspector denies the appeal: the rating keeps counting."""
-    result = _deny(ticket, "appeal", actor=actor, reason=reason, now=now)
-    # notice: the unit's agents and head (their appeal was denied)
-    return result
+    now = now or utcnow()
+    req = _decide(ticket, "appeal", actor, False, reason, now)
+    _set_status(ticket, "appeal_denied", actor, None, now, reason=reason, data={"request": req.id})
+    tell_unit(ticket, "appeal_denied", now=now, unit_id=req.unit_id, reason=reason)
+    return ticket

@@ -19,6 +19,7 @@ from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
 from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Ticket, TicketRequest
+from hotline.tickets.notices import decided
 from hotline.tickets.schedule import next_check_at
 from hotline.units import service as units
 from hotline.units.models import Unit
@@ -90,6 +91,7 @@ def _decide(
     req.decided_by_id = actor.user_id
     req.decided_at = now
     req.decision_reason = reason
+    decided(req, actor=actor, now=now)
     return req
 
 

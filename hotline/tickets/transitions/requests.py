@@ -22,7 +22,7 @@ from hotline.notify.service import queue_sms
 from hotline.notify.texts import plain_deadline
 from hotline.sla import service as sla
 from hotline.tickets.models import Status, Ticket, TicketRequest
-from hotline.tickets.notices import needs_someone
+from hotline.tickets.notices import needs_someone, tell_unit
 from hotline.tickets.recompute import extended_resolve_due
 from hotline.tickets.transitions.common import (
     _decide,
@@ -67,6 +67,7 @@ def request_return(
         requested_at=now,
     )
     db.session.add(req)
+    db.session.flush()  # the request's id keys its notice
     _set_status(
         ticket,
         "return_requested",
@@ -76,7 +77,7 @@ def request_return(
         reason=reason,
         data={"suggested_unit": suggested.code if suggested else None},
     )
-    needs_someone(ticket, "return_requested", now=now)
+    needs_someone(ticket, "return_requested", request=req, now=now, reason=req.reason)
     return req
 
 
@@ -206,6 +207,7 @@ def request_extension(
         requested_at=now,
     )
     db.session.add(req)
+    db.session.flush()  # the request's id keys its notice
     _set_status(
         ticket,
         "extension_requested",
@@ -215,7 +217,7 @@ def request_extension(
         reason=reason,
         data={"days": days},
     )
-    needs_someone(ticket, "extension_requested", now=now, days=days)
+    needs_someone(ticket, "extension_requested", request=req, now=now, reason=req.reason, days=days)
     return req
 
 
@@ -230,7 +232,7 @@ def approve_extension(
     now = now or utcnow()
     req = _decide(ticket, "extension", actor, True, reason, now)
     _extend(ticket, req, actor, "extension_approved", reason, now)
-    # notice: the unit's agents (their extension was granted)
+    tell_unit(ticket, "extension_approved", now=now, due=_fmt(ticket.resolve_due_at))
     return ticket
 
 
@@ -264,7 +266,7 @@ def grant_extension(
     db.session.add(req)
     db.session.flush()  # the recompute below reads the approved days from the table
     _extend(ticket, req, actor, "extension_granted", reason, now)
-    # notice: the unit's agents and head (an inspector granted days)
+    tell_unit(ticket, "extension_granted", now=now, days=days, due=_fmt(ticket.resolve_due_at))
     return ticket
 
 

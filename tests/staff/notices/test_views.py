@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
 from hotline.notify.models import Notice
-from tests.factories import UserFactory, ticket_in
+from hotline.tickets import transitions as tx
+from tests.factories import UserFactory, ticket_in, unit_actor
 
 NOW = datetime(2026, 10, 14, 1, 0, tzinfo=UTC)
 BADGE = re.compile(r'id="unread-badge"[^>]*>([^<]+)<')
@@ -115,9 +117,11 @@ def test_a_digest_links_its_tickets_and_where_the_head_acts(login, staff):
         count=3,
         days=2,
         numbers=numbers,
+        answer_due="2026-10-21 00:00",
     )
     html = login(staff.head).get("/notices").get_data(as_text=True)
-    assert "本单位有3件工单超期2个工作日以上，现予督办，请督促办理并反馈。" in html
+    assert "本单位有3件工单超期2个工作日以上，现予督办，请督促办理，" in html
+    assert "并于2026-10-21 00:00前逐件书面答复。" in html
     for number in numbers:
         assert f'href="/tickets/{number}"' in html
     assert 'href="/workbench/escalations"' in html
@@ -150,3 +154,58 @@ def test_the_badge_stops_counting_at_99_plus(login, staff):
 def test_the_inbox_needs_a_login(client):
     response = client.get("/notices")
     assert response.status_code in (302, 401)
+
+
+def test_a_decided_request_shows_greyed_with_who_decided_and_no_link_to_act(login, staff):
+    ticket = ticket_in("dispatched", unit=staff.unit)
+    decider = UserFactory(role="supervisor", display_name="王审核")
+    tx.request_return(ticket, actor=unit_actor(staff.unit), reason="不属于本单位职责", now=NOW)
+    html = login(staff.supervisor).get("/notices").get_data(as_text=True)
+    assert ">去审批</a>" in html
+    assert badge(html) == "1"
+    tx.approve_return(ticket, actor=Actor.of(decider), now=NOW + timedelta(hours=1))
+    html = login(staff.supervisor).get("/notices").get_data(as_text=True)
+    assert 'class="resolved"' in html
+    assert "王审核于2026-10-14 10:00已同意" in html
+    assert ">去审批</a>" not in html  # nothing left to act on
+    assert f'href="/tickets/{ticket.number}"' in html  # the ticket is still a click away
+    assert badge(html) is None
+    assert 'data-test="read"' not in html  # no "mark read" on it either
+    english = login(staff.supervisor).get("/notices?lang=en").get_data(as_text=True)
+    assert "Approved by 王审核, 2026-10-14 10:00" in english
+
+
+def test_a_quoted_reason_is_shown_escaped(login, staff):
+    hostile = "<script>alert(1)</script><b>退单</b>"
+    _post(
+        Audience.role("supervisor"),
+        "return_requested",
+        unit=staff.unit.name,
+        number="20261001-000001",
+        text=hostile,
+    )
+    html = login(staff.supervisor).get("/notices").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;退单&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("reader", "audience", "template", "params", "where"),
+    [
+        ("inspector", "role:inspector", "appeal_requested", {"rating": 1}, "/dashboard/appeals"),
+        ("inspector", "role:inspector", "supervision_answered", {}, "/dashboard/escalations"),
+        ("inspector", "role:inspector", "supervision_unanswered", {}, "/dashboard/escalations"),
+        ("head", "head", "supervision_unanswered_head", {}, "/workbench/escalations"),
+        ("head", "head", "interview_held", {"case": 1}, "/workbench/interviews"),
+        ("inspector", "role:inspector", "rectified", {"case": 1}, "/dashboard/interviews"),
+    ],
+)
+def test_each_new_notice_leads_to_where_its_reader_acts(
+    login, staff, reader, audience, template, params, where
+):
+    target = Audience.unit(staff.unit.id, "unit_head") if audience == "head" else Audience(audience)
+    extra = {"interview_id": 1} if "case" in params else {}
+    _post(target, template, number="20261001-000001", unit=staff.unit.name, **extra, **params)
+    html = login(getattr(staff, reader)).get("/notices").get_data(as_text=True)
+    assert f'href="{where}" class="" data-test="link"' in html
+    assert 'href="/tickets/20261001-000001"' in html

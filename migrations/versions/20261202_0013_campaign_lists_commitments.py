@@ -1,6 +1,6 @@
 """negative lists (负面清单) with milestones and history; public commitments (承诺), breaches, years
 
-Revision ID: 0011
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-02 11:00:00
 
@@ -15,7 +15,7 @@ Create Date: 2026-12-02 11:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """special supervisors (特邀监督员): appointments, monitoring stations (units.kind), who filed a
 ticket (tickets.filed_by_id, tickets.station_id) and the indexes their lists and counts read
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 14:00:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-02 14:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """interview_cases: the inspector's approval to publish the rectification commitment (公开承诺)
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 12:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-02 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """assessments: the weights admins set per year and the finalised, versioned results
 
-Revision ID: 0015
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-02 12:00:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-02 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
