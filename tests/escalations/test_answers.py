@@ -14,6 +14,7 @@ from hotline.escalations.models import CreditRecord, EscalationAnswer
 from hotline.escalations.sweep import sweep
 from hotline.tickets.models import Escalation, TicketEvent
 from tests.factories import UnitFactory, UserFactory, escalated, ticket_in
+from tests.support.plans import query_plan
 
 # Dispatched 30 Sep 10:00 local, due 14 Oct 00:00; 2 working days overdue on 16 Oct 00:00.
 REACHED = datetime.fromisoformat("2026-10-16T09:00:00+08:00")
@@ -258,24 +259,6 @@ def test_an_escalation_from_before_answers_had_rows_is_answered_with_a_due_from_
     assert db.session.scalar(count) == 1
 
 
-def _plan(query) -> str:
-    bind = db.session.get_bind()
-    compiled = query.compile(dialect=bind.dialect)
-    conn = db.session.connection()
-    if bind.dialect.name == "sqlite":
-        params = tuple(
-            "2026-10-01 00:00:00.000000"
-            if isinstance(compiled.params[k], datetime)
-            else compiled.params[k]
-            for k in compiled.positiontup
-        )
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
-        return "\n".join(str(r[-1]) for r in rows)
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
-    return "\n".join(r[0] for r in rows)
-
-
 def test_the_missing_answers_job_reads_only_the_awaited_answers_index(session):
-    plan = _plan(answers.overdue_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
+    plan = query_plan(answers.overdue_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
     assert "ix_escalation_answers_awaited_due" in plan, plan

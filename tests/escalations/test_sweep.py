@@ -14,6 +14,7 @@ from hotline.notify.models import Notice, OutboxMessage
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Escalation, Ticket, TicketEvent
 from tests.factories import OPERATOR, SUPERVISOR, UnitFactory, ticket_in, unit_actor
+from tests.support.plans import query_plan
 
 LEVELS = ("warning", "overdue", "supervision", "interview")
 
@@ -250,26 +251,8 @@ def test_sweep_warns_on_stderr_when_a_deadline_touches_an_unloaded_year(runner, 
     assert "calendar for 2027" not in result.stdout
 
 
-def _plan(query) -> str:
-    bind = db.session.get_bind()
-    compiled = query.compile(dialect=bind.dialect)
-    conn = db.session.connection()
-    if bind.dialect.name == "sqlite":
-        params = tuple(
-            "2026-10-01 00:00:00.000000"
-            if isinstance(compiled.params[k], datetime)
-            else compiled.params[k]
-            for k in compiled.positiontup
-        )
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
-        return "\n".join(str(r[-1]) for r in rows)
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
-    return "\n".join(r[0] for r in rows)
-
-
 def test_sweep_query_reads_due_tickets_through_the_sla_check_at_index(session):
-    plan = _plan(due_tickets_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
+    plan = query_plan(due_tickets_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
     assert "ix_tickets_sla_check_at" in plan, plan
     if session.get_bind().dialect.name == "sqlite":
         assert "USING INDEX ix_tickets_sla_check_at" in plan
@@ -284,7 +267,7 @@ def test_unrated_query_never_scans_the_whole_tickets_table(session):
     PostgreSQL takes the partial index on replied tickets; SQLite, without statistics, may
     prefer the (status, created_at) index — also bounded to replied tickets.
     """
-    plan = _plan(unrated_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
+    plan = query_plan(unrated_query(datetime(2026, 10, 1, tzinfo=UTC), 500))
     if session.get_bind().dialect.name == "sqlite":
         assert "SCAN tickets" not in plan, plan
         assert "ix_tickets_rating_due_replied" in plan or "ix_tickets_status_created" in plan

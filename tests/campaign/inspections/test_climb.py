@@ -15,6 +15,7 @@ from hotline.escalations.models import InterviewCase, InterviewReason
 from hotline.escalations.triggers import open_by_rule
 from hotline.notify.models import OutboxMessage
 from tests.campaign.inspections.conftest import credit, finding, history, notices
+from tests.support.plans import query_plan
 
 
 def at(iso: str) -> datetime:
@@ -153,27 +154,9 @@ def test_the_periodic_registry_runs_the_climb():
     assert entry.queue == "sla"
 
 
-def _plan(query) -> str:
-    bind = db.session.get_bind()
-    compiled = query.compile(dialect=bind.dialect)
-    conn = db.session.connection()
-    if bind.dialect.name == "sqlite":
-        params = tuple(
-            "2026-10-01 00:00:00.000000"
-            if isinstance(compiled.params[k], datetime)
-            else compiled.params[k]
-            for k in compiled.positiontup
-        )
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
-        return "\n".join(str(r[-1]) for r in rows)
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
-    return "\n".join(r[0] for r in rows)
-
-
 def test_each_rung_reads_only_its_partial_index(session):
     now = datetime(2026, 10, 1, tzinfo=UTC)
-    plan = _plan(climb.awaiting_overdue_query(now, 200))
+    plan = query_plan(climb.awaiting_overdue_query(now, 200))
     assert "ix_inspection_findings_awaiting_overdue" in plan, plan
-    plan = _plan(climb.awaiting_interview_query(now, 200))
+    plan = query_plan(climb.awaiting_interview_query(now, 200))
     assert "ix_inspection_findings_awaiting_interview" in plan, plan

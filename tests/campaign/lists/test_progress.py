@@ -10,8 +10,8 @@ import pytest
 from hotline.campaign.lists import progress
 from hotline.campaign.lists import service as lists
 from hotline.core.actor import Actor
-from hotline.core.extensions import db
 from tests.factories import UnitFactory
+from tests.support.plans import query_plan
 
 T = datetime.fromisoformat
 
@@ -64,24 +64,6 @@ def test_done_milestones_are_not_overdue_and_the_longest_overdue_come_first(sess
     assert progress.overdue_count(now=now, unit_id=b.id) == 1
 
 
-def _plan_text(query) -> str:
-    bind = db.session.get_bind()
-    compiled = query.compile(dialect=bind.dialect)
-    conn = db.session.connection()
-    if bind.dialect.name == "sqlite":
-        params = tuple(
-            "2026-10-01 00:00:00.000000"
-            if isinstance(compiled.params[k], datetime)
-            else compiled.params[k]
-            for k in compiled.positiontup
-        )
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
-        return "\n".join(str(r[-1]) for r in rows)
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
-    return "\n".join(r[0] for r in rows)
-
-
 @pytest.mark.parametrize(
     ("unit_id", "index"),
     [
@@ -91,7 +73,7 @@ def _plan_text(query) -> str:
 )
 def test_the_overdue_list_reads_the_index_of_open_milestones(session, unit_id, index):
     query = progress.overdue_query(now=datetime(2026, 10, 1, tzinfo=UTC), unit_id=unit_id)
-    text = _plan_text(query)
+    text = query_plan(query)
     assert index in text, text
 
 
