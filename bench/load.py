@@ -113,6 +113,54 @@ def _lua_str(value: str) -> str:
     return f"[{'=' * level}[{value}]{'=' * level}]"
 
 
+def run_wrk(
+    url: str,
+    script: str,
+    *,
+    files: dict[str, list[str] | None],
+    seconds: int,
+    connections: int,
+    threads: int,
+) -> dict[str, int]:
+    """wrk under the Lua `script` for `seconds`; the figures its `done` wrote as WRKJSON.
+
+    Each of `files` (a Lua global's name -> lines) is written to a temporary file and the global
+    set to its path ("" for None), and NTHREADS to `threads`, ahead of the script.
+    """
+    binary = ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="hotline-wrk-") as tmp:
+        prelude = ""
+        for name, lines in files.items():
+            path = ""
+            if lines is not None:
+                path = str(Path(tmp) / f"{name.lower()}.txt")
+                Path(path).write_text("\n".join(lines) + "\n")
+            prelude += f"{name} = {_lua_str(path)}\n"
+        script_file = Path(tmp) / "script.lua"
+        script_file.write_text(prelude + f"NTHREADS = {threads}\n" + script)
+        proc = subprocess.run(
+            [
+                binary,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "5s",
+                "-s",
+                str(script_file),
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + WRK_TIMEOUT_SLACK,
+            check=False,
+        )
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+    return json.loads(line.removeprefix("WRKJSON "))
+
+
 def wrk(
     url: str,
     *,
@@ -124,39 +172,15 @@ def wrk(
     threads: int = 2,
 ) -> LoadResult:
     """Closed-loop peak: `connections` keep-alive connections for `seconds`."""
-    binary = ensure_wrk()
-    with tempfile.TemporaryDirectory(prefix="hotline-wrk-") as tmp:
-        bodies_file = ""
-        if bodies:
-            bodies_file = str(Path(tmp) / "bodies.txt")
-            Path(bodies_file).write_text("\n".join(bodies) + "\n")
-        header_lua = ", ".join(f"[ {_lua_str(k)} ] = {_lua_str(v)}" for k, v in headers.items())
-        script = Path(tmp) / "post.lua"
-        script.write_text(
-            f"HEADERS = {{{header_lua}}}\nBODY = {_lua_str(body)}\n"
-            f"BODIES_FILE = {_lua_str(bodies_file)}\nNTHREADS = {threads}\n" + WRK_SCRIPT
-        )
-        proc = subprocess.run(
-            [
-                binary,
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "5s",
-                "-s",
-                str(script),
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=seconds + WRK_TIMEOUT_SLACK,
-            check=False,
-        )
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("WRKJSON ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk failed: {proc.stdout[-500:]} {proc.stderr[-500:]}")
-    data = json.loads(line.removeprefix("WRKJSON "))
+    header_lua = ", ".join(f"[ {_lua_str(k)} ] = {_lua_str(v)}" for k, v in headers.items())
+    data = run_wrk(
+        url,
+        f"HEADERS = {{{header_lua}}}\nBODY = {_lua_str(body)}\n" + WRK_SCRIPT,
+        files={"BODIES_FILE": bodies or None},
+        seconds=seconds,
+        connections=connections,
+        threads=threads,
+    )
     secs = data["duration_us"] / 1e6
     errors = sum(
         data[k] for k in ("non2xx", "connect_errors", "read_errors", "write_errors", "timeouts")

@@ -5,17 +5,13 @@ for scale."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
 import statistics
-import subprocess
-import tempfile
 import time
 import urllib.request
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from bench import load
@@ -148,36 +144,14 @@ def _get(url: str) -> tuple[float, str]:
 
 
 def _wrk(port: int, paths: list[str], *, seconds: int, connections: int) -> dict[str, Any]:
-    binary = load.ensure_wrk()
-    threads = 2
-    with tempfile.TemporaryDirectory(prefix="hotline-wrk-") as tmp:
-        paths_file = Path(tmp) / "paths.txt"
-        paths_file.write_text("\n".join(paths) + "\n")
-        script = Path(tmp) / "get.lua"
-        script.write_text(
-            f"PATHS_FILE = {load._lua_str(str(paths_file))}\nNTHREADS = {threads}\n" + WRK_SCRIPT
-        )
-        proc = subprocess.run(
-            [
-                binary,
-                f"-t{threads}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "5s",
-                "-s",
-                str(script),
-                f"http://127.0.0.1:{port}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=seconds + load.WRK_TIMEOUT_SLACK,
-            check=False,
-        )
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("WRKJSON ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk failed: {proc.stdout[-500:]} {proc.stderr[-500:]}")
-    data = json.loads(line.removeprefix("WRKJSON "))
+    data = load.run_wrk(
+        f"http://127.0.0.1:{port}",
+        WRK_SCRIPT,
+        files={"PATHS_FILE": paths},
+        seconds=seconds,
+        connections=connections,
+        threads=2,
+    )
     secs = data["duration_us"] / 1e6
     return {
         "paths": len(paths),
