@@ -18,6 +18,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
+from hotline.core.grouped import rows_by
 from hotline.core.pagecache import PUBLIC_SITE, invalidate_after_commit
 from hotline.escalations import record
 from hotline.units import service as units
@@ -124,17 +125,9 @@ def commitments_query(*, status: str | None = None, unit_id: int | None = None) 
 
 def history(commitment_ids: Iterable[int]) -> dict[int, list[CommitmentEvent]]:
     """The histories of these commitments in one query, oldest first each."""
-    ids = set(commitment_ids)
-    found: dict[int, list[CommitmentEvent]] = {i: [] for i in ids}
-    if ids:
-        rows = db.session.scalars(
-            select(CommitmentEvent)
-            .where(CommitmentEvent.commitment_id.in_(ids))
-            .order_by(CommitmentEvent.at, CommitmentEvent.id)
-        )
-        for row in rows:
-            found[row.commitment_id].append(row)
-    return found
+    return rows_by(
+        CommitmentEvent.commitment_id, commitment_ids, CommitmentEvent.at, CommitmentEvent.id
+    )
 
 
 # ---- writes ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from hotline.campaign.inspections.models import InspectionFile
 from hotline.core import uploads
 from hotline.core.errors import NotFound
 from hotline.core.extensions import db
+from hotline.core.grouped import rows_by
 
 
 def folder(inspection_id: int) -> Path:
@@ -84,16 +85,9 @@ def find(inspection_id: int, name: str) -> InspectionFile:
 
 def of_inspections(inspection_ids: set[int]) -> dict[int, list[InspectionFile]]:
     """The visits' own evidence of several inspections, in one query."""
-    found: dict[int, list[InspectionFile]] = {i: [] for i in inspection_ids}
-    if inspection_ids:
-        rows = db.session.scalars(
-            select(InspectionFile)
-            .where(
-                InspectionFile.inspection_id.in_(inspection_ids),
-                InspectionFile.answer_id.is_(None),
-            )
-            .order_by(InspectionFile.id)
-        )
-        for row in rows:
-            found[row.inspection_id].append(row)
-    return found
+    return rows_by(
+        InspectionFile.inspection_id,
+        inspection_ids,
+        InspectionFile.id,
+        where=[InspectionFile.answer_id.is_(None)],
+    )

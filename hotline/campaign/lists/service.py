@@ -26,6 +26,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.core.extensions import db
+from hotline.core.grouped import rows_by
 from hotline.core.pagecache import PUBLIC_SITE, invalidate_after_commit
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
@@ -95,17 +96,7 @@ def history(item_id: int) -> list[NegativeListEvent]:
 
 def histories(item_ids: Iterable[int]) -> dict[int, list[NegativeListEvent]]:
     """The histories of several items in one query, oldest first each."""
-    ids = set(item_ids)
-    found: dict[int, list[NegativeListEvent]] = {i: [] for i in ids}
-    if ids:
-        rows = db.session.scalars(
-            select(NegativeListEvent)
-            .where(NegativeListEvent.item_id.in_(ids))
-            .order_by(NegativeListEvent.at, NegativeListEvent.id)
-        )
-        for row in rows:
-            found[row.item_id].append(row)
-    return found
+    return rows_by(NegativeListEvent.item_id, item_ids, NegativeListEvent.at, NegativeListEvent.id)
 
 
 # ---- checks ----------------------------------------------------------------------------------
