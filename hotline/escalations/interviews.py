@@ -66,7 +66,8 @@ def ticket_numbers(case: InterviewCase) -> list[str]:
     )
 
 
-def _require_runner(actor: Actor, action: str) -> None:
+def require_runner(actor: Actor, action: str) -> None:
+    """Forbidden unless the actor runs interviews (inspectors): scheduling, holding, publishing."""
     if actor.role not in RUN_ROLES:
         raise Forbidden(f"only inspectors may {action} an interview")
 
@@ -91,7 +92,7 @@ def schedule(
     """An inspector sets (or moves) the time and place of a proposed or scheduled interview."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)  # another unit's staff: 404, as for any case
-    _require_runner(actor, "schedule")
+    require_runner(actor, "schedule")
     _require_status(case, "schedule", (S.proposed, S.scheduled))
     if at.tzinfo is None:
         raise ValidationFailed("at needs a time zone offset", fields={"at": ["timezone-aware"]})
@@ -159,7 +160,7 @@ def hold(
     """
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)
-    _require_runner(actor, "hold")
+    require_runner(actor, "hold")
     _require_status(case, "hold", (S.scheduled,))
     if case.scheduled_for is not None and now < case.scheduled_for:
         raise Conflict(
@@ -289,7 +290,7 @@ def reject(
     credit record (the history), and the head submits again before the commitment's due."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)
-    _require_runner(actor, "reject evidence of")
+    require_runner(actor, "reject evidence of")
     _require_status(case, "reject evidence of", (S.rectified,))
     if case.closed_at is not None:
         raise Conflict(f"case {case.id} is closed", current_status=case.status)
@@ -321,7 +322,7 @@ def close(*, case_id: int, actor: Actor, now: datetime | None = None) -> Intervi
     """An inspector closes a rectified (or given-up overdue) case."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)
-    _require_runner(actor, "close")
+    require_runner(actor, "close")
     _require_status(case, "close", (S.rectified, S.rectification_overdue))
     if case.closed_at is not None:
         raise InvalidTransition("close (already closed)", case.status)

@@ -19,27 +19,21 @@ from sqlalchemy.orm import object_session
 from hotline.core import pagecache
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, utcnow
-from hotline.core.errors import Conflict, Forbidden, ValidationFailed
+from hotline.core.errors import Conflict, ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations import record
-from hotline.escalations.interviews import MAX_TEXT, RUN_ROLES, get
+from hotline.escalations.interviews import MAX_TEXT, get, require_runner
 from hotline.escalations.models import InterviewCase, InterviewStatus
 from hotline.tickets.redaction import redact
 
 S = InterviewStatus
 
 
-def _require_inspector(actor: Actor, what: str) -> None:
-    # The office that runs the interviews decides what of them the public sees.
-    if actor.role not in RUN_ROLES:
-        raise Forbidden(f"only inspectors may {what} an interview's commitment")
-
-
 def publish(*, case_id: int, actor: Actor, now: datetime | None = None) -> InterviewCase:
     """An inspector approves publication of the head's written commitment and its due."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)  # another unit's staff: 404, as for any case
-    _require_inspector(actor, "publish")
+    require_runner(actor, "publish the commitment of")
     if case.committed_at is None or not case.commitment:
         raise Conflict(
             f"case {case.id} has no rectification commitment written by the unit head: "
@@ -71,7 +65,7 @@ def unpublish(
     """An inspector takes a published commitment off the public site, with an optional reason."""
     now = now or utcnow()
     case = get(case_id=case_id, actor=actor)
-    _require_inspector(actor, "withdraw")
+    require_runner(actor, "withdraw the commitment of")
     if case.published_at is None:
         raise Conflict(
             f"the commitment of case {case.id} is not public", current_status=case.status
