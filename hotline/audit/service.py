@@ -1,4 +1,4 @@
-"""Writing the audit log: who read whose personal data."""
+"""Writing the audit log: who changed what, who read whose personal data."""
 
 from __future__ import annotations
 
@@ -30,3 +30,8 @@ def record_personal_data_reads(
     ]
     if rows:
         db.session.execute(insert(AuditEntry), rows)
+
+
+def record_action(*, actor_id: int | None, action: str, detail: dict, now: datetime) -> None:
+    """One audit row for a change someone made (configuration, accounts, appointments)."""
+    db.session.add(AuditEntry(at=now, actor_id=actor_id, action=action, detail=detail))

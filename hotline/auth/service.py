@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hotline.audit.models import AuditEntry
+from hotline.audit.service import record_action
 from hotline.auth.models import LoginThrottle, User
 from hotline.auth.supervisors import may_sign_in
 from hotline.core.errors import Unauthorized
@@ -107,13 +107,11 @@ def _failed(
         account_wait = backoff(user.failed_logins, ACCOUNT_FREE_FAILURES)
         user.locked_until = now + account_wait if account_wait else None
         if wait or account_wait:
-            db.session.add(
-                AuditEntry(
-                    at=now,
-                    actor_id=user.id,
-                    action=LOGIN_LOCKED,
-                    detail={"address": address, "failures": throttle.failures},
-                )
+            record_action(
+                actor_id=user.id,
+                action=LOGIN_LOCKED,
+                detail={"address": address, "failures": throttle.failures},
+                now=now,
             )
     db.session.flush()
     return wait is not None or (user is not None and user.locked_until is not None)

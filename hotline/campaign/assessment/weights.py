@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 
-from hotline.audit.models import AuditEntry
+from hotline.audit.service import record_action
 from hotline.campaign.assessment import registry
 from hotline.campaign.assessment.models import AssessmentWeights
 from hotline.core.actor import Actor, Role
@@ -112,13 +112,11 @@ def save(
     row.weights = clean
     row.updated_at = now
     row.updated_by = actor.user_id
-    db.session.add(
-        AuditEntry(
-            at=now,
-            actor_id=actor.user_id,
-            action="assessment.weights",
-            detail={"year": year, "weights": clean, "before": before},
-        )
+    record_action(
+        actor_id=actor.user_id,
+        action="assessment.weights",
+        detail={"year": year, "weights": clean, "before": before},
+        now=now,
     )
     db.session.flush()
     return row

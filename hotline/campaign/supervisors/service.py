@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hotline.audit.models import AuditEntry
+from hotline.audit.service import record_action
 from hotline.auth.models import SupervisorAppointment, User
 from hotline.auth.tokens import revoke_credentials
 from hotline.auth.users import create_user
@@ -49,10 +49,6 @@ class RosterEntry:
 def _require_admin(actor: Actor) -> None:
     if actor.role != Role.admin:
         raise Forbidden("only admins appoint and retire special supervisors")
-
-
-def _audit(actor: Actor, action: str, now: datetime, detail: dict[str, Any]) -> None:
-    db.session.add(AuditEntry(at=now, actor_id=actor.user_id, action=action, detail=detail))
 
 
 def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
@@ -117,11 +113,11 @@ def appoint(
     row.user = user
     db.session.add(row)
     db.session.flush()
-    _audit(
-        actor,
-        APPOINT,
-        now,
-        {
+    record_action(
+        actor_id=actor.user_id,
+        action=APPOINT,
+        now=now,
+        detail={
             "user": user.username,
             "station": station or None,
             "appointed_on": starts.isoformat(),
@@ -156,7 +152,12 @@ def retire(
     user.active = False
     revoke_credentials(user)
     db.session.flush()
-    _audit(actor, RETIRE, now, {"user": user.username, "reason": row.retire_reason})
+    record_action(
+        actor_id=actor.user_id,
+        action=RETIRE,
+        now=now,
+        detail={"user": user.username, "reason": row.retire_reason},
+    )
     return row
 
 

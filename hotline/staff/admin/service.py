@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hotline.audit.models import AuditEntry
+from hotline.audit.service import record_action
 from hotline.auth.api_keys import issue_api_key
 from hotline.auth.models import ApiKey, User
 from hotline.auth.tokens import revoke_credentials
@@ -34,7 +34,7 @@ def _require_admin(actor: Actor) -> None:
 
 def audit(*, actor: Actor, action: str, detail: dict[str, Any]) -> None:
     """Append an audit row for a configuration change."""
-    db.session.add(AuditEntry(at=utcnow(), actor_id=actor.user_id, action=action, detail=detail))
+    record_action(actor_id=actor.user_id, action=action, detail=detail, now=utcnow())
 
 
 def _text(value: str | None, field: str, *, required: bool = True, limit: int = 200) -> str | None:
