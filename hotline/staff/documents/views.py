@@ -11,9 +11,13 @@ from hotline.core.clock import utcnow
 from hotline.core.errors import NotFound
 from hotline.core.i18n import current_locale
 from hotline.staff.access import current_actor
-from hotline.staff.documents import letter, queries, ticket_sheet
+from hotline.staff.documents import queries
 
 bp = Blueprint("documents", __name__)
+
+# _pdf_modules_on_first_print: the renderers import fpdf2 (with fontTools and Pillow), 36 MB of
+# memory in every process that imports it; they load on a process's first print instead of in
+# every web worker, RQ worker and CLI command at start-up.
 
 
 def _pdf(body: bytes, filename: str) -> Response:
@@ -35,6 +39,8 @@ def ticket_pdf(number: str) -> Response:
         sheet = queries.ticket_sheet(number, actor=actor, now=now)
     except NotFound:
         abort(404)  # another unit's ticket, as on the ticket page
+    from hotline.staff.documents import ticket_sheet  # fpdf2: see _pdf_modules_on_first_print
+
     body = ticket_sheet.render(sheet, lang=_lang())
     if sheet.person.full and sheet.ticket.complainant_phone:
         # DESIGN §1: a printed unmasked phone is a read of personal data like the page's.
@@ -52,4 +58,6 @@ def letter_pdf(escalation_id: int) -> Response:
         shown = queries.supervision_letter(escalation_id, actor=actor, now=now)
     except NotFound:
         abort(404)  # another unit's escalation
+    from hotline.staff.documents import letter  # fpdf2: see _pdf_modules_on_first_print
+
     return _pdf(letter.render(shown, lang=_lang()), f"supervision-letter-{shown.number}.pdf")

@@ -127,3 +127,23 @@ def test_the_escalation_lists_link_each_supervision_to_its_letter(login, staff, 
     link = f'href="/escalations/{supervision.id}/letter.pdf"'
     assert link in login(staff.head).get("/workbench/escalations").get_data(as_text=True)
     assert link in login(staff.inspector).get("/dashboard/escalations").get_data(as_text=True)
+
+
+def test_building_the_app_does_not_load_the_pdf_library():
+    """fpdf2 (36 MB per process) loads on a process's first print, not in every web and RQ
+    worker at start-up."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, config; from hotline import create_app; "
+        "cfg = config.load(); cfg.SQLALCHEMY_DATABASE_URI = 'sqlite://'; create_app(cfg); "
+        "print(sorted(m for m in sys.modules if m == 'fpdf' or m.startswith('fpdf.')))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
