@@ -119,10 +119,19 @@ class Config:
     SMS_BACKEND: str = "console"
     # Lets tests point the real Twilio SDK at a local stub instead of api.twilio.com.
     TWILIO_API_BASE: str = ""
-    # Voice: the operators' <Enqueue> queue, how long a caller waits, when operators answer.
+    # Voice: the operators' <Enqueue> queue, how long a caller waits, when operators answer
+    # (empty = 7×24: 12345 lines answer around the clock; "08:00-20:00" for office hours).
     VOICE_QUEUE_NAME: str = "operators"
     VOICE_MAX_WAIT_SECONDS: int = 120
-    VOICE_OPEN_HOURS: str = "08:00-20:00"
+    VOICE_OPEN_HOURS: str = ""
+    # The operators' softphone: an API key (SK…) and secret sign its AccessTokens; the TwiML App
+    # (AP…) points at POST /twilio/voice/client (docs/OPERATIONS.md).
+    TWILIO_API_KEY: str = ""
+    TWILIO_API_SECRET: str = ""
+    TWILIO_TWIML_APP_SID: str = ""
+    VOICE_TOKEN_TTL_SECONDS: int = 3600
+    # A missed call is closed after this many failed callback attempts (the caller gets an SMS).
+    CALLBACK_MAX_ATTEMPTS: int = 3
     API_TOKEN_TTL_SECONDS: int = 12 * 3600
     BABEL_DEFAULT_LOCALE: str = "zh_CN"
     WTF_CSRF_ENABLED: bool = True
@@ -250,7 +259,12 @@ def load() -> Config:
         TRUSTED_PROXIES=_int("TRUSTED_PROXIES", 0),
         VOICE_QUEUE_NAME=os.environ.get("VOICE_QUEUE_NAME") or "operators",
         VOICE_MAX_WAIT_SECONDS=_int("VOICE_MAX_WAIT_SECONDS", 120),
-        VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS") or "08:00-20:00",
+        VOICE_OPEN_HOURS=os.environ.get("VOICE_OPEN_HOURS", ""),
+        TWILIO_API_KEY=os.environ.get("TWILIO_API_KEY", ""),
+        TWILIO_API_SECRET=os.environ.get("TWILIO_API_SECRET", ""),
+        TWILIO_TWIML_APP_SID=os.environ.get("TWILIO_TWIML_APP_SID", ""),
+        VOICE_TOKEN_TTL_SECONDS=_int("VOICE_TOKEN_TTL_SECONDS", 3600, low=60, high=86400),
+        CALLBACK_MAX_ATTEMPTS=_int("CALLBACK_MAX_ATTEMPTS", 3, low=1, high=10),
         LOG_FORMAT=os.environ.get("LOG_FORMAT") or "text",
         DB_IDLE_PING_SECONDS=_float("DB_IDLE_PING_SECONDS", 1.0),
         BODY_MAX_BYTES=_int("BODY_MAX_BYTES", 256 * 1024, low=1024),

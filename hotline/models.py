@@ -2,7 +2,13 @@
 
 from hotline.audit.models import AuditEntry
 from hotline.auth.models import ApiKey, SupervisorAppointment, User
-from hotline.calls.models import CallbackTask
+from hotline.calls.models import (
+    CallbackAttempt,
+    CallbackTask,
+    CallRecord,
+    CallRecording,
+    OperatorPresence,
+)
 from hotline.campaign.assessment.models import AssessmentVersion, AssessmentWeights
 from hotline.campaign.commitments.models import (
     Commitment,
@@ -39,6 +45,9 @@ __all__ = [
     "AssessmentWeights",
     "AuditEntry",
     "CalendarDay",
+    "CallRecord",
+    "CallRecording",
+    "CallbackAttempt",
     "CallbackTask",
     "Category",
     "Commitment",
@@ -62,6 +71,7 @@ __all__ = [
     "Notice",
     "NoticeCursor",
     "NoticeRead",
+    "OperatorPresence",
     "OutboxMessage",
     "PendingLadderNotice",
     "RollupCursor",

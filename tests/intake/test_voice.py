@@ -70,7 +70,12 @@ def assert_asks_for_speech_then_records(root) -> None:
     assert record.get("action") == "/twilio/voice/done"  # never loops back into the queue
 
 
-def test_out_of_hours_the_caller_leaves_a_message_and_a_callback_task_opens(twilio, clock):
+def test_out_of_hours_the_caller_leaves_a_message_and_a_callback_task_opens(
+    app, twilio, clock, monkeypatch
+):
+    monkeypatch.setitem(
+        app.config, "VOICE_OPEN_HOURS", "08:00-20:00"
+    )  # a line kept to office hours
     clock.set("2026-10-12T22:30:00+08:00")
     root = twiml(twilio.post("/twilio/voice", call_data()))
     assert root.find("Enqueue") is None
@@ -142,7 +147,8 @@ def test_repeated_speech_and_recording_callbacks_create_one_ticket_and_one_attac
     assert count(CallbackTask) == 1
 
 
-def test_a_repeated_greeting_opens_one_callback_task(twilio, clock):
+def test_a_repeated_greeting_opens_one_callback_task(app, twilio, clock, monkeypatch):
+    monkeypatch.setitem(app.config, "VOICE_OPEN_HOURS", "08:00-20:00")
     clock.set("2026-10-12T23:00:00+08:00")
     first = twilio.post("/twilio/voice", call_data())
     assert twilio.post("/twilio/voice", call_data()).data == first.data
