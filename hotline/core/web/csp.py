@@ -14,6 +14,15 @@ from flask import Flask, Response, g, request
 
 DOCS_PATH = "/api/v1/docs"
 
+# What Twilio's Voice JavaScript SDK needs beyond 'self', and only on the pages that load it:
+# its signalling websocket (wss://voice-js.<edge>.twilio.com/signal) and its call-quality
+# events (https://eventgw.twilio.com); the sounds it plays (ringback, hang-up), which it fetches
+# from sdk.twilio.com by XHR for Web Audio or plays in an <audio> element; and the remote
+# voice, which browsers without srcObject get as a blob: URL. WebRTC media itself is not
+# governed by CSP.
+SOFTPHONE_CONNECT = "wss://*.twilio.com https://*.twilio.com"
+SOFTPHONE_MEDIA = "'self' blob: https://sdk.twilio.com"
+
 
 def csp_nonce() -> str:
     """This request's nonce for inline scripts (created on first use)."""
@@ -22,10 +31,22 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def policy(nonce: str | None, *, docs: bool = False) -> str:
+def allow_softphone() -> None:
+    """This response is a console page with the softphone: let it reach Twilio."""
+    g.csp_softphone = True
+
+
+def softphone_allowed() -> bool:
+    """Whether this page loads the softphone (the templates include it only then)."""
+    return bool(g.get("csp_softphone"))
+
+
+def policy(nonce: str | None, *, docs: bool = False, softphone: bool = False) -> str:
     scripts = (
         "'self' 'unsafe-inline'" if docs else "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     )
+    connect = "'self'" + (f" {SOFTPHONE_CONNECT}" if softphone else "")
+    media = (f"media-src {SOFTPHONE_MEDIA}",) if softphone else ()
     return "; ".join(
         (
             "default-src 'self'",
@@ -33,7 +54,8 @@ def policy(nonce: str | None, *, docs: bool = False) -> str:
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",
-            "connect-src 'self'",
+            f"connect-src {connect}",
+            *media,
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -48,6 +70,7 @@ _DOCS = policy(None, docs=True)
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["softphone_allowed"] = softphone_allowed
 
     @app.after_request
     def _csp(response: Response) -> Response:
@@ -57,6 +80,11 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(DOCS_PATH):
             value = _DOCS
         else:
-            value = _NO_NONCE if nonce is None else policy(nonce)
+            softphone = softphone_allowed()
+            value = (
+                _NO_NONCE
+                if nonce is None and not softphone
+                else policy(nonce, softphone=softphone)
+            )
         response.headers.add("Content-Security-Policy", value)  # absent: checked above
         return response
