@@ -200,6 +200,15 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "en": "The appeal against the rating of ticket {number} was denied: the rating still "
         "counts.",
     },
+    # the caller phoned again about an open ticket (hotline/calls/screen_pop.py)
+    "urged": {
+        "zh_CN": "来电人来电催办工单{number}，请抓紧办理。",
+        "en": "The caller phoned to press for ticket {number}; please act on it.",
+    },
+    "supplemented": {
+        "zh_CN": "来电人为工单{number}补充了材料，请在工单办理过程中查看。",
+        "en": "The caller added material to ticket {number}; see the ticket's timeline.",
+    },
     # an escalation SMS that did not arrive
     "delivery_failed": {
         "zh_CN": "工单{number}发往{unit}（{to}）的{sms}未送达：{error}。{action}",

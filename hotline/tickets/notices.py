@@ -35,6 +35,9 @@ TOLD: dict[str, tuple[str, ...]] = {
     "extension_granted": (Role.unit_agent,),
     "appeal_upheld": (Role.unit_agent, Role.unit_head),
     "appeal_denied": (Role.unit_agent, Role.unit_head),
+    # a caller's 催办 or 补充材料 taken on the phone (hotline/calls/screen_pop.py)
+    "urged": (Role.unit_agent,),
+    "supplemented": (Role.unit_agent,),
 }
 
 # Quotes (a reason) are cut to this in a notice; the whole text is on the ticket's timeline.

@@ -82,9 +82,7 @@ def init_app(app: Flask) -> None:
         else:
             softphone = softphone_allowed()
             value = (
-                _NO_NONCE
-                if nonce is None and not softphone
-                else policy(nonce, softphone=softphone)
+                _NO_NONCE if nonce is None and not softphone else policy(nonce, softphone=softphone)
             )
         response.headers.add("Content-Security-Policy", value)  # absent: checked above
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotline.calls import screen_pop
 from hotline.calls.models import CallbackTask
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
@@ -27,9 +28,14 @@ def log_call(
     address: str | None,
     unit: str | None,
     task_id: int | None = None,
+    call_sid: str | None = None,
     locale: str = "zh_CN",
 ) -> Ticket:
-    """An answered call becomes a ticket, dispatched at once when the operator chose a unit."""
+    """An answered call becomes a ticket, dispatched at once when the operator chose a unit.
+    `call_sid`: the caller's call the screen-pop bound the form to; the ticket keeps it and
+    the call record points to the ticket."""
+    if call_sid is not None:
+        call_sid = screen_pop.check_call_sid(call_sid, field="call_sid")
     ticket = tickets.create(
         actor=actor,
         channel="phone",
@@ -43,8 +49,11 @@ def log_call(
         confidential=confidential,
         district=district or None,
         address=address or None,
+        extra={"voice": {"call_sid": call_sid}} if call_sid else None,
         locale=locale,
     )
+    if call_sid is not None:
+        screen_pop.bind(call_sid=call_sid, ticket=ticket)
     if unit:
         tx.dispatch(ticket, actor=actor, unit=unit)
     if task_id:

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.catalogue import service as catalogue
+from hotline.calls import softphone
 from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
+from hotline.core.web.csp import allow_softphone
 from hotline.staff.access import HOTLINE, current_actor, role_required
-from hotline.staff.console import queries, service
+from hotline.staff.console import forms, queries, service
 from hotline.staff.pages.ui import page_args, paginate, run_action
-from hotline.tickets.models import Kind
 from hotline.tickets.service import normalize_phone
 from hotline.units import service as units
 
 bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.before_request
+def _softphone() -> None:
+    """Console pages carry the softphone for operators and supervisors (and only they may
+    reach Twilio); htmx fragments are parts of a page that has it already."""
+    if forms.is_htmx() or not current_user.is_authenticated or current_user.role not in HOTLINE:
+        return
+    allow_softphone()
+    row = softphone.presence_of(current_user.id)
+    g.softphone_state = row.state if row is not None else "away"
 
 
 def _phone_arg(raw: str | None) -> str | None:
@@ -40,18 +52,15 @@ def index() -> str:
     phone = request.args.get("phone") or (task.phone if task else "")
     return render_template(
         "console/index.html",
-        phone=phone,
+        values={"phone": phone},
         task=task if task is not None and task.status == "open" else None,
-        categories=catalogue.active_categories(),
-        districts=catalogue.districts(),
-        units=units.active_units(),
-        kinds=[k.value for k in Kind],
+        **forms.choices(),
     )
 
 
 @bp.route("/calls", methods=["POST"])
 @role_required(*HOTLINE)
-def log_call() -> Response:
+def log_call() -> Response | tuple[str, int] | str:
     form = request.form
     actor = current_actor()
     try:
@@ -69,15 +78,31 @@ def log_call() -> Response:
             address=form.get("address"),
             unit=form.get("unit"),
             task_id=form.get("task", type=int),
+            call_sid=form.get("call_sid") or None,
             locale=str(get_locale() or "zh_CN"),
         )
     except HotlineError as exc:
         uow.rollback()  # the redirect below is no error: the request would commit
-        names = ", ".join(exc.fields) if exc.fields else ""
-        flash(exc.message + (f" ({names})" if names else ""), "error")
+        if forms.is_htmx():  # the form again, as typed, with what is wrong
+            task = queries.callback_task(form.get("task", type=int) or 0)
+            html = render_template(
+                "console/_callform.html",
+                values=form,
+                task=task,
+                error=forms.error_text(exc),
+                **forms.choices(),
+            )
+            return html, exc.status
+        flash(forms.error_text(exc), "error")
         return redirect(url_for("console.index", phone=form.get("phone", "")))
-    flash(_("已登记工单 %(n)s。", n=ticket.number), "ok")
-    return redirect(url_for("pages.ticket", number=ticket.number))
+    # A fresh form for the next call, with the new ticket's number to follow (the console
+    # stays open: leaving it would hang up the softphone).
+    if forms.is_htmx():
+        return render_template(
+            "console/_callform.html", values={}, task=None, logged=ticket, **forms.choices()
+        )
+    flash(ticket.number, "logged")
+    return redirect(url_for("console.index"))
 
 
 @bp.route("/caller")

@@ -111,6 +111,8 @@ EVENT_LABELS = {
     "supervision_answer_missed": _l("督办未按时答复"),
     "deadline_changed": _l("时限调整"),
     "commitment_breached": _l("违反承诺"),
+    "urged": _l("来电催办"),
+    "supplemented": _l("来电补充材料"),
 }
 # The requests a ticket can have pending (TicketRequest.type).
 REQUEST_LABELS = {"return": _l("退单"), "extension": _l("延期"), "appeal": _l("差评申诉")}

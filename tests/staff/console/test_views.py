@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from hotline.audit.models import AuditEntry
@@ -54,8 +56,13 @@ def test_logging_a_call_with_a_unit_dispatches_it_at_once(login, staff, clock) -
             "district": "东城区",
         },
     )
+    # The console stays (a softphone call would end with the page): a fresh form, and a flash
+    # linking to the new ticket.
     assert response.status_code == 302
-    number = response.headers["Location"].rsplit("/", 1)[1]
+    assert response.headers["Location"] == "/console"
+    page = client.get("/console").get_data(as_text=True)
+    number = re.search(r'data-test="logged-link">([0-9-]+)</a>', page).group(1)
+    assert re.search(r'id="description"[^>]*></textarea>', page), "a fresh, empty form"
     ticket = _ticket(number)
     assert ticket.status == "dispatched"
     assert ticket.channel == "phone"
