@@ -8,6 +8,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from hotline.auth.models import User
+from hotline.calls.models import CallRecord
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
@@ -74,6 +75,23 @@ class RoutingRuleFactory(_Base):
     unit = factory.SubFactory(UnitFactory)
     position = 100
     active = True
+
+
+class CallRecordFactory(_Base):
+    """An inbound call an operator's softphone leg (`operator_call_sid`) took from the queue,
+    as the voice webhooks record it."""
+
+    class Meta:
+        model = CallRecord
+
+    call_sid = factory.Sequence(lambda n: f"CA{n:032x}")
+    operator_call_sid = factory.Sequence(lambda n: f"CA{n:016x}{'e' * 16}")
+    from_phone = "+8613812345678"
+    offered_at = factory.LazyFunction(utcnow)
+    outcome = "answered"
+    queued_at = factory.LazyFunction(utcnow)
+    answered_at = factory.LazyFunction(utcnow)
+    wait_seconds = 12
 
 
 def actor(user: User) -> Actor:

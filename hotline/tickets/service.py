@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import aliased
 
 from hotline.auth.models import User
@@ -33,6 +33,7 @@ from hotline.tickets.models import (
     Ticket,
     TicketEvent,
     TicketRequest,
+    ticket_assisting_units,
 )
 from hotline.units.models import Unit
 
@@ -205,6 +206,20 @@ def get_by_number(number: str, *, actor: Actor | None = None) -> Ticket:
     if ticket is None or (actor is not None and not can_see(actor, ticket)):
         raise NotFound(f"no ticket {number}")
     return ticket
+
+
+def visible(stmt: Any, actor: Actor) -> Any:
+    """`stmt` (a select of tickets) narrowed to those `actor` may see: a unit's staff their
+    unit's tickets (lead or assisting), a special supervisor their own filings (a station's
+    staff their station's), everyone else all."""
+    if actor.is_filer:
+        return filed.scoped(stmt, actor)
+    if not actor.is_unit:
+        return stmt
+    assisting = select(ticket_assisting_units.c.ticket_id).where(
+        ticket_assisting_units.c.unit_id == actor.unit_id
+    )
+    return stmt.where(or_(Ticket.unit_id == actor.unit_id, Ticket.id.in_(assisting)))
 
 
 def can_see(actor: Actor, ticket: Ticket) -> bool:

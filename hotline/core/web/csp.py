@@ -31,14 +31,17 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+_SOFTPHONE = "hotline.csp_softphone"  # on the request: an app context may outlive it
+
+
 def allow_softphone() -> None:
     """This response is a console page with the softphone: let it reach Twilio."""
-    g.csp_softphone = True
+    request.environ[_SOFTPHONE] = True
 
 
 def softphone_allowed() -> bool:
     """Whether this page loads the softphone (the templates include it only then)."""
-    return bool(g.get("csp_softphone"))
+    return bool(request.environ.get(_SOFTPHONE))
 
 
 def policy(nonce: str | None, *, docs: bool = False, softphone: bool = False) -> str:

@@ -38,11 +38,24 @@ def home() -> Response:
 
 @bp.route("/tickets")
 @login_required
-def lookup() -> Response:
-    number = (request.args.get("number") or "").strip()
-    if not number:
+def lookup() -> Response | str:
+    """The top search box: a whole ticket number opens it; part of a number or a phone number
+    lists what matches (`number` is the box's name before it took phones)."""
+    q = (request.args.get("q") or request.args.get("number") or "").strip()[:40]
+    if not q:
         return redirect(url_for("pages.home"))
-    return redirect(url_for("pages.ticket", number=number))
+    if queries.FULL_NUMBER.match(q):
+        return redirect(url_for("pages.ticket", number=q))
+    actor = current_actor()
+    found = queries.search(q, actor=actor)
+    # Each as this viewer may see it: masked for a unit's staff, none when confidential.
+    phones = {t.id: complainant(t, actor)["phone"] for t in found.tickets}
+    html = render_template("tickets/search.html", q=q, found=found, phones=phones)
+    shown = [t.id for t in found.tickets if t.complainant_phone]
+    if shown and actor.sees_full_personal_data:
+        # DESIGN §1: the list shows complainants' numbers unmasked to these roles; audited.
+        record_personal_data_reads(actor=actor, ticket_ids=shown, now=utcnow(), via="search")
+    return html
 
 
 @bp.route("/tickets/<number>")

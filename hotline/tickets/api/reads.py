@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from flask import Response, jsonify, request
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from hotline.audit.service import record_personal_data_reads
 from hotline.catalogue.models import Category
@@ -15,10 +15,9 @@ from hotline.core.bearer import token_required
 from hotline.core.clock import utcnow
 from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
-from hotline.tickets import filed
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
-from hotline.tickets.models import Ticket, TicketEvent, ticket_assisting_units
+from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.schemas import (
     EventSchema,
     TicketListArgsSchema,
@@ -31,19 +30,6 @@ from hotline.tickets.service import normalize_phone
 from hotline.units.models import Unit
 
 # ---- create, list, read ---------------------------------------------------------------------
-
-
-def _scoped(stmt: Any, actor: Actor) -> Any:
-    """A unit's staff see their unit's tickets (lead or assisting), nobody else's; a special
-    supervisor their own filings (a station's staff their station's)."""
-    if actor.is_filer:
-        return filed.scoped(stmt, actor)
-    if not actor.is_unit:
-        return stmt
-    assisting = select(ticket_assisting_units.c.ticket_id).where(
-        ticket_assisting_units.c.unit_id == actor.unit_id
-    )
-    return stmt.where(or_(Ticket.unit_id == actor.unit_id, Ticket.id.in_(assisting)))
 
 
 def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
@@ -78,7 +64,7 @@ def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
 @document_errors(401, 403)
 def list_tickets(args: dict, *, actor: Actor) -> Response:
     """Tickets newest first, filtered, paged: `{"items", "page", "per_page", "total", "pages"}`."""
-    stmt = _filtered(_scoped(select(Ticket), actor), args, actor)
+    stmt = _filtered(tickets.visible(select(Ticket), actor), args, actor)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page, per_page = args["page"], args["per_page"]
     rows = list(
