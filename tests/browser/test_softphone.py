@@ -244,7 +244,10 @@ def test_the_real_vendored_sdk_loads_under_the_console_policy(
     (no token is configured, so no Device is made and nothing reaches Twilio)."""
     page = _operator(browser, live_server, stub=False)
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security" in msg.text else None,
+    )
     response = page.request.get(f"{live_server}/static/vendor/twilio-voice/twilio.min.js")
     assert response.status == 200
     assert "javascript" in response.headers["content-type"]
