@@ -146,3 +146,13 @@ def test_the_vendored_sdk_is_served_as_javascript_and_is_the_file_its_version_na
     assert hashlib.sha256(body).hexdigest() == digest  # untouched since scripts/vendor-…
     assert (VENDORED / "LICENSE.md").read_text().count("Apache License") >= 1
     response.close()
+
+
+def test_the_softphone_and_screen_pop_read_in_english(login, staff, clock) -> None:
+    client = login(staff.operator)
+    html = client.get("/console?lang=en").get_data(as_text=True)
+    for text in ("Take next caller", "Ready", "Busy", "Away", 'data-t-unconfigured="Softphone'):
+        assert text in html
+    assert "Ctrl+Enter logs it" in html
+    waiting = client.get(f"/console/screen-pop?call=CA{'4' * 32}").get_data(as_text=True)
+    assert "identifying the caller" in waiting
