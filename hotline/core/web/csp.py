@@ -31,17 +31,26 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-_SOFTPHONE = "hotline.csp_softphone"  # on the request: an app context may outlive it
+_OFFERED = "hotline.softphone_offered"  # on the request: an app context may outlive it
+_LOADED = "hotline.softphone_loaded"
 
 
-def allow_softphone() -> None:
-    """This response is a console page with the softphone: let it reach Twilio."""
-    request.environ[_SOFTPHONE] = True
+def offer_softphone() -> None:
+    """This request's page may carry the softphone (a console page for a hotline role)."""
+    request.environ[_OFFERED] = True
 
 
-def softphone_allowed() -> bool:
-    """Whether this page loads the softphone (the templates include it only then)."""
-    return bool(request.environ.get(_SOFTPHONE))
+def softphone_page() -> bool:
+    """For the page template: whether to load the softphone. Saying yes is what lets this
+    response reach Twilio, so a fragment or a JSON answer of the same area never does."""
+    if not request.environ.get(_OFFERED):
+        return False
+    request.environ[_LOADED] = True
+    return True
+
+
+def softphone_loaded() -> bool:
+    return bool(request.environ.get(_LOADED))
 
 
 def policy(nonce: str | None, *, docs: bool = False, softphone: bool = False) -> str:
@@ -73,7 +82,7 @@ _DOCS = policy(None, docs=True)
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    app.jinja_env.globals["softphone_allowed"] = softphone_allowed
+    app.jinja_env.globals["softphone_page"] = softphone_page
 
     @app.after_request
     def _csp(response: Response) -> Response:
@@ -83,7 +92,7 @@ def init_app(app: Flask) -> None:
         if request.path.startswith(DOCS_PATH):
             value = _DOCS
         else:
-            softphone = softphone_allowed()
+            softphone = softphone_loaded()
             value = (
                 _NO_NONCE if nonce is None and not softphone else policy(nonce, softphone=softphone)
             )

@@ -14,7 +14,7 @@ from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
-from hotline.core.web.csp import allow_softphone
+from hotline.core.web.csp import offer_softphone
 from hotline.staff.access import HOTLINE, current_actor, role_required
 from hotline.staff.console import forms, queries, service
 from hotline.staff.pages.ui import page_args, paginate, run_action
@@ -30,7 +30,7 @@ def _softphone() -> None:
     reach Twilio); htmx fragments are parts of a page that has it already."""
     if forms.is_htmx() or not current_user.is_authenticated or current_user.role not in HOTLINE:
         return
-    allow_softphone()
+    offer_softphone()
     row = softphone.presence_of(current_user.id)
     g.softphone_state = row.state if row is not None else "away"
 
