@@ -15,7 +15,7 @@ from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.staff.access import HOTLINE, current_actor, role_required
 from hotline.staff.console import queries, service
-from hotline.staff.pages.ui import page_args, paginate, run_action
+from hotline.staff.pages.ui import page_args, paginate
 from hotline.tickets.models import Kind
 from hotline.tickets.service import normalize_phone
 from hotline.units import service as units
@@ -135,27 +135,6 @@ def callbacks() -> str:
     html = render_template("console/callbacks.html", page=page_)
     _audit_reads([t.id for t in page_.items if t.complainant_phone], "callback_queue")
     return html
-
-
-@bp.route("/missed")
-@role_required(*HOTLINE)
-def missed() -> str:
-    page, per_page = page_args()
-    return render_template(
-        "console/missed.html", page=paginate(queries.missed_calls(), page=page, per_page=per_page)
-    )
-
-
-@bp.route("/missed/<int:task_id>/done", methods=["POST"])
-@role_required(*HOTLINE)
-def missed_done(task_id: int) -> Response:
-    return run_action(
-        lambda: service.finish_callback_task(
-            task_id=task_id, actor=current_actor(), note=request.form.get("note") or None
-        ),
-        success=_("已标记为已回拨。"),
-        default_next=url_for("console.missed"),
-    )
 
 
 @bp.route("/requests")

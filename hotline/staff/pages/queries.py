@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotline.calls import recordings
+from hotline.calls.models import CallRecording
 from hotline.core.actor import Actor
 from hotline.escalations import answers
 from hotline.escalations.models import EscalationAnswer
@@ -21,6 +23,7 @@ class TicketPage:
     answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
     merged_into: Ticket | None
+    recordings: list[CallRecording]  # played through /tickets/<number>/recordings/<sid>
 
 
 def ticket_page(number: str, *, actor: Actor) -> TicketPage:
@@ -37,4 +40,5 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
         answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
+        recordings=recordings.of_ticket(ticket.id),
     )
