@@ -18,11 +18,18 @@ from hotline.staff.pages.blueprint import bp
 from hotline.tickets import service as tickets
 
 
+def _from_the_start(range_header: str | None) -> bool:
+    """A request for the whole recording or from its first byte: a listen starting. A browser
+    seeking within it asks for a later range, which is the same listen."""
+    return not range_header or range_header.replace(" ", "").startswith("bytes=0-")
+
+
 def listen(recording: CallRecording, *, actor: Actor, via: str) -> Response:
     """Stream the recording (a Range the <audio> element asks for when seeking passes
-    through) and write one audit row for this listen: a voice is personal data."""
-    played = audio.fetch(recording, range_header=request.headers.get("Range"))
-    if played.status != 416:
+    through) and write one audit row for each listen: a voice is personal data."""
+    asked = request.headers.get("Range")
+    played = audio.fetch(recording, range_header=asked)
+    if played.status != 416 and _from_the_start(asked):
         what = {"recording": recording.recording_sid}
         if recording.callback_task_id is not None:
             what["callback_task"] = recording.callback_task_id

@@ -66,10 +66,15 @@ def test_an_operator_hears_the_recording_streamed_with_the_accounts_credentials(
 
 
 def test_a_seek_asks_twilio_for_the_range_and_answers_206(login, staff, recorded) -> None:
-    response = login(staff.operator).get(listen_url(recorded), headers={"Range": "bytes=100-199"})
+    client = login(staff.operator)
+    start = client.get(listen_url(recorded), headers={"Range": "bytes=0-"})
+    assert (start.status_code, start.data) == (206, AUDIO)
+    response = client.get(listen_url(recorded), headers={"Range": "bytes=100-199"})
     assert response.status_code == 206
     assert response.data == AUDIO[100:200]
     assert response.headers["Content-Range"] == f"bytes 100-199/{len(AUDIO)}"
+    # One listen, however often the player seeks within it: one audit row.
+    assert len(db.session.scalars(select(AuditEntry)).all()) == 1
 
 
 @pytest.mark.parametrize(
