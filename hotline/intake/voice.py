@@ -246,9 +246,9 @@ def speech() -> Response:
             extra={"voice": {"call_sid": call_sid, "confidence": form.get("Confidence")}},
         )
         task = missed_call(call_sid=call_sid, phone=phone, reason="speech")
-        task.ticket_id = ticket.id
         for early in recordings.unattached(call_sid):
             recordings.attach(early, ticket_id=ticket.id, now=utcnow())
+        task.ticket_id = ticket.id
         due = spoken_due(intake.expected_due(ticket))
         response.say(text("voice_ticket", spoken=_spoken(ticket.number), due=due), **SAY)
         return str(record_message(response)), ticket.id
