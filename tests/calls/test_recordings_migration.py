@@ -55,6 +55,8 @@ def old_app(tmp_path: Path) -> Iterator[Flask]:
             REDIS_URL=os.environ.get("TEST_REDIS_URL", ""),
             REDISLITE_PATH=str(tmp_path / "redis.db"),
             PUBLIC_BASE_URL="https://hotline.example.org",
+            # The limiter is one object shared by every app: this one must not turn it on.
+            RATELIMIT_ENABLED=False,
         )
     )
     try:
