@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.calls.callbacks_api import blp as callbacks_api
 from hotline.campaign.assessment.api import blp as assessments_api
 from hotline.campaign.commitments.api import blp as commitments_api
 from hotline.campaign.inspections.api import blp as inspections_api
@@ -29,6 +30,7 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.supervisors import bp as admin_supervisors
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
+from hotline.staff.console.missed import bp as missed_calls
 from hotline.staff.console.phone import bp as console_phone
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
@@ -57,6 +59,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     negative_lists_api,
     commitments_api,
     supervisors_api,
+    callbacks_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -70,6 +73,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     signin,
     console,
     console_phone,
+    missed_calls,
     workbench,
     workbench_campaign,
     dashboard,

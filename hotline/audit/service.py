@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -18,15 +19,32 @@ def record_personal_data_reads(
     *, actor: Actor, ticket_ids: Iterable[int], now: datetime, via: str
 ) -> None:
     """One audit row per ticket whose unmasked complainant data `actor` was shown (one INSERT)."""
+    record_caller_reads(
+        actor=actor,
+        subjects=[(ticket_id, {}) for ticket_id in dict.fromkeys(ticket_ids)],
+        now=now,
+        via=via,
+    )
+
+
+def record_caller_reads(
+    *,
+    actor: Actor,
+    subjects: Iterable[tuple[int | None, dict[str, Any]]],
+    now: datetime,
+    via: str,
+) -> None:
+    """One audit row per (ticket id or None, what was read) whose personal data `actor` was
+    shown, in one INSERT: a missed call without a ticket is read by its task's id."""
     rows = [
         {
             "at": now,
             "actor_id": actor.user_id,
             "action": READ_PERSONAL_DATA,
             "ticket_id": ticket_id,
-            "detail": {"via": via, "actor": actor.label, "role": actor.role},
+            "detail": {**what, "via": via, "actor": actor.label, "role": actor.role},
         }
-        for ticket_id in dict.fromkeys(ticket_ids)
+        for ticket_id, what in subjects
     ]
     if rows:
         db.session.execute(insert(AuditEntry), rows)

@@ -10,20 +10,19 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.calls import recordings
 from hotline.calls.models import CallbackTask
 from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import csrf, db
-from hotline.core.models import WebhookDelivery
 from hotline.core.xml import xml_text
 from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.intake.texts import text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.tickets import service as tickets
-from hotline.tickets.events import record_event
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/twilio/voice")
 csrf.exempt(bp)  # Twilio cannot send a CSRF token; the signature check protects these views
@@ -87,15 +86,24 @@ def record_message(response: VoiceResponse) -> VoiceResponse:
     return response
 
 
+def _task_of(call_sid: str) -> CallbackTask | None:
+    """The call's task, locked: its recording and its spoken ticket, reported at once by two
+    callbacks, then see each other (the later one waits for the first to commit)."""
+    return db.session.scalar(
+        select(CallbackTask).where(CallbackTask.call_sid == call_sid).with_for_update()
+    )
+
+
 def missed_call(*, call_sid: str, phone: str | None, reason: str) -> CallbackTask:
-    """The 漏接回拨 task of this call (one per call)."""
-    task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_sid == call_sid))
+    """The 漏接回拨 task of this call (one per call); `reason` is one of
+    hotline.calls.callbacks.REASONS."""
+    task = _task_of(call_sid)
     if task is None:
         task = CallbackTask(
             phone=phone or "unknown",
             call_sid=call_sid,
             status="open",
-            note=reason,
+            reason=reason,
             created_at=utcnow(),
         )
         db.session.add(task)
@@ -138,7 +146,7 @@ def incoming() -> Response:
             )
         else:
             response.say(text("voice_closed"), **SAY)
-            missed_call(call_sid=form["CallSid"], phone=_caller(form), reason="out of hours")
+            missed_call(call_sid=form["CallSid"], phone=_caller(form), reason="closed")
             leave_message(response)
         return str(response), None
 
@@ -177,7 +185,10 @@ def queue_result() -> Response:
         if result in ANSWERED:
             response.hangup()
             return str(response), None
-        missed_call(call_sid=form["CallSid"], phone=_caller(form), reason=f"queue: {result}")
+        # The caller hung up in the queue, or left it unanswered (the wait's <Leave>, a full
+        # queue, an error).
+        reason = "abandoned" if result == "hangup" else "timeout"
+        missed_call(call_sid=form["CallSid"], phone=_caller(form), reason=reason)
         leave_message(response)
         return str(response), None
 
@@ -198,33 +209,12 @@ def spoken_due(due: datetime) -> str:
     return f"{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
 
 
-def _attach(ticket_id: int, url: str, sid: str) -> None:
-    """Add the recording to the ticket and its timeline, whatever the ticket's status or
-    version: the router or a unit may be changing the ticket right now, and Twilio reports a
-    recording only once."""
-    ticket = tickets.append_media(ticket_id, url)
-    if ticket is None:
-        return
-    record_event(
-        ticket,
-        "recording_attached",
-        Actor.system("twilio-voice"),
-        now=utcnow(),
-        data={"url": url, "recording_sid": sid},
-    )
-
-
-def _pending_recordings(call_sid: str) -> list[WebhookDelivery]:
-    return list(
-        db.session.scalars(
-            select(WebhookDelivery)
-            .where(
-                WebhookDelivery.key.startswith(f"recording:{call_sid}:", autoescape=True),
-                WebhookDelivery.ticket_id.is_(None),
-            )
-            .order_by(WebhookDelivery.id)
-        )
-    )
+def _seconds(raw: str | None) -> int | None:
+    try:
+        seconds = int(raw or "")
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 86400 else None
 
 
 @bp.post("/speech")
@@ -243,7 +233,7 @@ def speech() -> Response:
         phone = _caller(form)
         if phone is None:
             # A ticket needs a number to answer on; keep the words for the operators instead.
-            task = missed_call(call_sid=call_sid, phone=None, reason="caller ID withheld")
+            task = missed_call(call_sid=call_sid, phone=None, reason="no_caller_id")
             task.note = f"{task.note or ''}\n语音：{said}".strip()
             response.say(text("voice_no_caller_id"), **SAY)
             response.hangup()
@@ -256,10 +246,9 @@ def speech() -> Response:
             extra={"voice": {"call_sid": call_sid, "confidence": form.get("Confidence")}},
         )
         task = missed_call(call_sid=call_sid, phone=phone, reason="speech")
+        for early in recordings.unattached(call_sid):
+            recordings.attach(early, ticket_id=ticket.id, now=utcnow())
         task.ticket_id = ticket.id
-        for pending in _pending_recordings(call_sid):
-            _attach(ticket.id, pending.response or "", pending.key.rsplit(":", 1)[-1])
-            pending.ticket_id = ticket.id
         due = spoken_due(intake.expected_due(ticket))
         response.say(text("voice_ticket", spoken=_spoken(ticket.number), due=due), **SAY)
         return str(record_message(response)), ticket.id
@@ -271,26 +260,33 @@ def speech() -> Response:
 @twilio_signed
 @uow.retrying()
 def recording() -> tuple[str, int]:
-    """POST /twilio/voice/recording — attach the recording to the call's ticket, or keep it
-    until the ticket exists (once per RecordingSid)."""
+    """POST /twilio/voice/recording — the recording becomes a row of the call's ticket, or of
+    its missed-call task until the ticket exists (once per RecordingSid). Its URL stays on the
+    server: pages play it through the staff proxy."""
     form = _call_form()
     call_sid, sid, url = form["CallSid"], form.get("RecordingSid"), form.get("RecordingUrl")
     if not sid or not url:
         return "", 400
+    if len(sid) > recordings.MAX_SID or not tickets.is_link(url):
+        abort(400, description="RecordingSid or RecordingUrl is not Twilio's")
     if form.get("RecordingStatus", "completed") != "completed":
         return "", 204
 
     def handle() -> tuple[str, int | None]:
+        task = _task_of(call_sid)  # first: see the spoken ticket of a racing speech callback
         speech_delivery = deliveries.find(f"voice-speech:{call_sid}")
         ticket_id = speech_delivery.ticket_id if speech_delivery else None
+        kept = recordings.keep(
+            call_sid=call_sid,
+            recording_sid=sid,
+            url=url,
+            duration_seconds=_seconds(form.get("RecordingDuration")),
+            callback_task_id=task.id if task else None,
+            now=utcnow(),
+        )
         if ticket_id is not None:
-            _attach(ticket_id, url, sid)
-        else:
-            # No ticket (yet): keep the URL here and show it on the call's callback task.
-            task = db.session.scalar(select(CallbackTask).where(CallbackTask.call_sid == call_sid))
-            if task is not None:
-                task.note = f"{task.note or ''}\n录音 {url}".strip()
-        return url, ticket_id
+            recordings.attach(kept, ticket_id=ticket_id, now=utcnow())
+        return sid, ticket_id
 
     deliveries.once(f"recording:{call_sid}:{sid}", handle)
     return "", 204

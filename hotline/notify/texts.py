@@ -92,6 +92,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[Oversight] Head of {unit}: item {seq} of inspection {inspection} is past its "
         "rectification due ({due}); rectify it and report now.",
     },
+    # A missed call after CALLBACK_MAX_ATTEMPTS tries that reached nobody (hotline/calls).
+    "missed_call_closed": {
+        "zh_CN": "【12345热线】您好，您的来电我们未能及时接听，回拨{attempts}次均未接通。"
+        "如仍需反映诉求，请再次拨打12345。",
+        "en": "[12345 Hotline] We missed your call and could not reach you in {attempts} "
+        "callbacks. If you still need us, please call 12345 again.",
+    },
+    "missed_call_closed_ticket": {
+        "zh_CN": "【12345热线】您好，关于工单{number}，我们回拨您{attempts}次均未接通。"
+        "如需补充情况，请再次拨打12345。",
+        "en": "[12345 Hotline] About ticket {number}: we could not reach you in {attempts} "
+        "callbacks. To add anything, please call 12345 again.",
+    },
     "status": {
         "zh_CN": "【12345热线】工单{number}当前状态：{status}。{detail}",
         "en": "[12345 Hotline] Ticket {number} status: {status}. {detail}",

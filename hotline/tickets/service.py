@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from hotline.auth.models import User
@@ -238,29 +238,6 @@ def events(ticket: Ticket) -> list[TicketEvent]:
             select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
         )
     )
-
-
-def append_media(ticket_id: int, url: str) -> Row | None:
-    """Add a link to a ticket's media whatever its status or version (a recording Twilio
-    reports once): the row is locked, and only its media column written, with no version
-    check and no new version, so a concurrent transition (the router, a staff action) neither
-    makes this fail nor is failed by it. Returns the ticket's id and unit_id as they are now
-    (for its event), or None if there is no such ticket."""
-    table = Ticket.__table__
-    row = db.session.execute(
-        select(table.c.id, table.c.unit_id, table.c.media)
-        .where(table.c.id == ticket_id)
-        .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as an UPDATE locks it
-    ).first()
-    if row is None:
-        return None
-    media = list(row.media or [])
-    if url not in media:
-        db.session.execute(update(table).where(table.c.id == ticket_id).values(media=[*media, url]))
-        loaded = db.session.identity_map.get(db.session.identity_key(Ticket, ticket_id))
-        if loaded is not None:
-            db.session.expire(loaded, ["media"])
-    return row
 
 
 def timeline(ticket: Ticket) -> list:

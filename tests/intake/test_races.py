@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from hotline.auth.tokens import issue_token
+from hotline.calls.models import CallRecording
 from hotline.core.extensions import db
 from hotline.core.models import WebhookDelivery
 from hotline.tickets import jobs
@@ -115,7 +116,8 @@ def test_a_recording_arriving_while_the_router_routes_its_ticket_is_attached(app
 
         with threads(app) as start, Pause(Ticket) as pause:
             # The router has claimed and routed the new ticket and not committed yet; the
-            # recording's callback waits for the row, then finds it routed.
+            # recording's callback (its rows refer to the ticket) waits for the row, then finds
+            # it routed.
             router = start(pause.run(route))
             pause.wait()
             callback = start(
@@ -130,7 +132,10 @@ def test_a_recording_arriving_while_the_router_routes_its_ticket_is_attached(app
         with app.app_context():
             ticket = db.session.get(Ticket, ticket_id)
             assert ticket.status == Status.triage  # the router's work stands
-            assert ticket.media == [url]
+            kept = db.session.scalar(
+                select(CallRecording).where(CallRecording.recording_sid == sid)
+            )
+            assert (kept.recording_sid, kept.ticket_id) == (sid, ticket_id)
             attached = _events(ticket_id, "recording_attached")
             assert [e.data["recording_sid"] for e in attached] == [sid]
             delivery = db.session.scalar(

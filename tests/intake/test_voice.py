@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from hotline.calls.models import CallbackTask
+from hotline.calls.models import CallbackTask, CallRecording
 from hotline.core.extensions import db
 from hotline.tickets.models import Ticket
 from tests.intake.helpers import twiml
@@ -23,6 +23,12 @@ def call_data(**extra: str) -> dict:
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def recorded(ticket: Ticket) -> list[tuple[str, str]]:
+    """The ticket's recordings as (sid, URL kept on the server)."""
+    rows = db.session.scalars(select(CallRecording).where(CallRecording.ticket_id == ticket.id))
+    return [(r.recording_sid, r.url) for r in rows]
 
 
 @pytest.fixture
@@ -111,8 +117,8 @@ def test_a_whole_missed_call_ends_as_a_ticket_with_recording_and_callback_task(
         RecordingDuration="14",
     )
     assert twilio.post("/twilio/voice/recording", recording).status_code == 204
-    db.session.refresh(ticket)
-    assert ticket.media == [REC_URL]
+    assert recorded(ticket) == [("RE" + "2" * 32, REC_URL)]
+    assert ticket.media is None  # the URL is no ticket media: it never reaches a page or API
     task = db.session.scalars(select(CallbackTask)).one()
     assert (task.ticket_id, task.status, task.phone) == (ticket.id, "open", CALLER)
     assert woken == ["route"]
@@ -125,11 +131,12 @@ def test_a_recording_that_arrives_before_the_speech_ticket_is_attached_later(twi
     rec = call_data(RecordingSid="RE" + "3" * 32, RecordingUrl=REC_URL, RecordingStatus="completed")
     assert twilio.post("/twilio/voice/recording", rec).status_code == 204
     assert count(Ticket) == 0
-    # Operators see it on the callback task meanwhile.
-    assert REC_URL in db.session.scalars(select(CallbackTask)).one().note
+    # Operators hear it on the callback task meanwhile.
+    task = db.session.scalars(select(CallbackTask)).one()
+    assert db.session.scalars(select(CallRecording)).one().callback_task_id == task.id
 
     twilio.post("/twilio/voice/speech", call_data(SpeechResult="路灯坏了"))
-    assert db.session.scalars(select(Ticket)).one().media == [REC_URL]
+    assert recorded(db.session.scalars(select(Ticket)).one()) == [("RE" + "3" * 32, REC_URL)]
 
 
 def test_repeated_speech_and_recording_callbacks_create_one_ticket_and_one_attachment(
@@ -143,7 +150,7 @@ def test_repeated_speech_and_recording_callbacks_create_one_ticket_and_one_attac
     twilio.post("/twilio/voice/recording", rec)
     twilio.post("/twilio/voice/recording", rec)
     ticket = db.session.scalars(select(Ticket)).one()
-    assert ticket.media == [REC_URL]
+    assert recorded(ticket) == [("RE" + "4" * 32, REC_URL)]
     assert count(CallbackTask) == 1
 
 

@@ -35,6 +35,8 @@ METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head"
 INSPECTION_READERS = ("inspector", "admin", "unit_agent", "unit_head")  # campaign/inspections
 COMMITMENT_MAKERS = ("unit_head", "inspector", "admin")  # campaign.commitments.service.MAKERS
 BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments.breaches
+# hotline.calls.recordings.may_hear: a unit hears its own tickets' recordings (not 保密 ones).
+LISTENERS = HOTLINE + UNIT + INSPECTOR
 # Path parameters naming one unit-owned object.
 OBJECT_PARAMS = (
     "number",
@@ -108,6 +110,8 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET|POST", r"^/(api/v1/)?notices", ANY_STAFF, False),  # each user's own inbox
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
+    ("GET", r"^/api/v1/callbacks$", HOTLINE, False),  # missed calls: full numbers
+    ("POST", r"^/api/v1/callbacks/\{task_id\}/attempts$", HOTLINE, False),
     ("POST", r"^/api/v1/inspections(/\{inspection_id\}/files)?$", INSPECTOR, True),
     ("POST", r"^/api/v1/findings/\{finding_id\}/answer$", ("unit_head",), True),
     ("POST", r"^/api/v1/findings/\{finding_id\}/(accept|reject)$", INSPECTOR, True),
@@ -132,6 +136,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/tickets/<number>/reject$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/(dispatch|callback|reopen|merge)$", HOTLINE, True),
     ("GET", r"^/tickets/<number>/files/<name>$", ANY_STAFF, True),
+    ("GET", r"^/tickets/<number>/recordings/<sid>$", LISTENERS, True),
     ("GET", r"^/tickets/<number>/print\.pdf$", ANY_STAFF, True),
     ("GET", r"^/escalations/<escalation_id>/letter\.pdf$", ANY_STAFF, True),
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),

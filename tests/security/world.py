@@ -233,5 +233,6 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "commitments": {"unit": world.own_code, "text": "一次告知"},
         "retire": {"reason": "调整"},
         "breaches": {"ticket": world.number, "note": "推诿"},
+        "attempts": {"reached": False, "note": "无人接听"},
     }
     return bodies.get(tail, {})

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from hotline.calls.models import CallbackTask
+from hotline.calls.models import CallbackTask, CallRecording
 from hotline.campaign.commitments import breaches
 from hotline.campaign.commitments import service as commitments
 from hotline.campaign.inspections import findings
@@ -19,6 +19,7 @@ from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
+from hotline.notify.models import SmsOptOut
 from hotline.tickets import transitions as tx
 from tests.factories import (
     CategoryFactory,
@@ -39,7 +40,24 @@ def _replied(staff) -> None:
 
 
 def _missed(staff) -> None:
-    db.session.add(CallbackTask(phone="+8613900000000", status="open", created_at=utcnow()))
+    """A missed call with its caller's ticket, a recording, and a number that opted out."""
+    ticket = ticket_in("triage", unit=staff.unit)
+    task = CallbackTask(
+        phone=ticket.complainant_phone, ticket_id=ticket.id, status="open", created_at=utcnow()
+    )
+    db.session.add(task)
+    db.session.flush()
+    db.session.add(
+        CallRecording(
+            recording_sid=f"RE{task.id:032d}",
+            call_sid=f"CA{task.id:032d}",
+            url=f"https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE{task.id:032d}",
+            ticket_id=ticket.id,
+            callback_task_id=task.id,
+            created_at=utcnow(),
+        )
+    )
+    db.session.merge(SmsOptOut(phone=ticket.complainant_phone, at=utcnow()))
 
 
 def _return_request(staff) -> None:

@@ -1,8 +1,10 @@
-"""A local stand-in for Twilio's Messages resource: records what the real SDK sends."""
+"""A local stand-in for Twilio's Messages resource (records what the real SDK sends) and its
+recording media (serves the audio a test put there, byte ranges included)."""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -20,10 +22,13 @@ class StubRequest:
 
 @dataclass
 class TwilioStub:
-    """Answers POST …/Messages.json like Twilio (201 + JSON); `fail_next` queues error codes."""
+    """Answers POST …/Messages.json like Twilio (201 + JSON); `fail_next` queues error codes.
+    GET of a path in `media` answers its bytes as audio/mpeg or audio/wav (206 for a
+    `Range: bytes=a-b`); any other GET is a 404, as Twilio answers for a deleted recording."""
 
     requests: list[StubRequest] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    media: dict[str, bytes] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -64,6 +69,33 @@ class TwilioStub:
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                stub.requests.append(
+                    StubRequest("GET", self.path, {}, self.headers.get("Authorization"))
+                )
+                body = stub.media.get(self.path)
+                if body is None or stub.fail_next:
+                    status = stub.fail_next.pop(0) if stub.fail_next else 404
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                status, headers = 200, {"Accept-Ranges": "bytes"}
+                asked = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range") or "")
+                if asked:
+                    first = int(asked.group(1))
+                    last = min(int(asked.group(2) or len(body) - 1), len(body) - 1)
+                    headers["Content-Range"] = f"bytes {first}-{last}/{len(body)}"
+                    body, status = body[first : last + 1], 206
+                self.send_response(status)
+                kind = "audio/wav" if self.path.endswith(".wav") else "audio/mpeg"
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(body)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

@@ -143,12 +143,6 @@ def callback_queue() -> Select:
     )
 
 
-def missed_calls() -> Select:
-    return (
-        select(CallbackTask).where(CallbackTask.status == "open").order_by(CallbackTask.created_at)
-    )
-
-
 def pending_requests() -> Select:
     """Returns and extensions awaiting a supervisor, with their tickets in the same query
     (rating appeals are the inspectors' to decide, on the dashboard)."""

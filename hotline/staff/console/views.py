@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.calls import softphone
 from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
-from hotline.core.web.csp import offer_softphone
 from hotline.staff.access import HOTLINE, current_actor, role_required
 from hotline.staff.console import forms, queries, service
-from hotline.staff.pages.ui import page_args, paginate, run_action
+from hotline.staff.console.softphone_bar import carry_softphone
+from hotline.staff.pages.ui import page_args, paginate
 from hotline.tickets.service import normalize_phone
 from hotline.units import service as units
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
 
-@bp.before_request
-def _softphone() -> None:
-    """Console pages carry the softphone for operators and supervisors (and only they may
-    reach Twilio); htmx fragments are parts of a page that has it already."""
-    if forms.is_htmx() or not current_user.is_authenticated or current_user.role not in HOTLINE:
-        return
-    offer_softphone()
-    row = softphone.presence_of(current_user.id)
-    g.softphone_state = row.state if row is not None else "away"
+bp.before_request(carry_softphone)
 
 
 def _phone_arg(raw: str | None) -> str | None:
@@ -160,27 +149,6 @@ def callbacks() -> str:
     html = render_template("console/callbacks.html", page=page_)
     _audit_reads([t.id for t in page_.items if t.complainant_phone], "callback_queue")
     return html
-
-
-@bp.route("/missed")
-@role_required(*HOTLINE)
-def missed() -> str:
-    page, per_page = page_args()
-    return render_template(
-        "console/missed.html", page=paginate(queries.missed_calls(), page=page, per_page=per_page)
-    )
-
-
-@bp.route("/missed/<int:task_id>/done", methods=["POST"])
-@role_required(*HOTLINE)
-def missed_done(task_id: int) -> Response:
-    return run_action(
-        lambda: service.finish_callback_task(
-            task_id=task_id, actor=current_actor(), note=request.form.get("note") or None
-        ),
-        success=_("已标记为已回拨。"),
-        default_next=url_for("console.missed"),
-    )
 
 
 @bp.route("/requests")

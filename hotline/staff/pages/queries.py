@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from hotline.calls import recordings
+from hotline.calls.models import CallRecording
 from hotline.core.actor import Actor
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
@@ -28,6 +30,7 @@ class TicketPage:
     answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
     merged_into: Ticket | None
+    recordings: list[CallRecording]  # played through /tickets/<number>/recordings/<sid>
 
 
 def ticket_page(number: str, *, actor: Actor) -> TicketPage:
@@ -44,6 +47,7 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
         answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
+        recordings=recordings.of_ticket(ticket.id),
     )
 
 

@@ -100,6 +100,8 @@ EVENT_LABELS = {
     "appeal_denied": _l("申诉不成立"),
     "replied": _l("答复"),
     "callback": _l("回访"),
+    "missed_call_callback": _l("漏接回拨"),
+    "recording_attached": _l("通话录音"),
     "rated": _l("评价"),
     "reopened": _l("发回重办"),
     "closed": _l("办结"),

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
+from hotline.calls import recordings
 from hotline.campaign.commitments import breaches as campaign_breaches
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
@@ -80,6 +81,8 @@ def ticket(number: str) -> str:
         actions=actions,
         units=units.active_units() if actions & {"dispatch", "return"} else [],
         merged_into=shown.merged_into,
+        recordings=shown.recordings,
+        can_hear=recordings.may_hear(actor, item),
         public_proposal=item.public_text or publication.proposed_text(item),
         commitments=campaign_breaches.linkable(item.unit_id, actor),
     )

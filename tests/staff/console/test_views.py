@@ -183,7 +183,7 @@ def test_missed_calls_list_and_done(login, staff, clock) -> None:
     task_id = task.id
     client = login(staff.operator)
     assert "+8613900002222" in client.get("/console/missed").get_data(as_text=True)
-    client.post(f"/console/missed/{task_id}/done")
+    client.post(f"/console/missed/{task_id}/attempts", data={"reached": "1"})
     assert db.session.get(CallbackTask, task_id).status == "done"
     assert "+8613900002222" not in client.get("/console/missed").get_data(as_text=True)
 
