@@ -19,6 +19,7 @@ from hotline.intake.open311.views import bp as open311
 from hotline.intake.sms import bp as sms
 from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
+from hotline.intake.voice_desk import bp as voice_desk
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
@@ -63,6 +64,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin_status,
     sms,
     voice,
+    voice_desk,
     web_form,
     open311,
     pages.bp,

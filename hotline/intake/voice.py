@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.calls import records
 from hotline.calls.models import CallbackTask
 from hotline.core import uow
 from hotline.core.actor import Actor
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 SAY = {"language": "zh-CN"}
 SPEECH_LANGUAGE = "cmn-Hans-CN"
-ANSWERED = frozenset({"bridged", "bridging-in-process"})
 HOLD_PAUSE_SECONDS = 20
 MAX_RECORDING_SECONDS = 180
 
@@ -127,7 +127,12 @@ def incoming() -> Response:
 
     def handle() -> tuple[str, int | None]:
         response = VoiceResponse()
-        if is_open(utcnow()):
+        now = utcnow()
+        open_now = is_open(now)
+        records.offered(
+            call_sid=form["CallSid"], from_phone=_caller(form), now=now, is_open=open_now
+        )
+        if open_now:
             response.say(text("voice_greeting"), **SAY)
             response.enqueue(
                 current_app.config["VOICE_QUEUE_NAME"] or "operators",
@@ -174,7 +179,9 @@ def queue_result() -> Response:
     def handle() -> tuple[str, int | None]:
         response = VoiceResponse()
         result = form.get("QueueResult", "")
-        if result in ANSWERED:
+        waited = records.seconds(form.get("QueueTime"))
+        records.left_queue(call_sid=form["CallSid"], result=result, queue_time=waited, now=utcnow())
+        if result in records.BRIDGED:
             response.hangup()
             return str(response), None
         missed_call(call_sid=form["CallSid"], phone=_caller(form), reason=f"queue: {result}")
@@ -257,6 +264,7 @@ def speech() -> Response:
         )
         task = missed_call(call_sid=call_sid, phone=phone, reason="speech")
         task.ticket_id = ticket.id
+        records.link_ticket(call_sid=call_sid, ticket_id=ticket.id)
         for pending in _pending_recordings(call_sid):
             _attach(ticket.id, pending.response or "", pending.key.rsplit(":", 1)[-1])
             pending.ticket_id = ticket.id
