@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.calls.api import blp as voice_api
 from hotline.campaign.assessment.api import blp as assessments_api
 from hotline.campaign.commitments.api import blp as commitments_api
 from hotline.campaign.inspections.api import blp as inspections_api
@@ -57,6 +58,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     negative_lists_api,
     commitments_api,
     supervisors_api,
+    voice_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
