@@ -31,6 +31,7 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.supervisors import bp as admin_supervisors
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
+from hotline.staff.console.calls_views import bp as console_calls
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
 from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
@@ -72,6 +73,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     pages.bp,
     signin,
     console,
+    console_calls,
     workbench,
     workbench_campaign,
     dashboard,

@@ -76,9 +76,13 @@ def _calls(low: datetime, high: datetime) -> dict[str, Any]:
     }
 
 
-def _phone_tickets(low: datetime, high: datetime) -> tuple[int, int, dict[int, int]]:
-    """(phone tickets created in the period, of them resolved at source, resolved at source
-    per operator who did it)."""
+def _operator(user_id: int, username: str, display_name: str | None) -> dict[str, Any]:
+    return {"id": user_id, "username": username, "name": display_name or username}
+
+
+def _phone_tickets(low: datetime, high: datetime) -> tuple[int, int, dict[int, tuple]]:
+    """(phone tickets created in the period, of them resolved at source, {operator id:
+    (operator, tickets they resolved at source)})."""
     created = and_(
         Ticket.channel == Channel.phone, Ticket.created_at >= low, Ticket.created_at < high
     )
@@ -91,49 +95,54 @@ def _phone_tickets(low: datetime, high: datetime) -> tuple[int, int, dict[int, i
         .subquery()
     )
     n_resolved = db.session.scalar(select(func.count(func.distinct(resolved.c.ticket_id))))
-    by_actor = (
-        select(resolved.c.actor_id, func.count(func.distinct(resolved.c.ticket_id)))
-        .where(resolved.c.actor_id.is_not(None))
-        .group_by(resolved.c.actor_id)
+    by_actor = db.session.execute(
+        select(
+            User.id,
+            User.username,
+            User.display_name,
+            func.count(func.distinct(resolved.c.ticket_id)),
+        )
+        .join(User, User.id == resolved.c.actor_id)
+        .group_by(User.id, User.username, User.display_name)
     )
-    per_actor: dict[int, int] = dict(db.session.execute(by_actor).all())
+    per_actor = {uid: (_operator(uid, name, shown), n) for uid, name, shown, n in by_actor}
     return total, n_resolved or 0, per_actor
 
 
-def _per_operator(low: datetime, high: datetime, resolved: dict[int, int]) -> list[dict]:
+def _per_operator(low: datetime, high: datetime, resolved: dict[int, tuple]) -> list[dict]:
+    """Answered calls and mean handle time per operator, with what each resolved at source;
+    most calls first."""
     handle = _seconds_between(CallRecord.answered_at, CallRecord.ended_at)
     rows = db.session.execute(
-        select(CallRecord.operator_id, func.count(), func.avg(handle))
+        select(User.id, User.username, User.display_name, func.count(), func.avg(handle))
+        .join(User, User.id == CallRecord.operator_id)
         .where(
             CallRecord.offered_at >= low,
             CallRecord.offered_at < high,
             CallRecord.outcome == "answered",
-            CallRecord.operator_id.is_not(None),
         )
-        .group_by(CallRecord.operator_id)
-    ).all()
-    answered = {op: (count, avg) for op, count, avg in rows}
-    ids = set(answered) | set(resolved)
-    users = (
-        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+        .group_by(User.id, User.username, User.display_name)
     )
-    out = []
-    for user_id in sorted(ids, key=lambda i: (-answered.get(i, (0, None))[0], i)):
-        count, avg = answered.get(user_id, (0, None))
-        user = users.get(user_id)
-        out.append(
+    out = {
+        uid: {
+            "operator": _operator(uid, name, shown),
+            "answered": count,
+            "average_handle_seconds": _mean(avg),
+            "resolved_at_source": resolved[uid][1] if uid in resolved else 0,
+        }
+        for uid, name, shown, count, avg in rows
+    }
+    for uid, (operator, count) in resolved.items():
+        out.setdefault(
+            uid,
             {
-                "operator": {
-                    "id": user_id,
-                    "username": user.username if user else None,
-                    "name": (user.display_name or user.username) if user else None,
-                },
-                "answered": count,
-                "average_handle_seconds": _mean(avg),
-                "resolved_at_source": resolved.get(user_id, 0),
-            }
+                "operator": operator,
+                "answered": 0,
+                "average_handle_seconds": None,
+                "resolved_at_source": count,
+            },
         )
-    return out
+    return sorted(out.values(), key=lambda r: (-r["answered"], r["operator"]["id"]))
 
 
 def figures(*, start: date, end: date) -> dict[str, Any]:

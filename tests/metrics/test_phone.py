@@ -147,3 +147,16 @@ def test_the_figures_are_documented_in_the_openapi_document(client):
         "resolved_at_source_rate",
         "per_operator",
     } <= set(schema)
+
+
+def test_an_operator_who_only_resolved_at_source_is_listed_too(day):
+    third = UserFactory(role="supervisor", username="sup-c", display_name="班长丙")
+    ticket = new_ticket(channel="phone", now=_at(40))
+    record_event(ticket, "resolved_at_source", Actor.of(third), now=_at(41), data={})
+    rows = figures(start=DAY, end=DAY)["per_operator"]
+    assert rows[-1] == {
+        "operator": {"id": third.id, "username": "sup-c", "name": "班长丙"},
+        "answered": 0,
+        "average_handle_seconds": None,
+        "resolved_at_source": 1,
+    }

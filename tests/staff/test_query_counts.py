@@ -24,10 +24,12 @@ from tests.factories import (
     CategoryFactory,
     RoutingRuleFactory,
     UnitFactory,
+    UserFactory,
     escalated,
     ticket_in,
     unit_actor,
 )
+from tests.support.calls import call_record, presence
 
 
 def _triage(staff) -> None:
@@ -40,6 +42,13 @@ def _replied(staff) -> None:
 
 def _missed(staff) -> None:
     db.session.add(CallbackTask(phone="+8613900000000", status="open", created_at=utcnow()))
+
+
+def _waiting_call(staff) -> None:
+    caller = UserFactory(role="operator")
+    call_record(offered_at=utcnow(), outcome="answered", wait=5, talk=30, operator_id=caller.id)
+    call_record(offered_at=utcnow())
+    presence(caller.id, "busy", utcnow(), call_sid="CA" + "1" * 32)
 
 
 def _return_request(staff) -> None:
@@ -165,6 +174,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/callbacks", _replied),
     ("operator", "/console/missed", _missed),
     ("supervisor", "/console/requests", _return_request),
+    ("operator", "/console/calls", _waiting_call),
+    ("operator", "/console/figures", _waiting_call),
     ("agent", "/workbench", _dispatched),
     ("agent", "/workbench?tab=in_progress", _accepted),
     ("agent", "/workbench?tab=returned", _return_request),
