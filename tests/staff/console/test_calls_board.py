@@ -110,8 +110,9 @@ def test_the_board_is_in_english_too(login, desk):
 
 def test_the_figures_tab_shows_a_chosen_period_per_operator(login, staff, now):
     op = UserFactory(role="operator", display_name="王晓")
-    call_record(offered_at=now - timedelta(days=1), outcome="answered", wait=6, talk=120,
-                operator_id=op.id)  # fmt: skip
+    call_record(
+        offered_at=now - timedelta(days=1), outcome="answered", wait=6, talk=120, operator_id=op.id
+    )
     call_record(offered_at=now, outcome="abandoned", wait=20)
     client = login(staff.supervisor)
     today = client.get("/console/figures").get_data(as_text=True)
