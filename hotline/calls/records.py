@@ -10,6 +10,7 @@ a timestamp once set stays.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -32,8 +33,15 @@ LEFT_UNANSWERED = {
 BRIDGED = frozenset({"bridged", "bridging-in-process"})
 # The status callback's final CallStatus values; only these end a call.
 ENDED = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
+# Twilio's call SIDs: "CA" and 32 hex digits.
+_CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
 # A wait or duration Twilio reports is seconds of one call: anything past a day is junk.
 MAX_SECONDS = 24 * 3600
+
+
+def is_call_sid(value: str | None) -> bool:
+    """Whether `value` is shaped like a Twilio call SID (anything else is not Twilio's)."""
+    return bool(value) and _CALL_SID.fullmatch(value or "") is not None
 
 
 def seconds(raw: str | None) -> int | None:

@@ -108,6 +108,8 @@ def _call_form() -> dict:
     form = request.form.to_dict()
     if not form.get("CallSid"):
         abort(400, description="CallSid is required")
+    if not records.is_call_sid(form["CallSid"]):
+        abort(400, description="CallSid is not a Twilio call SID")
     return form
 
 

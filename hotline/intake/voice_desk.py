@@ -105,6 +105,8 @@ def dequeued() -> Response:
     form = _call_form()
     # Twilio's documented name is "DequeingCallSid"; accept the correct spelling as well.
     leg = form.get("DequeingCallSid") or form.get("DequeuingCallSid") or None
+    if not records.is_call_sid(leg):
+        leg = None  # the caller is answered all the same; only the screen-pop lacks its leg
     operator_id = dialing.operator_on_leg(
         claimed=request.args.get("operator", type=int), leg_sid=leg
     )

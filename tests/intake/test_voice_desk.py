@@ -282,3 +282,26 @@ def test_a_desk_webhook_without_call_sid_is_a_400(twilio, now, operator):
     data = {"From": f"client:operator-{operator.id}"}
     assert twilio.post("/twilio/voice/client", data).status_code == 400
     assert twilio.post("/twilio/voice/status", {"CallStatus": "completed"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "sid", ["CA123", "CA" + "1" * 200, "XX" + "1" * 32, "CA" + "g" * 32, "<script>"]
+)
+def test_a_call_sid_that_is_not_twilios_is_a_400(twilio, now, operator, sid):
+    for path, data in (
+        ("/twilio/voice", caller_call(CallSid=sid)),
+        ("/twilio/voice/client", softphone(operator.id, sid=sid)),
+        ("/twilio/voice/status", caller_call(CallSid=sid, CallStatus="completed")),
+    ):
+        response = twilio.post(path, data)
+        assert response.status_code == 400, path
+        assert "CallSid" in response.get_json()["error"]["message"]
+    assert db.session.scalars(select(CallRecord)).all() == []
+
+
+def test_a_junk_operator_leg_still_records_the_answer(twilio, now, operator):
+    twiml(twilio.post("/twilio/voice", caller_call()))
+    url = f"/twilio/voice/dequeued?operator={operator.id}"
+    twiml(twilio.post(url, caller_call(QueueTime="3", DequeingCallSid="CA" + "9" * 300)))
+    row = record()
+    assert (row.outcome, row.operator_id, row.operator_call_sid) == ("answered", operator.id, None)
