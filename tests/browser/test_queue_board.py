@@ -4,6 +4,8 @@ back ready; `flask voice simulate` adds a caller who gives up; the figures follo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 from sqlalchemy import select
 
@@ -17,14 +19,26 @@ CALLER = "+8613812345678"
 TOKEN = "browser-auth-token"
 
 
-def _login(browser, base: str, username: str):
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"{username}123")
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
+@pytest.fixture
+def login(browser, live_server) -> Iterator[Callable[[str], object]]:
+    """Sign in in a fresh browser context; every context is closed after the test, so no board
+    left open keeps polling the live server while other tests run."""
+    contexts = []
+
+    def _login(username: str):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", f"{username}123")
+        page.click("form button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
 
 
 def _count(page, test: str) -> int:
@@ -57,13 +71,13 @@ def signed(live_app, live_server, monkeypatch) -> Simulation:
 
 
 def test_the_board_follows_a_call_from_arrival_to_hang_up(
-    browser, live_server, live_app, shoot, signed
+    login, live_server, live_app, shoot, signed
 ) -> None:
     with live_app.app_context():
         operator = db.session.scalar(select(User).where(User.username == "operator"))
         operator_id, operator_name = operator.id, operator.display_name
 
-    board = _login(browser, live_server, "supervisor")
+    board = login("supervisor")
     board.click("[data-test=nav-calls]")
     board.wait_for_url(f"{live_server}/console/calls")
     assert _count(board, "waiting-count") == 0
@@ -117,8 +131,8 @@ def test_the_board_follows_a_call_from_arrival_to_hang_up(
     shoot(board, "queue-board-en-01")
 
 
-def test_the_inspectors_dashboard_has_the_phone_card(browser, live_server, shoot) -> None:
-    page = _login(browser, live_server, "inspector")
+def test_the_inspectors_dashboard_has_the_phone_card(login, shoot) -> None:
+    page = login("inspector")
     card = page.locator("[data-test=phone-card]")
     assert card.count() == 1
     assert "热线服务" in card.inner_text()
