@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_smorest import Blueprint as ApiBlueprint
 
 from hotline.auth.tokens import blp as auth_api
+from hotline.calls.api import blp as voice_api
 from hotline.calls.callbacks_api import blp as callbacks_api
 from hotline.campaign.assessment.api import blp as assessments_api
 from hotline.campaign.commitments.api import blp as commitments_api
@@ -20,6 +21,7 @@ from hotline.intake.open311.views import bp as open311
 from hotline.intake.sms import bp as sms
 from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
+from hotline.intake.voice_desk import bp as voice_desk
 from hotline.intake.web import bp as web_form
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
@@ -30,6 +32,7 @@ from hotline.staff.admin.status_views import bp as admin_status
 from hotline.staff.admin.supervisors import bp as admin_supervisors
 from hotline.staff.admin.views import bp as admin
 from hotline.staff.assessment.views import bp as assessment_pages
+from hotline.staff.console.calls_views import bp as console_calls
 from hotline.staff.console.missed import bp as missed_calls
 from hotline.staff.console.phone import bp as console_phone
 from hotline.staff.console.views import bp as console
@@ -60,6 +63,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     commitments_api,
     supervisors_api,
     callbacks_api,
+    voice_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -67,6 +71,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     admin_status,
     sms,
     voice,
+    voice_desk,
     web_form,
     open311,
     pages.bp,
@@ -74,6 +79,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     console,
     console_phone,
     missed_calls,
+    console_calls,
     workbench,
     workbench_campaign,
     dashboard,

@@ -86,6 +86,10 @@ def app(
         TWILIO_ACCOUNT_SID="AC" + "1" * 32,
         TWILIO_AUTH_TOKEN="test-auth-token",
         TWILIO_FROM_NUMBER="+8612345000000",
+        # The softphone's AccessTokens (tests/calls decode them with these).
+        TWILIO_API_KEY="SK" + "2" * 32,
+        TWILIO_API_SECRET="test-api-secret-" + "4" * 32,
+        TWILIO_TWIML_APP_SID="AP" + "3" * 32,
         WTF_CSRF_ENABLED=False,
         RATELIMIT_ENABLED=False,
         # Pages of the public site outlive a test's rolled-back data in Redis: off by default,

@@ -103,6 +103,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "We noted your request, but your number is withheld so we cannot answer you. "
         "Please call again showing your number, or use SMS or the website. Goodbye.",
     },
+    "voice_connecting": {
+        "zh_CN": "正在为您接通话务员。",
+        "en": "Connecting you to an operator now.",
+    },
+    "voice_callback_invalid": {
+        "zh_CN": "回拨号码无效，无法拨打。",
+        "en": "The number to call back is not valid; the call was not placed.",
+    },
+    "voice_callback_premium": {
+        "zh_CN": "该号码为增值收费号码，不予回拨。",
+        "en": "That is a premium-rate number; it is not called back.",
+    },
+    "voice_callback_opted_out": {
+        "zh_CN": "该号码已退订热线联系，不予回拨。",
+        "en": "That number has opted out of contact from the hotline; it is not called back.",
+    },
     "voice_goodbye": {
         "zh_CN": "感谢您的来电，再见。",
         "en": "Thank you for calling. Goodbye.",

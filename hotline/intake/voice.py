@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.calls import recordings
+from hotline.calls import recordings, records
 from hotline.calls.models import CallbackTask
 from hotline.core import uow
 from hotline.core.actor import Actor
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 SAY = {"language": "zh-CN"}
 SPEECH_LANGUAGE = "cmn-Hans-CN"
-ANSWERED = frozenset({"bridged", "bridging-in-process"})
 HOLD_PAUSE_SECONDS = 20
 MAX_RECORDING_SECONDS = 180
 
@@ -116,6 +115,8 @@ def _call_form() -> dict:
     form = request.form.to_dict()
     if not form.get("CallSid"):
         abort(400, description="CallSid is required")
+    if not records.is_call_sid(form["CallSid"]):
+        abort(400, description="CallSid is not a Twilio call SID")
     return form
 
 
@@ -135,7 +136,12 @@ def incoming() -> Response:
 
     def handle() -> tuple[str, int | None]:
         response = VoiceResponse()
-        if is_open(utcnow()):
+        now = utcnow()
+        open_now = is_open(now)
+        records.offered(
+            call_sid=form["CallSid"], from_phone=_caller(form), now=now, is_open=open_now
+        )
+        if open_now:
             response.say(text("voice_greeting"), **SAY)
             response.enqueue(
                 current_app.config["VOICE_QUEUE_NAME"] or "operators",
@@ -182,7 +188,9 @@ def queue_result() -> Response:
     def handle() -> tuple[str, int | None]:
         response = VoiceResponse()
         result = form.get("QueueResult", "")
-        if result in ANSWERED:
+        waited = records.seconds(form.get("QueueTime"))
+        records.left_queue(call_sid=form["CallSid"], result=result, queue_time=waited, now=utcnow())
+        if result in records.BRIDGED:
             response.hangup()
             return str(response), None
         # The caller hung up in the queue, or left it unanswered (the wait's <Leave>, a full
@@ -249,6 +257,7 @@ def speech() -> Response:
         for early in recordings.unattached(call_sid):
             recordings.attach(early, ticket_id=ticket.id, now=utcnow())
         task.ticket_id = ticket.id
+        records.link_ticket(call_sid=call_sid, ticket_id=ticket.id)
         due = spoken_due(intake.expected_due(ticket))
         response.say(text("voice_ticket", spoken=_spoken(ticket.number), due=due), **SAY)
         return str(record_message(response)), ticket.id

@@ -14,7 +14,7 @@ from hotline.core.errors import Forbidden
 from hotline.core.extensions import csrf
 from hotline.core.timebounds import OUT_OF_RANGE, year_in_range
 from hotline.escalations.views import calendar_warnings
-from hotline.metrics import service
+from hotline.metrics import phone, service
 from hotline.sla import admin as calendar_admin
 from hotline.units import service as units
 
@@ -22,6 +22,8 @@ blp = Blueprint("metrics", __name__, description="Figures (考核) and the worki
 csrf.exempt(blp)
 
 READERS = (Role.inspector, Role.admin, Role.supervisor, Role.unit_agent, Role.unit_head)
+# The phone line's figures: the hotline itself, the oversight office and admins (not units).
+PHONE_READERS = (Role.operator, Role.supervisor, Role.inspector, Role.admin)
 
 
 class MetricsArgs(Schema):
@@ -137,3 +139,85 @@ def metrics(args: dict, *, actor: Actor) -> dict:
 def calendar_status(*, actor: Actor) -> dict:
     """Whether this and next year's working-day calendar is loaded; warnings if not."""
     return calendar_admin.status()
+
+
+class PhoneArgs(Schema):
+    from_ = fields.Date(
+        data_key="from",
+        metadata={"description": f"first local day (default: today); the year {OUT_OF_RANGE}"},
+    )
+    to = fields.Date(
+        metadata={
+            "description": "last local day, inclusive (default: today); not before `from` "
+            "(else 422 `before from`); at most 3 years after it"
+        }
+    )
+
+    @validates_schema
+    def _years(self, data: dict, **_kwargs: object) -> None:
+        for key, name in (("from_", "from"), ("to", "to")):
+            if key in data and not year_in_range(data[key].year):
+                raise ValidationError(OUT_OF_RANGE, field_name=name)
+
+
+class PhoneOperatorSchema(Schema):
+    id = fields.Int()
+    username = fields.Str(allow_none=True)
+    name = fields.Str(allow_none=True)
+
+
+class OperatorFiguresSchema(Schema):
+    operator = fields.Nested(PhoneOperatorSchema)
+    answered = fields.Int(metadata={"description": "calls this operator took from the queue"})
+    average_handle_seconds = fields.Float(
+        allow_none=True, metadata={"description": "mean time from answer to hang-up"}
+    )
+    resolved_at_source = fields.Int(
+        metadata={"description": "phone tickets of the period they closed at source (直接办结)"}
+    )
+
+
+def _rate(text: str) -> fields.Float:
+    return fields.Float(allow_none=True, metadata={"description": text + "; null with no calls"})
+
+
+class PhoneFiguresSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    calls_offered = fields.Int(
+        metadata={"description": "calls that reached the operators' queue (offered that day)"}
+    )
+    calls_answered = fields.Int(metadata={"description": "taken by an operator"})
+    calls_abandoned = fields.Int(metadata={"description": "the caller hung up while waiting"})
+    calls_timed_out = fields.Int(
+        metadata={"description": "left the queue after the longest wait, to leave a message"}
+    )
+    calls_out_of_hours = fields.Int(
+        metadata={"description": "arrived outside VOICE_OPEN_HOURS (not offered)"}
+    )
+    answer_rate = _rate("answered / offered")
+    answered_within_15s_rate = _rate("answered after at most 15 s in the queue / offered")
+    average_wait_seconds = fields.Float(
+        allow_none=True, metadata={"description": "mean queue wait of the answered calls"}
+    )
+    phone_tickets = fields.Int(metadata={"description": "phone tickets created in the period"})
+    resolved_at_source = fields.Int(
+        metadata={"description": "of them, closed at source (a resolved_at_source event)"}
+    )
+    resolved_at_source_rate = fields.Float(
+        allow_none=True, metadata={"description": "resolved_at_source / phone_tickets"}
+    )
+    per_operator = fields.List(fields.Nested(OperatorFiguresSchema))
+
+
+@blp.route("/metrics/hotline")
+@blp.doc(security=BEARER)
+@blp.arguments(PhoneArgs, location="query")
+@blp.response(200, PhoneFiguresSchema)
+@token_required(PHONE_READERS)
+def phone_figures(args: dict, *, actor: Actor) -> dict:
+    """Hotline service figures of the phone line over local days (default: today)."""
+    today = to_local(utcnow()).date()
+    start: date = args.get("from_") or today
+    end: date = args.get("to") or today
+    return phone.figures(start=start, end=end)

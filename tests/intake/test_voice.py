@@ -199,3 +199,69 @@ def test_a_withheld_caller_id_keeps_the_words_on_the_callback_task(twilio, offic
 def test_a_callback_without_call_sid_is_a_400(twilio, office_hours):
     assert twilio.post("/twilio/voice/speech", {"SpeechResult": "x"}).status_code == 400
     assert count(Ticket) == 0
+
+
+def _record():
+    from hotline.calls.models import CallRecord
+
+    db.session.expire_all()
+    return db.session.scalars(select(CallRecord).where(CallRecord.call_sid == CALL)).one()
+
+
+def test_an_arriving_call_is_recorded_as_offered_and_waiting(twilio, office_hours):
+    twiml(twilio.post("/twilio/voice", call_data()))
+    row = _record()
+    assert (row.outcome, row.from_phone) == ("waiting", CALLER)
+    assert row.offered_at == row.queued_at == office_hours.now
+    assert twilio.post("/twilio/voice", call_data()).status_code == 200  # a retry: one record
+    assert _record().id == row.id
+
+
+def test_a_withheld_number_is_still_a_recorded_call(twilio, office_hours):
+    twiml(twilio.post("/twilio/voice", call_data(From="anonymous")))
+    assert (_record().outcome, _record().from_phone) == ("waiting", None)
+
+
+@pytest.mark.parametrize(
+    ("result", "outcome"),
+    [
+        ("hangup", "abandoned"),
+        ("leave", "timeout"),
+        ("queue-full", "failed"),
+        ("system-error", "failed"),
+        ("bridged", "answered"),
+    ],
+)
+def test_the_queue_result_sets_the_outcome_and_the_wait(twilio, office_hours, result, outcome):
+    twiml(twilio.post("/twilio/voice", call_data()))
+    twiml(twilio.post("/twilio/voice/queue-result", call_data(QueueResult=result, QueueTime="47")))
+    assert (_record().outcome, _record().wait_seconds) == (outcome, 47)
+
+
+def test_a_spoken_complaint_is_linked_to_the_call_record(twilio, office_hours):
+    twiml(twilio.post("/twilio/voice", call_data()))
+    twiml(twilio.post("/twilio/voice/queue-result", call_data(QueueResult="leave", QueueTime="9")))
+    twiml(twilio.post("/twilio/voice/speech", call_data(SpeechResult="小区门口垃圾没人清运")))
+    ticket = db.session.scalars(select(Ticket)).one()
+    assert (_record().ticket_id, _record().outcome) == (ticket.id, "timeout")
+
+
+def test_with_no_office_hours_set_a_call_at_three_in_the_morning_is_queued(app, twilio, clock):
+    assert app.config["VOICE_OPEN_HOURS"] == ""  # the default: 7×24 (国办发〔2020〕53号)
+    clock.set("2026-10-18T03:00:00+08:00")  # a Sunday night
+    root = twiml(twilio.post("/twilio/voice", call_data()))
+    assert root.find("Enqueue").text == "operators"
+    assert _record().outcome == "waiting"
+    assert count(CallbackTask) == 0
+
+
+def test_with_office_hours_a_call_at_three_in_the_morning_leaves_a_message(
+    app, twilio, clock, monkeypatch
+):
+    monkeypatch.setitem(app.config, "VOICE_OPEN_HOURS", "08:00-20:00")
+    clock.set("2026-10-18T03:00:00+08:00")
+    root = twiml(twilio.post("/twilio/voice", call_data()))
+    assert root.find("Enqueue") is None
+    assert_asks_for_speech_then_records(root)
+    assert (_record().outcome, _record().queued_at) == ("closed", None)
+    assert count(CallbackTask) == 1

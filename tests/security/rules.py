@@ -32,6 +32,7 @@ ADMIN = ("admin",)
 INTERVIEWERS = ("inspector",)  # hotline.escalations.interviews.RUN_ROLES
 CALENDAR_READERS = ("inspector", "admin", "supervisor", "operator")
 METRICS_READERS = ("inspector", "admin", "supervisor", "unit_agent", "unit_head")
+PHONE_FIGURE_READERS = ("operator", "supervisor", "inspector", "admin")  # metrics.views
 INSPECTION_READERS = ("inspector", "admin", "unit_agent", "unit_head")  # campaign/inspections
 COMMITMENT_MAKERS = ("unit_head", "inspector", "admin")  # campaign.commitments.service.MAKERS
 BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments.breaches
@@ -109,9 +110,12 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/supervisors", ADMIN, False),
     ("GET|POST", r"^/(api/v1/)?notices", ANY_STAFF, False),  # each user's own inbox
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
+    ("GET", r"^/api/v1/metrics/hotline$", PHONE_FIGURE_READERS, False),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
     ("GET", r"^/api/v1/callbacks$", HOTLINE, False),  # missed calls: full numbers
     ("POST", r"^/api/v1/callbacks/\{task_id\}/attempts$", HOTLINE, False),
+    # the operators' softphone: their own token and presence
+    ("GET|PUT", r"^/api/v1/voice/(token|presence)$", HOTLINE, False),
     ("POST", r"^/api/v1/inspections(/\{inspection_id\}/files)?$", INSPECTOR, True),
     ("POST", r"^/api/v1/findings/\{finding_id\}/answer$", ("unit_head",), True),
     ("POST", r"^/api/v1/findings/\{finding_id\}/(accept|reject)$", INSPECTOR, True),

@@ -187,9 +187,11 @@ def build(app: Flask) -> World:
 
 def body_for(method: str, path: str, world: World) -> dict | None:
     """A valid body for each action, so an allowed caller gets past validation."""
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    if method == "PUT":
+        return {"presence": {"state": "away"}}.get(tail, {})
     if method != "POST":
         return None
-    tail = path.rstrip("/").rsplit("/", 1)[-1]
     later = (NOW + timedelta(days=3)).isoformat()
     bodies: dict[str, dict] = {
         "token": {"username": "nobody", "password": "wrong-password"},

@@ -25,10 +25,12 @@ from tests.factories import (
     CategoryFactory,
     RoutingRuleFactory,
     UnitFactory,
+    UserFactory,
     escalated,
     ticket_in,
     unit_actor,
 )
+from tests.support.calls import call_record, presence
 
 
 def _triage(staff) -> None:
@@ -58,6 +60,13 @@ def _missed(staff) -> None:
         )
     )
     db.session.merge(SmsOptOut(phone=ticket.complainant_phone, at=utcnow()))
+
+
+def _waiting_call(staff) -> None:
+    caller = UserFactory(role="operator")
+    call_record(offered_at=utcnow(), outcome="answered", wait=5, talk=30, operator_id=caller.id)
+    call_record(offered_at=utcnow())
+    presence(caller.id, "busy", utcnow(), call_sid="CA" + "1" * 32)
 
 
 def _return_request(staff) -> None:
@@ -183,6 +192,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/callbacks", _replied),
     ("operator", "/console/missed", _missed),
     ("supervisor", "/console/requests", _return_request),
+    ("operator", "/console/calls", _waiting_call),
+    ("operator", "/console/figures", _waiting_call),
     ("agent", "/workbench", _dispatched),
     ("agent", "/workbench?tab=in_progress", _accepted),
     ("agent", "/workbench?tab=returned", _return_request),

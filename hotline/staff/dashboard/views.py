@@ -24,6 +24,7 @@ from hotline.core.clock import local_tz, utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
 from hotline.core.queue import get_queue, redis_conn
 from hotline.escalations import interviews, publication, triggers
+from hotline.metrics import phone
 from hotline.metrics import service as metrics
 from hotline.staff.access import current_actor, role_required
 from hotline.staff.admin import queries as admin_queries
@@ -58,6 +59,7 @@ def index() -> str:
         milestones=campaign_lists.overdue_milestones(limit=5),
         milestones_overdue=campaign_lists.overdue_count(),
         min_tickets=metrics.settings().ranking_min_tickets,
+        phone=phone.figures(start=start, end=end),
         warnings=admin_queries.calendar_warnings(),
         args=_args(),
     )

@@ -114,7 +114,14 @@ def test_console_pages_load_the_vendored_sdk_and_only_they_may_reach_twilio(
     login, staff, clock
 ) -> None:
     client = login(staff.operator)
-    for path in ("/console", "/console/missed", "/console/callbacks", "/console/triage"):
+    for path in (
+        "/console",
+        "/console/missed",
+        "/console/callbacks",
+        "/console/triage",
+        "/console/calls",
+        "/console/figures",
+    ):
         response = client.get(path)
         html = response.get_data(as_text=True)
         assert "/static/vendor/twilio-voice/twilio.min.js" in html, path
