@@ -20,6 +20,7 @@ from hotline.intake.sms import bp as sms
 from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
 from hotline.intake.web import bp as web_form
+from hotline.knowledge.api import blp as knowledge_api
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
 from hotline.public.views import bp as public_site
@@ -56,6 +57,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     negative_lists_api,
     commitments_api,
     supervisors_api,
+    knowledge_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (

@@ -87,6 +87,9 @@ class Caller:
     def patch(self, path: str, **kwargs: Any) -> TestResponse:
         return self.client.patch(path, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.client.put(path, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
+
 
 def sign_in(client: FlaskClient, user: User) -> Caller:
     """Get a token through the API, as a real client would."""

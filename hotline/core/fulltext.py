@@ -1,0 +1,142 @@
+"""Full-text search in Chinese: jieba's words in a token column, matched by PostgreSQL's full-text
+search or, on SQLite, by a word test over the same column.
+
+A searchable table keeps one Text column of space-separated words (`document_tokens`), rewritten
+by its service whenever the text changes, and on PostgreSQL a GIN index over its tsvector
+(`search_index`). A search turns the typed text into words (`query_words`) and filters and ranks
+with `match`. The knowledge base uses it; the ticket search (DESIGN §11 "Classify and find") is
+meant to reuse it as it is.
+
+Why words and the `simple` configuration: PostgreSQL's parser does not split Chinese into words,
+so jieba does it once, when a row is written, and PostgreSQL only indexes what it is given
+(`simple` lower-cases and keeps every word). The query is cut by the same jieba, so both sides
+agree on what a word is.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, reduce
+from typing import Any
+
+from sqlalchemy import Column, ColumnElement, Index, func, literal, literal_column
+
+from hotline.core.extensions import db
+
+CONFIG = "simple"
+# A search reads the start of what was typed (a complaint can run to 4,000 characters; its
+# first sentences say what it is about) and at most this many distinct words of it.
+MAX_QUERY_CHARS = 300
+MAX_QUERY_WORDS = 24
+# Words that say nothing about the matter: question words, greetings, particles, and the
+# hotline's everyday verbs (every article is about 办理 something).
+_STOPWORDS = """
+的 地 得 了 着 过 是 在 有 和 与 及 或 也 都 就 还 又 而 但 把
+被 给 让 对 从 向 到 为 以 我 你 您 他 她 它 我们 你们 他们 咱们
+自己 这 那 这个 那个 这些 那些 这样 那样 一个 一下 吗 呢 吧 啊 呀 哦
+嗯 么 哈 喂 请 请问 问 想 想问 要 想要 会 能 能否 可以 可不可以
+是否 怎么 怎么办 怎样 怎么样 如何 什么 啥 哪 哪里 哪儿 哪些 哪个
+为什么 为何 多少 几 多久 有没有 没有 需要 需不需要 应该 好 您好 你好
+谢谢 麻烦 一些 有些 现在 已经 问题 咨询 反映 情况 办 办理 个 些 点 下
+a an and are can do does for how i in is it of on or the to what when where which who why
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_WORD = re.compile(r"\w+")
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _segmenter() -> Any:
+    """jieba's tokenizer, its dictionary loaded on the first use in a process.
+
+    Loading takes about a second and 60 MB, so it happens only in processes that index or
+    search (web workers serving the console, the seed), never at import or in RQ workers."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" lines are not ours to log
+    jieba.dt.initialize()
+    return jieba.dt
+
+
+def words(text: str | None) -> list[str]:
+    """The searchable words of `text`, in order: jieba's search cut (a long word and the shorter
+    words in it: 营业执照 → 营业, 执照, 营业执照), full-width folded, lower-cased, without
+    punctuation and stop words."""
+    if not text:
+        return []
+    folded = unicodedata.normalize("NFKC", text).lower()
+    found: list[str] = []
+    for token in _segmenter().cut_for_search(folded):
+        for word in _WORD.findall(token):  # "3.5" and "x-y" are words around the punctuation
+            if word not in STOPWORDS and any(ch.isalnum() for ch in word):
+                found.append(word)
+    return found
+
+
+def document_tokens(*parts: str | None) -> str:
+    """The token column's value for a row made of these texts: their words, space-separated."""
+    return " ".join(word for part in parts for word in words(part))
+
+
+def query_words(text: str | None) -> list[str]:
+    """The distinct words a search looks for: from the first MAX_QUERY_CHARS characters of
+    `text`, at most MAX_QUERY_WORDS of them, in the order typed."""
+    distinct = dict.fromkeys(words((text or "")[:MAX_QUERY_CHARS]))
+    return list(distinct)[:MAX_QUERY_WORDS]
+
+
+def tsvector(column: Any) -> ColumnElement:
+    """`to_tsvector('simple', column)`, spelt as in the GIN index so that PostgreSQL uses it (a
+    bound parameter for the configuration would not match the indexed expression)."""
+    return func.to_tsvector(literal_column(f"'{CONFIG}'"), column)
+
+
+def search_index(name: str, column: Column) -> Index:
+    """The GIN index over the column's tsvector, added to its table; PostgreSQL only (SQLite has
+    no tsvector: there `match` reads the column itself, fine for the thousands of rows a
+    knowledge base holds)."""
+    index = Index(name, tsvector(column), postgresql_using="gin", _table=column.table)
+    # Only PostgreSQL gets it (the migration creates it there); SQLite cannot create it, and
+    # Alembic, which cannot reflect an expression index from SQLite, leaves it out of the schema
+    # check there (tests/test_migrations.py).
+    return index.ddl_if(dialect="postgresql")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search's filter (rows with any of the words) and its rank (higher is better)."""
+
+    where: ColumnElement[bool]
+    rank: ColumnElement[Any]
+
+
+def match(column: Any, searched: Sequence[str]) -> Match | None:
+    """Rows whose token column holds any of the `searched` words (from `query_words`), ranked by
+    how well they match; None when there is no word to look for.
+
+    PostgreSQL: the words OR-ed in `websearch_to_tsquery` (which never fails on its input),
+    ranked by `ts_rank` (how often each word occurs: a title counted twice weighs double).
+    SQLite: each word counted as a whole word of the column (an occurrence right after another
+    of the same word is missed, which no ranking notices); the rank is the sum of the counts.
+    """
+    if not searched:
+        return None
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.websearch_to_tsquery(literal_column(f"'{CONFIG}'"), " or ".join(searched))
+        vector = tsvector(column)
+        return Match(vector.op("@@")(query), func.ts_rank(vector, query))
+    padded = literal(" ") + column + literal(" ")
+    # How often each word occurs: the characters its removal takes away, over its own length.
+    counts = [
+        (func.length(padded) - func.length(func.replace(padded, f" {word} ", " ")))
+        / (len(word) + 1)
+        for word in searched
+    ]
+    rank = reduce(operator.add, counts)
+    return Match(rank > 0, rank)
