@@ -35,6 +35,7 @@ from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
 from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
+from hotline.staff.knowledge.views import bp as knowledge_pages
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
 from hotline.staff.workbench.campaign_views import bp as workbench_campaign
@@ -82,6 +83,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     workbench_findings,
     supervise,
     admin_supervisors,
+    knowledge_pages,
     public_site,
 )
 

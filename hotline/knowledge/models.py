@@ -57,11 +57,18 @@ class KnowledgeArticle(db.Model):
 
     def in_force(self, today: date) -> bool:
         """Active and within its validity dates on the local day `today`."""
-        return (
-            self.status == ArticleStatus.active
-            and (self.valid_from is None or self.valid_from <= today)
-            and (self.valid_to is None or today <= self.valid_to)
-        )
+        return self.state(today) == "in_force"
+
+    def state(self, today: date) -> str:
+        """On the local day `today`: archived, not_yet (before valid_from), expired (after
+        valid_to) or in_force."""
+        if self.status == ArticleStatus.archived:
+            return "archived"
+        if self.valid_from is not None and today < self.valid_from:
+            return "not_yet"
+        if self.valid_to is not None and self.valid_to < today:
+            return "expired"
+        return "in_force"
 
 
 search_index("ix_knowledge_articles_search", KnowledgeArticle.__table__.c.search_tokens)
