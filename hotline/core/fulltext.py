@@ -1,5 +1,5 @@
 """Full-text search in Chinese: jieba's words in a token column, matched by PostgreSQL's full-text
-search or, on SQLite, by a word test over the same column.
+search or, on SQLite, by a word count over the same column.
 
 A searchable table keeps one Text column of space-separated words (`document_tokens`), rewritten
 by its service whenever the text changes, and on PostgreSQL a GIN index over its tsvector
@@ -79,9 +79,24 @@ def words(text: str | None) -> list[str]:
     return found
 
 
+def _chinese(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def document_words(text: str | None) -> list[str]:
+    """The words a stored text is found by: its words of two characters or more, and each of its
+    Chinese characters on its own (stop words aside), so that a one-character word of a query
+    (税, 证, 房) finds the text that says 税费, 证明, 住房."""
+    if not text:
+        return []
+    longer = [w for w in words(text) if len(w) > 1 or not _chinese(w)]
+    folded = unicodedata.normalize("NFKC", text)
+    return longer + [ch for ch in folded if _chinese(ch) and ch not in STOPWORDS]
+
+
 def document_tokens(*parts: str | None) -> str:
     """The token column's value for a row made of these texts: their words, space-separated."""
-    return " ".join(word for part in parts for word in words(part))
+    return " ".join(word for part in parts for word in document_words(part))
 
 
 def query_words(text: str | None) -> list[str]:

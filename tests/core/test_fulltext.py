@@ -12,6 +12,7 @@ from hotline.core.fulltext import (
     MAX_QUERY_CHARS,
     MAX_QUERY_WORDS,
     document_tokens,
+    document_words,
     query_words,
     tsvector,
     words,
@@ -40,8 +41,19 @@ def test_numbers_and_codes_split_at_their_punctuation() -> None:
     assert "12345" in words("12345热线")
 
 
-def test_a_document_is_its_words_space_separated() -> None:
-    assert document_tokens("营业执照", "一网通办") == "营业 执照 营业执照 网通 一网通"
+def test_a_document_is_its_words_and_its_characters_space_separated() -> None:
+    assert document_tokens("营业执照", "一网通办") == (
+        "营业 执照 营业执照 营 业 执 照 网通 一网通 一 网 通"  # 办: a stop word
+    )
+
+
+def test_a_one_character_query_word_finds_the_longer_word_holding_it() -> None:
+    # jieba keeps 税 whole in the question and 税费 whole in the answer: the answer's
+    # characters are words too, so the question finds it.
+    assert "税" in query_words("个体户要交什么税")
+    assert "税" in document_words("个体工商户税费缴纳")
+    assert "税" in document_tokens("个体工商户税费缴纳").split()
+    assert "税" not in words("个体工商户税费缴纳")
 
 
 def test_a_query_keeps_its_first_distinct_words_only() -> None:
