@@ -112,7 +112,7 @@ def _ticket(transition: Transition, unit) -> Ticket:
     )
     if transition.slug == "resolve-at-source":
         return ticket_in(status, unit=unit, kind="consultation")
-    if transition.offer_if is not None or transition.needs_pending == "appeal":
+    if transition.slug == "appeal" or transition.needs_pending == "appeal":
         ticket = ticket_in("replied", unit=unit)
         tx.rate(ticket, actor=Actor.complainant(), rating=1)
     else:

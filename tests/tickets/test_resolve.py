@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
+from hotline.core.errors import InvalidTransition
 from hotline.metrics.rollup import EventFact, figures_from_events
 from hotline.notify.models import OutboxMessage
 from hotline.tickets import transitions as tx
@@ -56,3 +58,13 @@ def test_a_caller_without_a_number_gets_no_sms(session, clock) -> None:
         session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)).all()
         == []
     )
+
+
+def test_a_ticket_closed_at_source_is_not_offered_for_reopening(session, clock) -> None:
+    """发回重办 sends a ticket back to its unit; a consultation closed at source has none."""
+    ticket = new_ticket(kind="consultation")
+    tx.resolve_at_source(ticket, actor=OPERATOR, text="可在一网通办平台申请。")
+    assert "reopen" not in tx.offered(ticket, OPERATOR, ())
+    with pytest.raises(InvalidTransition):
+        tx.reopen(ticket, actor=OPERATOR, reason="来电人说没解决")
+    assert ticket.status == "closed"

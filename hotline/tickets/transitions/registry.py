@@ -233,6 +233,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         verb="reopen",
         roles=HOTLINE_ROLES,
         statuses=frozenset({Status.replied, Status.closed}),
+        # A consultation closed at source (直接办结) never had a unit to send it back to.
+        offer_if=lambda ticket: ticket.unit_id is not None,
         schema=ReasonSchema,
         service=reopen,
         arguments=lambda b: {"reason": b["reason"]},
