@@ -152,3 +152,13 @@ def test_unknown_articles_are_404_and_the_search_takes_any_text(login, staff, ar
 def test_the_nav_links_the_knowledge_base_for_hotline_staff_and_admins(login, staff) -> None:
     for user in (staff.operator, staff.supervisor, staff.admin):
         assert 'data-test="nav-knowledge"' in login(user).get("/knowledge").get_data(as_text=True)
+
+
+def test_the_pages_read_in_english(login, staff, articles) -> None:
+    client = login(staff.supervisor)
+    html = client.get("/knowledge?lang=en").get_data(as_text=True)
+    assert "Knowledge base" in html
+    assert "New article" in html
+    page = client.get(f"/knowledge/{articles['licence'].id}?lang=en").get_data(as_text=True)
+    assert "History" in page
+    assert "Archive" in page
