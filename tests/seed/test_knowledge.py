@@ -27,6 +27,7 @@ def test_the_demo_knowledge_base_answers_real_questions(session) -> None:
 
     for question, title in (
         ("怎么办营业执照", "营业执照办理（企业开办）"),
+        ("请问个体户营业执照怎么办", "营业执照办理（企业开办）"),  # the README's demo
         ("公积金怎么提取", "住房公积金提取"),
         ("个体户要交什么税", "个体工商户税费缴纳"),
         ("不动产登记要几天", "不动产登记办理时限"),

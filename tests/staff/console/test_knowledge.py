@@ -18,6 +18,7 @@ from hotline.knowledge.models import KnowledgeArticle
 from hotline.knowledge.service import ArticleDraft
 from hotline.notify.models import OutboxMessage
 from hotline.tickets.models import Ticket, TicketEvent
+from tests.factories import CategoryFactory
 
 EDITOR = Actor(user_id=None, role="supervisor", label="值班长")
 ANSWER = "个体工商户办理营业执照，可登录一网通办平台在线申请，材料齐全的当场发证。"
@@ -154,3 +155,28 @@ def test_an_article_archived_since_it_was_offered_is_refused(login, staff, licen
     client.post("/console/calls/resolve", data=_call(article=str(licence.id)))
     [(kind, message)] = _flashes(client)
     assert (kind, "article" in message) == ("error", True)
+
+
+def test_the_panel_reads_the_same_few_queries_for_one_article_or_five(
+    login, staff, clock, count_queries
+) -> None:
+    def article() -> None:
+        knowledge.create(
+            actor=EDITOR,
+            draft=ArticleDraft(
+                title="营业执照办理", body=ANSWER, category="biz_approval", unit=staff.unit.code
+            ),
+        )
+
+    CategoryFactory(code="biz_approval")
+    article()
+    client = login(staff.operator)
+    url = "/console/knowledge?q=营业执照"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for _ in range(4):
+        article()
+    with count_queries() as many:
+        assert client.get(url).get_data(as_text=True).count('data-test="kb-hit"') == 5
+    assert len(many) == len(few)
