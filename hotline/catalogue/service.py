@@ -29,5 +29,5 @@ def get_by_code(code: str, *, field: str) -> Category:
     there is none."""
     category = db.session.scalar(select(Category).where(Category.code == code))
     if category is None:
-        raise ValidationFailed(f"unknown category {code!r}", fields={field: ["unknown category"]})
+        raise ValidationFailed(f"unknown category {code!r}", fields={field: ["unknown"]})
     return category
