@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,13 +11,7 @@ from hotline.core.extensions import db
 
 
 def test_upgraded_database_matches_the_models(app):
-    with app.app_context(), db.engine.connect() as conn, warnings.catch_warnings():
-        if conn.dialect.name == "sqlite":
-            # The full-text GIN indexes are PostgreSQL's (hotline/core/fulltext.search_index);
-            # Alembic cannot reflect expression indexes from SQLite and says it skips them.
-            warnings.filterwarnings(
-                "ignore", "autogenerate skipping metadata-specified expression-based index"
-            )
+    with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diffs = compare_metadata(context, db.metadata)
     assert diffs == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.catalogue.models import Category
 from hotline.core.dbtypes import UTCDateTime
 from hotline.core.extensions import db
-from hotline.core.fulltext import search_index
+from hotline.core.fulltext import VECTOR, search_index
 from hotline.units.models import Unit
 
 
@@ -28,6 +29,7 @@ class KnowledgeArticle(db.Model):
     __table_args__ = (
         # The console's "recent articles" and the editors' list: by status, newest change first.
         Index("ix_knowledge_articles_status_updated", "status", "updated_at"),
+        search_index("ix_knowledge_articles_search", "search_vector"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,8 +44,10 @@ class KnowledgeArticle(db.Model):
     source: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(10), default=ArticleStatus.active)
     # The words of the title (twice: they weigh double) and the body, for the full-text search
-    # (hotline/core/fulltext.py); rewritten with every edit.
-    search_tokens: Mapped[str] = mapped_column(Text, default="")
+    # (hotline/core/fulltext.py), and on PostgreSQL their tsvector; rewritten with every edit,
+    # read by the search only (never loaded with an article).
+    search_tokens: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    search_vector: Mapped[Any] = mapped_column(VECTOR, nullable=True, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -69,9 +73,6 @@ class KnowledgeArticle(db.Model):
         if self.valid_to is not None and self.valid_to < today:
             return "expired"
         return "in_force"
-
-
-search_index("ix_knowledge_articles_search", KnowledgeArticle.__table__.c.search_tokens)
 
 
 class KnowledgeRevision(db.Model):

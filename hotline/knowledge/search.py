@@ -51,7 +51,7 @@ def query(
     newest = (A.updated_at.desc(), A.id.desc())
     if not (q or "").strip():
         return stmt.order_by(*newest)
-    found = match(A.search_tokens, query_words(q))
+    found = match(A.search_tokens, A.search_vector, query_words(q))
     if found is None:
         return stmt.where(false())
     return stmt.where(found.where).order_by(found.rank.desc(), *newest)

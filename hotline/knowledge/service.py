@@ -20,7 +20,7 @@ from hotline.core.actor import Actor, Role
 from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from hotline.core.extensions import db
-from hotline.core.fulltext import document_tokens
+from hotline.core.fulltext import document_tokens, stored_vector
 from hotline.core.timebounds import OUT_OF_RANGE, instant_in_range
 from hotline.knowledge.models import ArticleStatus, KnowledgeArticle, KnowledgeRevision
 from hotline.units import service as units
@@ -154,9 +154,11 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _tokens(article: KnowledgeArticle) -> str:
+def _index(article: KnowledgeArticle) -> None:
+    """Rewrite the article's search words (and their tsvector on PostgreSQL)."""
     # The title twice: its words weigh double in the PostgreSQL ranking (ts_rank counts them).
-    return document_tokens(article.title, article.title, article.body)
+    article.search_tokens = document_tokens(article.title, article.title, article.body)
+    article.search_vector = stored_vector(article.search_tokens)
 
 
 def _record(
@@ -193,7 +195,7 @@ def create(*, actor: Actor, draft: ArticleDraft, now: datetime | None = None) ->
         updated_at=now,
         updated_by_id=actor.user_id,
     )
-    article.search_tokens = _tokens(article)
+    _index(article)
     db.session.add(article)
     changes = {
         name: {"from": None, "to": _shown(value)}
@@ -226,7 +228,7 @@ def update(
     if not changes:
         return article
     if {"title", "body"} & set(changes):
-        article.search_tokens = _tokens(article)
+        _index(article)
     article.updated_at = now
     article.updated_by_id = actor.user_id
     _record(article, "edited", actor, now, changes)

@@ -5,13 +5,14 @@ Revises: 0017
 Create Date: 2026-12-02 12:00:00
 
 Operators answer consultations from the knowledge base (知识库) and may close them at source
-(直接办结). Each article keeps its words for the Chinese full-text search in `search_tokens`; on
-PostgreSQL a GIN index over their tsvector (the `simple` configuration, as
-hotline/core/fulltext.py queries it) answers the search. Every change is a revision row.
+(直接办结). Each article keeps its words for the Chinese full-text search in `search_tokens` and,
+on PostgreSQL, their tsvector (the `simple` configuration) in `search_vector` under a GIN index
+(hotline/core/fulltext.py). Every change is a revision row.
 """
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0018"
 down_revision = "0017"
@@ -34,6 +35,11 @@ def upgrade():
         sa.Column("source", sa.String(length=500), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("search_tokens", sa.Text(), nullable=False),
+        sa.Column(
+            "search_vector",
+            sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", TS, nullable=False),
@@ -68,14 +74,13 @@ def upgrade():
     op.create_index(
         "ix_knowledge_articles_status_updated", "knowledge_articles", ["status", "updated_at"]
     )
-    if op.get_bind().dialect.name == "postgresql":
-        # The same expression as hotline/core/fulltext.tsvector, or the planner will not use it.
-        op.create_index(
-            "ix_knowledge_articles_search",
-            "knowledge_articles",
-            [sa.text("to_tsvector('simple', search_tokens)")],
-            postgresql_using="gin",
-        )
+    # GIN on PostgreSQL (the search's `@@`); a plain index over a column left NULL elsewhere.
+    op.create_index(
+        "ix_knowledge_articles_search",
+        "knowledge_articles",
+        ["search_vector"],
+        postgresql_using="gin",
+    )
 
     op.create_table(
         "knowledge_revisions",

@@ -6,18 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlalchemy.dialects import postgresql
-
 from hotline.core.fulltext import (
     MAX_QUERY_CHARS,
     MAX_QUERY_WORDS,
     document_tokens,
     document_words,
     query_words,
-    tsvector,
     words,
 )
-from hotline.knowledge.models import KnowledgeArticle
 
 
 def test_a_long_word_is_kept_with_the_words_inside_it() -> None:
@@ -62,13 +58,6 @@ def test_a_query_keeps_its_first_distinct_words_only() -> None:
     assert len(query_words(long)) == MAX_QUERY_WORDS
     # Only the start is read: a word after MAX_QUERY_CHARS is not searched for.
     assert "公积金" not in query_words("营" * MAX_QUERY_CHARS + "公积金")
-
-
-def test_the_vector_is_spelt_as_the_index_is() -> None:
-    sql = str(
-        tsvector(KnowledgeArticle.__table__.c.search_tokens).compile(dialect=postgresql.dialect())
-    )
-    assert sql == "to_tsvector('simple', knowledge_articles.search_tokens)"
 
 
 def test_building_the_app_does_not_load_the_dictionary() -> None:

@@ -143,7 +143,30 @@ def test_the_search_reads_the_gin_index_on_postgresql(library) -> None:
     (SQLite has no tsvector: it reads the token column, which this test cannot pin)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    found = match(KnowledgeArticle.search_tokens, query_words("营业执照"))
+    A = KnowledgeArticle
+    found = match(A.search_tokens, A.search_vector, query_words("营业执照"))
     assert found is not None
     plan = query_plan(db.select(KnowledgeArticle.id).where(found.where))
     assert "ix_knowledge_articles_search" in plan
+
+
+def test_postgresql_keeps_the_words_vector_up_to_date_with_every_edit(library) -> None:
+    """The stored tsvector the index and the ranking read follows the words (SQLite has none:
+    its search reads the words themselves, and the column stays empty)."""
+    fund = library["fund"]
+    knowledge.update(
+        article=fund,
+        actor=EDITOR,
+        draft=knowledge.ArticleDraft(title=fund.title, body="退休时一次性提取。"),
+        version=fund.version,
+    )
+    vector = db.session.scalar(
+        db.select(KnowledgeArticle.search_vector.cast(db.Text)).where(
+            KnowledgeArticle.id == fund.id
+        )
+    )
+    if db.session.get_bind().dialect.name != "postgresql":
+        assert vector is None
+        return
+    assert "'退休'" in vector
+    assert "'租房'" not in vector  # the old body's words are gone
