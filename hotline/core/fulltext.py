@@ -156,8 +156,7 @@ def match(tokens: Any, vector: Any, searched: Sequence[str]) -> Match | None:
     if db.session.get_bind().dialect.name == "postgresql":
         query = func.websearch_to_tsquery(literal_column(f"'{CONFIG}'"), " or ".join(searched))
         return Match(vector.op("@@")(query), func.ts_rank(vector, query))
-    column = tokens
-    padded = literal(" ") + column + literal(" ")
+    padded = literal(" ") + tokens + literal(" ")
     # How often each word occurs: the characters its removal takes away, over its own length.
     counts = [
         (func.length(padded) - func.length(func.replace(padded, f" {word} ", " ")))
