@@ -33,6 +33,7 @@ from hotline.escalations.models import (
     InterviewReason,
     PendingLadderNotice,
 )
+from hotline.knowledge.models import KnowledgeArticle, KnowledgeRevision
 from hotline.metrics.models import RollupCursor, UnitDayFigures
 from hotline.notify.models import Notice, NoticeCursor, NoticeRead, OutboxMessage, SmsOptOut
 from hotline.sla.models import CalendarDay, SlaPolicy
@@ -65,6 +66,8 @@ __all__ = [
     "InspectionFile",
     "InterviewCase",
     "InterviewReason",
+    "KnowledgeArticle",
+    "KnowledgeRevision",
     "Milestone",
     "NegativeListEvent",
     "NegativeListItem",

@@ -23,6 +23,7 @@ from hotline.intake.supervise import bp as supervise
 from hotline.intake.voice import bp as voice
 from hotline.intake.voice_desk import bp as voice_desk
 from hotline.intake.web import bp as web_form
+from hotline.knowledge.api import blp as knowledge_api
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
 from hotline.public.views import bp as public_site
@@ -40,6 +41,7 @@ from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
 from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
+from hotline.staff.knowledge.views import bp as knowledge_pages
 from hotline.staff.notices.views import bp as inbox
 from hotline.staff.signin import bp as signin
 from hotline.staff.workbench.campaign_views import bp as workbench_campaign
@@ -64,6 +66,7 @@ API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     supervisors_api,
     callbacks_api,
     voice_api,
+    knowledge_api,
 )
 # Pages and webhooks: probes, channels (intake), staff pages, the public site.
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -92,6 +95,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     workbench_findings,
     supervise,
     admin_supervisors,
+    knowledge_pages,
     public_site,
 )
 

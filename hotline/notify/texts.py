@@ -26,6 +26,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "[12345 Hotline] Ticket {number} was answered: {reply}. Rate it by replying 5 (very "
         "satisfied) to 1 (very dissatisfied), or open {link}",
     },
+    # 直接办结: the operator's answer (shortened) to a consultation closed at source.
+    "resolved_at_source": {
+        "zh_CN": "【12345热线】您咨询的问题（工单{number}）已答复：{answer}。"
+        "如仍有疑问，请再次致电12345。",
+        "en": "[12345 Hotline] Your question (ticket {number}) was answered: {answer}. Call 12345 "
+        "again if anything is unclear.",
+    },
     # The new date in plain words (plain_deadline), never the unit's internal reason.
     "extension_granted": {
         "zh_CN": "【12345热线】您的工单{number}办理期限已延长至{due}前，届时将答复您。",

@@ -42,6 +42,10 @@ def seed_command(demo: bool, if_empty: bool, count: int) -> None:
         f"{summary['commitments']} public commitments"
     )
     click.echo(
+        f"knowledge base: {summary['knowledge_articles']} articles, "
+        f"{summary['resolved_at_source']} consultations resolved at source (直接办结)"
+    )
+    click.echo(
         "logins: admin/admin123 operator/operator123 supervisor/supervisor123 "
         "inspector/inspector123 agent/agent123 unithead/unithead123"
     )

@@ -26,6 +26,7 @@ from hotline.seed import data, oversight, supervisors
 from hotline.seed.campaign_lists import load_campaign_lists
 from hotline.seed.inspections import load_inspections
 from hotline.seed.interviews import load_interviews
+from hotline.seed.knowledge import load_knowledge
 from hotline.sla.models import SlaPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
@@ -374,5 +375,10 @@ def seed_demo(*, now: datetime | None = None, count: int = 300) -> dict[str, obj
     summary.update(load_inspections(now=now))
     summary.update(load_campaign_lists(now=now))
     summary["published_commitments"] = load_interviews(now=now)
+    knowledge = load_knowledge(now=now)
+    summary["knowledge_articles"] = knowledge["articles"]
+    statuses[Status.triage] = statuses.get(Status.triage, 0) - knowledge["resolved_at_source"]
+    statuses[Status.closed] = statuses.get(Status.closed, 0) + knowledge["resolved_at_source"]
+    summary["resolved_at_source"] = knowledge["resolved_at_source"]
     mark_history_sent()
     return summary

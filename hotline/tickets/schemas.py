@@ -204,6 +204,19 @@ class ReplySchema(ActionSchema):
     media = fields.List(_media_url(), load_default=list, validate=validate.Length(max=10))
 
 
+class ResolveAtSourceSchema(ActionSchema):
+    text = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_DESCRIPTION),
+        metadata={"description": "the answer given to the caller (sent to them by SMS)"},
+    )
+    article = fields.Int(
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "the knowledge-base article answered from (in force today)"},
+    )
+
+
 class CallbackSchema(ActionSchema):
     reached = fields.Bool(required=True)
     resolved = fields.Bool(allow_none=True, metadata={"description": "required when reached"})

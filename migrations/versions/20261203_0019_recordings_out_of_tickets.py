@@ -1,7 +1,7 @@
 """recordings: Twilio recording URLs move out of tickets' media, events and callback notes
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 10:00:00
 
 The voice webhook used to put a recording's Twilio URL into the ticket's media, its
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

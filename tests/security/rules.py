@@ -38,6 +38,7 @@ COMMITMENT_MAKERS = ("unit_head", "inspector", "admin")  # campaign.commitments.
 BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments.breaches
 # hotline.calls.recordings.may_hear: a unit hears its own tickets' recordings (not 保密 ones).
 LISTENERS = HOTLINE + UNIT + INSPECTOR
+KNOWLEDGE_EDITORS = ("admin", "supervisor")  # hotline.knowledge.service.EDITORS
 # Path parameters naming one unit-owned object.
 OBJECT_PARAMS = (
     "number",
@@ -67,6 +68,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/tickets/\{number\}/(publish|unpublish)$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/reject$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/(dispatch|callback|reopen|merge)$", HOTLINE, True),
+    ("POST", r"^/api/v1/tickets/\{number\}/resolve-at-source$", HOTLINE, True),
     ("GET", r"^/api/v1/tickets$", ANY_STAFF + FILER, True),
     ("GET", r"^/api/v1/tickets/\{number\}(/events)?$", ANY_STAFF, True),
     ("POST", r"^/api/v1/escalations/\{escalation_id\}/respond$", ("unit_head",), True),
@@ -106,6 +108,9 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/api/v1/commitments/\{commitment_id\}/breaches$", BREACH_LINKERS, True),
     ("GET", r"^/api/v1/categories", ANY_STAFF + FILER, False),  # a filing names one
     ("GET", r"^/api/v1/(units|categories)", ANY_STAFF, False),  # the directory is shared
+    # the knowledge base: every staff role reads, admins and supervisors write
+    ("GET", r"^/api/v1/knowledge", ANY_STAFF, False),
+    ("POST|PUT", r"^/api/v1/knowledge", KNOWLEDGE_EDITORS, False),
     ("GET", r"^/api/v1/supervisors$", ("admin", "inspector"), False),
     ("POST", r"^/api/v1/supervisors", ADMIN, False),
     ("GET|POST", r"^/(api/v1/)?notices", ANY_STAFF, False),  # each user's own inbox
@@ -139,11 +144,19 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("POST", r"^/tickets/<number>/<kind>/<decision>$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/reject$", SUPERVISOR, True),
     ("POST", r"^/tickets/<number>/(dispatch|callback|reopen|merge)$", HOTLINE, True),
+    ("POST", r"^/tickets/<number>/resolve-at-source$", HOTLINE, True),
     ("GET", r"^/tickets/<number>/files/<name>$", ANY_STAFF, True),
     ("GET", r"^/tickets/<number>/recordings/<sid>$", LISTENERS, True),
     ("GET", r"^/tickets/<number>/print\.pdf$", ANY_STAFF, True),
     ("GET", r"^/escalations/<escalation_id>/letter\.pdf$", ANY_STAFF, True),
     ("GET", r"^/tickets(/<number>)?$", ANY_STAFF, True),
+    ("GET", r"^/knowledge(/<article_id>)?$", ANY_STAFF, False),
+    (
+        "GET|POST",
+        r"^/knowledge/(new|<article_id>/(edit|archive|restore))$",
+        KNOWLEDGE_EDITORS,
+        False,
+    ),
     ("GET|POST", r"^/console/requests", SUPERVISOR, False),
     ("GET|POST", r"^/console", HOTLINE, False),
     (

@@ -18,6 +18,8 @@ from hotline.campaign.lists import service as lists
 from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.escalations.models import InterviewCase
+from hotline.knowledge import service as knowledge
+from hotline.knowledge.service import ArticleDraft
 from hotline.tickets.models import Escalation
 from tests.factories import UnitFactory, UserFactory, ticket_in
 
@@ -67,6 +69,7 @@ class World:
     item_id: int = 0  # a negative-list item of unit A, with one milestone
     milestone_id: int = 0
     commitment_id: int = 0  # a commitment of unit A
+    article_id: int = 0  # a knowledge-base article in force
 
     def key(self, role: str, which: str = "own") -> tuple[str, str]:
         return (role, which if role in ("unit_agent", "unit_head") else "own")
@@ -83,6 +86,7 @@ class World:
             "item_id": str(self.item_id),
             "milestone_id": str(self.milestone_id),
             "commitment_id": str(self.commitment_id),
+            "article_id": str(self.article_id),
             "user_id": str(self.user_ids[("operator", "own")]),
             "notice_id": "1",
             "key_id": "1",
@@ -182,16 +186,19 @@ def build(app: Flask) -> World:
     )
     world.item_id, world.milestone_id = item.id, item.milestones[0].id
     world.commitment_id = commitment.id
+    world.article_id = knowledge.create(
+        actor=Actor(role="supervisor", label="world"),
+        draft=ArticleDraft(title="营业执照办理", body="一网通办平台在线申请。"),
+        now=NOW,
+    ).id
     return world
 
 
 def body_for(method: str, path: str, world: World) -> dict | None:
     """A valid body for each action, so an allowed caller gets past validation."""
-    tail = path.rstrip("/").rsplit("/", 1)[-1]
-    if method == "PUT":
-        return {"presence": {"state": "away"}}.get(tail, {})
-    if method != "POST":
+    if method not in ("POST", "PUT"):
         return None
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
     later = (NOW + timedelta(days=3)).isoformat()
     bodies: dict[str, dict] = {
         "token": {"username": "nobody", "password": "wrong-password"},
@@ -236,5 +243,11 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "retire": {"reason": "调整"},
         "breaches": {"ticket": world.number, "note": "推诿"},
         "attempts": {"reached": False, "note": "无人接听"},
+        "knowledge": {"title": "公积金提取", "body": "租房提取每年一次。"},
+        "{article_id}": {"title": "营业执照办理", "body": "当场发证。", "version": 1},
+        "archive": {"version": 1},
+        "restore": {"version": 1},
+        "resolve-at-source": {"text": "可在一网通办平台申请。"},
+        "presence": {"state": "away"},
     }
     return bodies.get(tail, {})

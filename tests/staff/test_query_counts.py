@@ -17,6 +17,8 @@ from hotline.core.actor import Actor
 from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
 from hotline.escalations.models import CreditRecord, EscalationAnswer, InterviewCase
+from hotline.knowledge import service as knowledge
+from hotline.knowledge.service import ArticleDraft
 from hotline.notify import inbox
 from hotline.notify.inbox import Audience
 from hotline.notify.models import SmsOptOut
@@ -187,6 +189,19 @@ def _breached_commitment(staff) -> None:
     breaches.add_breach(commitment_id=made.id, actor=inspector, ticket=ticket.number)
 
 
+def _article(staff) -> None:
+    """A knowledge article with a category and a unit (the list shows both)."""
+    knowledge.create(
+        actor=Actor(role="supervisor", label="test"),
+        draft=ArticleDraft(
+            title="营业执照办理",
+            body="一网通办平台在线申请。",
+            category=CategoryFactory().code,
+            unit=staff.unit.code,
+        ),
+    )
+
+
 PAGES: list[tuple[str, str, Callable]] = [
     ("operator", "/console/triage", _triage),
     ("operator", "/console/callbacks", _replied),
@@ -221,6 +236,8 @@ PAGES: list[tuple[str, str, Callable]] = [
     ("admin", "/admin/rules", _rule),
     ("supervisor", "/notices", _return_request),  # each request posts a notice to supervisors
     ("head", "/notices", _escalation_notices),
+    ("operator", "/knowledge?q=营业执照", _article),
+    ("supervisor", "/knowledge", _article),
 ]
 
 

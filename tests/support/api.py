@@ -39,6 +39,7 @@ DESIGN_ACTIONS = (
     "appeal",
     "appeal/approve",
     "appeal/deny",
+    "resolve-at-source",  # 直接办结 (§11 "Knowledge base")
 )
 # Ours beyond DESIGN's list: an inspector grants extension days directly (docs/TICKETS.md).
 OWN_ACTIONS = ("extension/grant",)

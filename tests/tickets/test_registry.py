@@ -55,6 +55,7 @@ BODIES: dict[str, dict] = {
     "appeal": {"reason": "诉求超出政策范围", "evidence": "已按规定答复"},
     "appeal/approve": {},
     "appeal/deny": {},
+    "resolve-at-source": {"text": "营业执照可在一网通办平台申请。"},
 }
 
 
@@ -103,12 +104,15 @@ def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
 def _ticket(transition: Transition, unit) -> Ticket:
     """A ticket in a status the transition allows, with the request it decides pending (an
-    appeal's ticket has a bad rating: rated 1, back with the unit)."""
+    appeal's ticket has a bad rating: rated 1, back with the unit; one resolved at source is a
+    consultation)."""
     statuses = transition.statuses or {Status.accepted}
     status = next(
         s for s in ("dispatched", "accepted", "replied", "triage", "new") if s in statuses
     )
-    if transition.offer_if is not None or transition.needs_pending == "appeal":
+    if transition.slug == "resolve-at-source":
+        return ticket_in(status, unit=unit, kind="consultation")
+    if transition.slug == "appeal" or transition.needs_pending == "appeal":
         ticket = ticket_in("replied", unit=unit)
         tx.rate(ticket, actor=Actor.complainant(), rating=1)
     else:

@@ -1,16 +1,20 @@
-"""What the operator console does beyond the ticket transitions: log a call, close a task."""
+"""What the operator console does beyond the ticket transitions: log a call (and close it at
+source), close a task."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from hotline.calls import screen_pop
 from hotline.calls.models import CallbackTask
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
-from hotline.core.errors import Conflict, NotFound
+from hotline.core.errors import Conflict, NotFound, ValidationFailed
 from hotline.core.extensions import db
 from hotline.tickets import service as tickets
 from hotline.tickets import transitions as tx
 from hotline.tickets.models import Ticket
+from hotline.tickets.transitions.resolve import AT_SOURCE_KINDS
 
 
 def log_call(
@@ -58,6 +62,24 @@ def log_call(
         tx.dispatch(ticket, actor=actor, unit=unit)
     if task_id:
         finish_callback_task(task_id=task_id, actor=actor, ticket=ticket)
+    return ticket
+
+
+def resolve_call_at_source(
+    *, actor: Actor, answer: str, article: int | None, **call: Any
+) -> Ticket:
+    """A consultation answered on the phone (直接办结): the call is logged and closed with the
+    answer at once, never dispatched (a unit picked on the form is not used). `call`: the
+    fields of `log_call`."""
+    if call.get("kind") not in AT_SOURCE_KINDS:
+        raise ValidationFailed(
+            "only a consultation (咨询) is resolved at source; dispatch this call instead",
+            fields={"kind": ["consultation only"]},
+        )
+    if not (answer or "").strip():
+        raise ValidationFailed("the answer is required", fields={"answer": ["required"]})
+    ticket = log_call(actor=actor, **(call | {"unit": None}))
+    tx.resolve_at_source(ticket, actor=actor, text=answer, article=article)
     return ticket
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from hotline.audit.service import record_personal_data_reads
@@ -11,6 +14,8 @@ from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import utcnow
 from hotline.core.errors import HotlineError, ValidationFailed
+from hotline.knowledge import search
+from hotline.knowledge import service as knowledge
 from hotline.staff.access import HOTLINE, current_actor, role_required
 from hotline.staff.console import forms, queries, service
 from hotline.staff.console.softphone_bar import carry_softphone
@@ -47,32 +52,42 @@ def index() -> str:
     )
 
 
+def _call(form: Any) -> dict[str, Any]:
+    """The new-call form's fields, as `service.log_call` takes them."""
+    return {
+        "phone": form.get("phone", ""),
+        "description": form.get("description", ""),
+        "kind": form.get("kind"),
+        "category": form.get("category"),
+        "priority": form.get("priority"),
+        "name": form.get("name"),
+        "disclose_identity": bool(form.get("disclose_identity")),
+        "confidential": bool(form.get("confidential")),
+        "district": form.get("district"),
+        "address": form.get("address"),
+        "unit": form.get("unit"),
+        "task_id": form.get("task", type=int),
+        "call_sid": form.get("call_sid") or None,
+        "locale": str(get_locale() or "zh_CN"),
+    }
+
+
+def _refused(exc: HotlineError) -> Response:
+    """Back to the form with the caller's number and what was wrong (nothing was written)."""
+    uow.rollback()  # the redirect below is no error: the request would commit
+    flash(forms.error_text(exc), "error")
+    return redirect(url_for("console.index", phone=request.form.get("phone", "")))
+
+
 @bp.route("/calls", methods=["POST"])
 @role_required(*HOTLINE)
 def log_call() -> Response | tuple[str, int] | str:
     form = request.form
-    actor = current_actor()
     try:
-        ticket = service.log_call(
-            actor=actor,
-            phone=form.get("phone", ""),
-            description=form.get("description", ""),
-            kind=form.get("kind"),
-            category=form.get("category"),
-            priority=form.get("priority"),
-            name=form.get("name"),
-            disclose_identity=bool(form.get("disclose_identity")),
-            confidential=bool(form.get("confidential")),
-            district=form.get("district"),
-            address=form.get("address"),
-            unit=form.get("unit"),
-            task_id=form.get("task", type=int),
-            call_sid=form.get("call_sid") or None,
-            locale=str(get_locale() or "zh_CN"),
-        )
+        ticket = service.log_call(actor=current_actor(), **_call(form))
     except HotlineError as exc:
-        uow.rollback()  # the redirect below is no error: the request would commit
         if forms.is_htmx():  # the form again, as typed, with what is wrong
+            uow.rollback()  # nothing of a refused call is written
             task = queries.callback_task(form.get("task", type=int) or 0)
             html = render_template(
                 "console/_callform.html",
@@ -82,8 +97,7 @@ def log_call() -> Response | tuple[str, int] | str:
                 **forms.choices(),
             )
             return html, exc.status
-        flash(forms.error_text(exc), "error")
-        return redirect(url_for("console.index", phone=form.get("phone", "")))
+        return _refused(exc)
     # A fresh form for the next call, with the new ticket's number to follow (the console
     # stays open: leaving it would hang up the softphone).
     if forms.is_htmx():
@@ -92,6 +106,44 @@ def log_call() -> Response | tuple[str, int] | str:
         )
     flash(ticket.number, "logged")
     return redirect(url_for("console.index"))
+
+
+@bp.route("/calls/resolve", methods=["POST"])
+@role_required(*HOTLINE)
+def resolve_call() -> Response:
+    """直接办结 in one step: the call is logged and closed with the answer given."""
+    form = request.form
+    try:
+        ticket = service.resolve_call_at_source(
+            actor=current_actor(),
+            answer=form.get("answer", ""),
+            article=_article_id(form.get("article")),
+            **_call(form),
+        )
+    except HotlineError as exc:
+        return _refused(exc)
+    flash(_("已直接办结工单 %(n)s，答复已短信告知来电人。", n=ticket.number), "ok")
+    return redirect(url_for("pages.ticket", number=ticket.number))
+
+
+def _article_id(raw: str | None) -> int | None:
+    """The knowledge article the answer came from (a hidden field the page fills)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 2**31:
+        raise ValidationFailed("article is not an article id", fields={"article": ["not an id"]})
+    return int(raw)
+
+
+@bp.route("/knowledge")
+@role_required(*HOTLINE)
+def knowledge_hits() -> str:
+    """htmx partial: the articles in force that best answer what the operator is typing."""
+    q = request.args.get("q") or ""
+    return render_template(
+        "console/_knowledge.html", q=q, articles=search.top(q, on=knowledge.today())
+    )
 
 
 @bp.route("/caller")

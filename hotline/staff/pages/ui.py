@@ -105,6 +105,7 @@ EVENT_LABELS = {
     "rated": _l("评价"),
     "reopened": _l("发回重办"),
     "closed": _l("办结"),
+    "resolved_at_source": _l("直接办结"),
     "merged": _l("并单"),
     "merged_in": _l("并入工单"),
     "rejected": _l("不予受理"),

@@ -5,6 +5,7 @@ others below are those rows, which check role, unit, version and status before c
 service function of the same name in dispatch.py, requests.py, appeals.py, outcome.py or
 triage.py.
 `route`, `rate` and `close_unrated` are the system's and the complainant's, outside the table.
+`resolve_at_source` (直接办结, resolve.py) is the hotline's answer to a consultation, closing it.
 """
 
 from hotline.tickets.transitions.common import sla_next_check
@@ -29,6 +30,7 @@ reject = BY_NAME["reject"]
 request_appeal = BY_NAME["request_appeal"]
 approve_appeal = BY_NAME["approve_appeal"]
 deny_appeal = BY_NAME["deny_appeal"]
+resolve_at_source = BY_NAME["resolve_at_source"]
 
 __all__ = [
     "BY_NAME",
@@ -55,6 +57,7 @@ __all__ = [
     "request_appeal",
     "request_extension",
     "request_return",
+    "resolve_at_source",
     "route",
     "sla_next_check",
 ]

@@ -2,23 +2,20 @@
 
 Every row drives three front-ends: the API action endpoints (`tickets/api/actions.py` registers
 POST /api/v1/tickets/{number}/<slug> per row), the staff form posts (`staff/pages/actions.py`
-loads the form through the row's schema) and the buttons a page offers (`offered`). The guard
-(role, own unit, version, status) runs here once, for the API, the forms and every direct call
-of `hotline.tickets.transitions.<name>`; the service functions beside this module only do what
-is particular to each transition (pending requests, windows, texts, events, notices).
+loads the form through the row's schema) and the buttons a page offers (`offered`). The row's
+guard (role, own unit, version, status; `transition.Transition`) runs once, for the API, the
+forms and every direct call of `hotline.tickets.transitions.<name>`; the service functions beside
+this module only do what is particular to each transition (pending requests, windows, texts,
+events, notices).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema
 
 from hotline.core.actor import HOTLINE_ROLES, UNIT_ROLES, Actor, Role
-from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.schemas import (
     ActionSchema,
@@ -30,10 +27,10 @@ from hotline.tickets.schemas import (
     MergeSchema,
     ReasonSchema,
     ReplySchema,
+    ResolveAtSourceSchema,
     ReturnSchema,
 )
 from hotline.tickets.transitions import appeals
-from hotline.tickets.transitions.common import _require_status
 from hotline.tickets.transitions.dispatch import accept, dispatch
 from hotline.tickets.transitions.outcome import callback, reopen, reply
 from hotline.tickets.transitions.requests import (
@@ -45,83 +42,19 @@ from hotline.tickets.transitions.requests import (
     request_extension,
     request_return,
 )
+from hotline.tickets.transitions.resolve import (
+    AT_SOURCE_KINDS,
+    AT_SOURCE_STATUSES,
+    resolve_at_source,
+)
+from hotline.tickets.transitions.transition import Transition, check_version
 from hotline.tickets.transitions.triage import merge, reject
+
+__all__ = ["BY_NAME", "BY_SLUG", "TRANSITIONS", "Transition", "check_version", "offered"]
 
 SUPERVISOR = frozenset({Role.supervisor})
 INSPECTOR = frozenset({Role.inspector})
 WITH_UNIT = frozenset({Status.dispatched, Status.accepted})
-
-
-def check_version(ticket: Ticket, expected: int | None) -> None:
-    """The optimistic lock, for the API (body `version` or If-Match), forms and direct calls."""
-    if expected is not None and expected != ticket.version:
-        raise Conflict(
-            f"ticket {ticket.number} changed (version {ticket.version}, you had {expected})",
-            current_status=ticket.status,
-            current_version=ticket.version,
-        )
-
-
-@dataclass(frozen=True, repr=False)
-class Transition:
-    """One life-cycle transition and everything the front-ends need to offer it."""
-
-    name: str  # the service function (`transitions.<name>`) and the form's endpoint
-    slug: str  # POST /api/v1/tickets/{number}/<slug> and POST /tickets/<number>/<slug>
-    verb: str  # for messages: "role X may not <verb> a ticket", "cannot <verb> a ticket in …"
-    roles: frozenset[str]
-    statuses: frozenset[str] | None  # None: any status (a pending request decides)
-    schema: type[Schema]  # the API body and the form fields, loaded alike
-    service: Callable[..., Any]  # the unguarded service function
-    arguments: Callable[[dict], dict]  # loaded body -> the service's keyword arguments
-    summary: str  # the OpenAPI summary
-    label: Any  # the button (lazy zh-CN msgid; English from the catalogue)
-    done: Any  # the flash after a form post
-    own_unit: bool = False  # unit staff act on their own unit's tickets only (others: 404)
-    needs_pending: str | None = None  # offered only while such a request is pending
-    unless_pending: str | None = None  # offered only while no such request is pending
-    uploads: bool = False  # the form's `files` become the body's `media`
-    offer_if: Callable[[Ticket], bool] | None = None  # offered only when the ticket passes it
-
-    def __repr__(self) -> str:
-        return f"<Transition {self.name} POST …/{self.slug}>"
-
-    @property
-    def body_required(self) -> bool:
-        """Whether the API needs a body at all (else `{}` or nothing will do)."""
-        return any(field.required for field in self.schema().fields.values())
-
-    def allows(self, ticket: Ticket, actor: Actor) -> bool:
-        """Role, own unit, status and `offer_if`, without raising: what a page may offer."""
-        return (
-            actor.role in self.roles
-            and (not self.own_unit or ticket.unit_id == actor.unit_id)
-            and (self.statuses is None or ticket.status in self.statuses)
-            and (self.offer_if is None or self.offer_if(ticket))
-        )
-
-    def guard(self, ticket: Ticket, actor: Actor, expected_version: int | None = None) -> None:
-        """The checks every caller goes through: 403, 404 (another unit's), 409 stale, 409."""
-        if actor.role not in self.roles:
-            raise Forbidden(f"role {actor.role or actor.label} may not {self.verb} a ticket")
-        if self.own_unit and ticket.unit_id != actor.unit_id:
-            # Another unit's ticket does not exist as far as this user is concerned.
-            raise NotFound(f"no ticket {ticket.number}")
-        check_version(ticket, expected_version)
-        if self.statuses is not None:
-            _require_status(ticket, self.verb, self.statuses)
-
-    def __call__(
-        self, ticket: Ticket, *, actor: Actor, expected_version: int | None = None, **kwargs: Any
-    ) -> Any:
-        """`transitions.<name>(ticket, actor=…, [expected_version=…,] **arguments)`."""
-        self.guard(ticket, actor, expected_version)
-        return self.service(ticket, actor=actor, **kwargs)
-
-    def perform(self, ticket: Ticket, actor: Actor, body: dict) -> Any:
-        """Apply a body loaded with `schema` (API or form); its `version` is the lock."""
-        version = body.get("version")
-        return self(ticket, actor=actor, expected_version=version, **self.arguments(body))
 
 
 def _reason(body: dict) -> dict:
@@ -300,6 +233,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         verb="reopen",
         roles=HOTLINE_ROLES,
         statuses=frozenset({Status.replied, Status.closed}),
+        # A consultation closed at source (直接办结) never had a unit to send it back to.
+        offer_if=lambda ticket: ticket.unit_id is not None,
         schema=ReasonSchema,
         service=reopen,
         arguments=lambda b: {"reason": b["reason"]},
@@ -332,6 +267,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         summary="Reject out of scope / emergency / abuse (supervisors).",
         label=_l("不予受理"),
         done=_l("已不予受理。"),
+    ),
+    Transition(
+        name="resolve_at_source",
+        slug="resolve-at-source",
+        verb="resolve at source",
+        roles=HOTLINE_ROLES,
+        statuses=AT_SOURCE_STATUSES,
+        offer_if=lambda ticket: ticket.kind in AT_SOURCE_KINDS,
+        schema=ResolveAtSourceSchema,
+        service=resolve_at_source,
+        arguments=lambda b: {"text": b["text"], "article": b.get("article")},
+        summary="直接办结: the hotline answers a consultation itself and closes it, undispatched.",
+        label=_l("直接办结"),
+        done=_l("已直接办结，答复已短信告知来电人。"),
     ),
     Transition(
         name="request_appeal",

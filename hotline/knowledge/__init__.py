@@ -1,0 +1,1 @@
+"""The knowledge base (知识库): the articles operators answer from, their history, search."""

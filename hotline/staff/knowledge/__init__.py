@@ -1,0 +1,1 @@
+"""The knowledge-base pages (/knowledge): every staff role reads, admins and supervisors edit."""
