@@ -77,7 +77,8 @@ def test_the_panel_is_on_the_new_call_form_and_searches_as_the_description_chang
 ) -> None:
     html = login(staff.operator).get("/console").get_data(as_text=True)
     assert 'hx-get="/console/knowledge"' in html
-    assert 'hx-trigger="input changed delay:600ms from:#description"' in html
+    # from the card, not the textarea: a fresh form after each logged call replaces the textarea
+    assert 'hx-trigger="input delay:600ms from:#callform-card"' in html
     assert "js/console-knowledge.js" in html
     assert 'formaction="/console/calls/resolve"' in html
 
