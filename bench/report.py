@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.report_desk import section_desk
 from bench.report_format import dig, mark, num, ratio_of, rev_label
 from bench.report_public import public_targets, section_public
 from bench.report_sections import (
@@ -300,6 +301,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_sweep_compare(s)
         + section_figures(s)
         + section_public(s)
+        + section_desk(s)
         + section_memory(s)
         + section_peer(s)
     )

@@ -39,6 +39,7 @@ SECTIONS = (
     "sweep",
     "peer",
     "public",
+    "desk",
     "figures",
     "memory",
 )
@@ -58,6 +59,8 @@ FULL = {
     # django-helpdesk escalates ~20 tickets/s (a save, a follow-up and mails each): 2,000 due
     # tickets of the 100,000 keep the peer run to minutes; Hotline gets the same 2,000.
     "peer_due": 2_000,
+    # a year of a busy line: ~2,700 calls a day
+    "desk_calls": 1_000_000,
 }
 QUICK = {
     "seconds": 3,
@@ -71,6 +74,7 @@ QUICK = {
     "memory_jobs": 2_000,
     "peer_tickets": 2_000,
     "peer_due": 200,
+    "desk_calls": 20_000,
 }
 
 
@@ -256,6 +260,10 @@ def run_section(
         from bench import public
 
         return public.run(stack, seconds=sizes["half_seconds"], connections=sizes["connections"])
+    if name == "desk":
+        from bench import desk
+
+        return desk.run(stack, calls=sizes["desk_calls"])
     if name == "figures":
         from bench import figures
 
