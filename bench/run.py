@@ -40,6 +40,7 @@ SECTIONS = (
     "peer",
     "public",
     "figures",
+    "hotspots",
     "memory",
 )
 
@@ -260,6 +261,10 @@ def run_section(
         from bench import figures
 
         return figures.run(stack, tickets_n=sizes["scale_tickets"])
+    if name == "hotspots":
+        from bench import hotspots
+
+        return hotspots.run(stack, tickets_n=sizes["scale_tickets"])
     if name == "peer":
         from bench import scale
 
