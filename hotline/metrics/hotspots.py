@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category
@@ -261,19 +261,42 @@ def top_places(
 ) -> dict[str, list[tuple[str, int]]]:
     """Where a cell's tickets come from: {"addresses": [(address, n)], "streets": [(street,
     n)]}, the most frequent first: "one street, 30 complaints about the same site"."""
+    return places_of_cells([(district, category_id)], monday=monday)[(district, category_id)]
+
+
+def places_of_cells(
+    keys: list[tuple[str | None, int | None]], *, monday: date
+) -> dict[tuple[str | None, int | None], dict[str, list[tuple[str, int]]]]:
+    """top_places() of several district × category cells of one week in one query: one range
+    scan of the week on the index, however many cells the page shows."""
+    pairs = [
+        and_(
+            Ticket.district.is_(None) if where is None else Ticket.district == where,
+            Ticket.category_id.is_(None) if cat is None else Ticket.category_id == cat,
+        )
+        for where, cat in keys
+    ]
     stmt = (
-        select(Ticket.address, func.count())
-        .where(*_cell_where(district, category_id, monday), Ticket.address.is_not(None))
-        .group_by(Ticket.address)
+        select(Ticket.district, Ticket.category_id, Ticket.address, func.count())
+        .where(
+            Ticket.created_at >= _instant(monday),
+            Ticket.created_at < _instant(monday + timedelta(weeks=1)),
+            Ticket.address.is_not(None),
+            or_(*pairs),
+        )
+        .group_by(Ticket.district, Ticket.category_id, Ticket.address)
     )
-    addresses: Counter[str] = Counter()
-    streets: Counter[str] = Counter()
-    for address, count in db.session.execute(stmt):
+    addresses: dict[tuple, Counter[str]] = {key: Counter() for key in keys}
+    streets: dict[tuple, Counter[str]] = {key: Counter() for key in keys}
+    for where, cat, address, count in db.session.execute(stmt):
         text = (address or "").strip()
-        if text:
-            addresses[text] += count
-            streets[street_of(text)] += count
+        if text and (where, cat) in addresses:
+            addresses[(where, cat)][text] += count
+            streets[(where, cat)][street_of(text)] += count
     return {
-        "addresses": addresses.most_common(TOP_ADDRESSES),
-        "streets": streets.most_common(TOP_ADDRESSES),
+        key: {
+            "addresses": addresses[key].most_common(TOP_ADDRESSES),
+            "streets": streets[key].most_common(TOP_ADDRESSES),
+        }
+        for key in keys
     }

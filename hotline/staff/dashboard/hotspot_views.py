@@ -46,12 +46,7 @@ def index() -> str:
         flash(exc.message, "error")
         result = hotspots.compute(**hotspots.parse_filters({}))
     top = [s for s in result.series if s.spiking][:TOP_PLACES]
-    places = {
-        id(s): hotspots.top_places(
-            district=s.district, category_id=s.category_id, monday=_peak(result.weeks, s)
-        )
-        for s in top
-    }
+    places = _places(result.weeks, top)
     return render_template(
         "dashboard/hotspots.html",
         result=result,
@@ -72,6 +67,20 @@ def index() -> str:
         week_labels=[hotspots.week_label(m) for m in result.weeks],
         **_choices(),
     )
+
+
+def _places(weeks: list[date], shown: list[hotspots.Series]) -> dict[int, dict]:
+    """The top streets and addresses of each series' peak week: one query per distinct week
+    (usually one, the current)."""
+    by_week: dict[date, list[hotspots.Series]] = {}
+    for s in shown:
+        by_week.setdefault(_peak(weeks, s), []).append(s)
+    out = {}
+    for monday, group in by_week.items():
+        keys = [(s.district, s.category_id) for s in group]
+        found = hotspots.places_of_cells(keys, monday=monday)
+        out.update({id(s): found[(s.district, s.category_id)] for s in group})
+    return out
 
 
 def _peak(weeks: list[date], series: hotspots.Series) -> date:

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from hotline.auth.tokens import issue_token
+from hotline.metrics import hotspots
 from tests.factories import CategoryFactory, new_ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -151,3 +152,18 @@ def test_the_api_names_the_bad_field(client, staff, spike, query, field) -> None
 
 def test_the_api_wants_a_token(client, spike) -> None:
     assert client.get("/api/v1/metrics/hotspots").status_code == 401
+
+
+def test_places_of_several_cells_come_apart_in_one_query(session, clock, count_queries) -> None:
+    clock.set("2026-12-02T10:00:00+08:00")
+    site, road = CategoryFactory(code="SITE"), CategoryFactory(code="ROAD")
+    file(3, monday=THIS_MONDAY, district="东城区", category=site, address="幸福路12号工地")
+    file(2, monday=THIS_MONDAY, district="东城区", category=road, address="和平街3号")
+    file(2, monday=THIS_MONDAY, district=None, category=site, address="人民大街1号")
+    keys = [("东城区", site.id), ("东城区", road.id), (None, site.id)]
+    with count_queries() as seen:
+        found = hotspots.places_of_cells(keys, monday=THIS_MONDAY)
+    assert len(seen) == 1
+    assert found[("东城区", site.id)]["streets"] == [("幸福路", 3)]
+    assert found[("东城区", road.id)]["streets"] == [("和平街", 2)]
+    assert found[(None, site.id)]["addresses"] == [("人民大街1号", 2)]
