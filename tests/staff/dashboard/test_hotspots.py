@@ -167,3 +167,10 @@ def test_places_of_several_cells_come_apart_in_one_query(session, clock, count_q
     assert found[("东城区", site.id)]["streets"] == [("幸福路", 3)]
     assert found[("东城区", road.id)]["streets"] == [("和平街", 2)]
     assert found[(None, site.id)]["addresses"] == [("人民大街1号", 2)]
+
+
+def test_the_page_reads_in_english_too(login, staff, spike) -> None:
+    html = login(staff.inspector).get("/dashboard/hotspots?lang=en").data.decode()
+    assert "<h1>Hot spots</h1>" in html
+    assert "Most frequent streets" in html
+    assert "Tickets filed per district × category × week" in html
