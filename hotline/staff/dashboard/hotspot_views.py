@@ -40,11 +40,14 @@ def _choices() -> dict[str, Any]:
 @bp.route("/dashboard/hotspots")
 @role_required(*READERS)
 def index() -> str:
+    args = _form_args()
     try:
-        result = hotspots.compute(**hotspots.parse_filters(request.args))
+        result = hotspots.compute(**hotspots.parse_filters(args))
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        result = hotspots.compute(**hotspots.parse_filters({}))
+        # The default view, and links (export, drill-down) without the refused values.
+        args = {}
+        result = hotspots.compute(**hotspots.parse_filters(args))
     top = [s for s in result.series if s.spiking][:TOP_PLACES]
     places = _places(result.weeks, top)
     return render_template(
@@ -61,7 +64,7 @@ def index() -> str:
             }
             for s in top[:CHART_SERIES]
         ],
-        args=_form_args(),
+        args=args,
         none_value=NONE,
         label=hotspots.week_label,
         week_labels=[hotspots.week_label(m) for m in result.weeks],

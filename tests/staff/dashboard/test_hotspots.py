@@ -92,7 +92,10 @@ def test_a_bad_drill_down_is_a_400(login, staff, spike, query) -> None:
 def test_junk_filters_on_the_page_fall_back_to_the_default_view(login, staff, spike, value) -> None:
     page = login(staff.inspector).get(f"/dashboard/hotspots?from={value}")
     assert page.status_code == 200
-    assert 'data-test="spike"' in page.data.decode()  # the default period, with a message
+    html = page.data.decode()
+    assert 'data-test="spike"' in html  # the default period, with a message naming the field
+    assert "from must be a week" in html
+    assert '/dashboard/hotspots/export.xlsx"' in html  # the export without the refused value
 
 
 def test_the_export_lists_each_series_by_week_with_hostile_text_kept_as_text(
