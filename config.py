@@ -181,6 +181,10 @@ class Config:
     # The ranking and its 末位 rule count only units with at least this many tickets dispatched
     # to them in the period; the others are listed apart, "样本不足，不参与排名" (DESIGN §11).
     RANKING_MIN_TICKETS: int = 10
+    # Hot spots (DESIGN §11): a district × category × week cell is a spike when its count is at
+    # least HOTSPOT_MIN_COUNT and at least HOTSPOT_SPIKE_FACTOR × its trailing 8-week average.
+    HOTSPOT_SPIKE_FACTOR: float = 2.0
+    HOTSPOT_MIN_COUNT: int = 5
     # The annual target assessment (docs/CAMPAIGN.md): the weights of a year an admin has not
     # set, and the total under which a unit's head is called to an interview when it is final.
     ASSESSMENT_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_ASSESSMENT_WEIGHTS))
@@ -285,6 +289,8 @@ def load() -> Config:
         INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
         FINDING_INTERVIEW_WD=_int("FINDING_INTERVIEW_WD", 5, low=0),
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
+        HOTSPOT_SPIKE_FACTOR=_float("HOTSPOT_SPIKE_FACTOR", 2.0, low=1.0, high=100.0),
+        HOTSPOT_MIN_COUNT=_int("HOTSPOT_MIN_COUNT", 5, low=1),
         ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
         ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),
         PUBLIC_CACHE_SECONDS=_int("PUBLIC_CACHE_SECONDS", 300, low=0, high=86400),

@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.report_desk import section_desk
 from bench.report_format import dig, mark, num, ratio_of, rev_label
+from bench.report_hotspots import hotspot_targets, section_hotspots
 from bench.report_public import public_targets, section_public
 from bench.report_sections import (
     section_compare,
@@ -131,6 +132,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
         )
     )
     rows += public_targets(s)
+    rows += hotspot_targets(s)
     rows += _intake_comparisons(s)
     rows += _embedded_targets(s)
     peer = s.get("peer", {})
@@ -300,6 +302,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_sweep(s)
         + section_sweep_compare(s)
         + section_figures(s)
+        + section_hotspots(s)
         + section_public(s)
         + section_desk(s)
         + section_memory(s)

@@ -41,6 +41,7 @@ SECTIONS = (
     "public",
     "desk",
     "figures",
+    "hotspots",
     "memory",
 )
 
@@ -268,6 +269,10 @@ def run_section(
         from bench import figures
 
         return figures.run(stack, tickets_n=sizes["scale_tickets"])
+    if name == "hotspots":
+        from bench import hotspots
+
+        return hotspots.run(stack, tickets_n=sizes["scale_tickets"])
     if name == "peer":
         from bench import scale
 

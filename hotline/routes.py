@@ -24,6 +24,7 @@ from hotline.intake.voice import bp as voice
 from hotline.intake.voice_desk import bp as voice_desk
 from hotline.intake.web import bp as web_form
 from hotline.knowledge.api import blp as knowledge_api
+from hotline.metrics.hotspots_api import blp as hotspots_api
 from hotline.metrics.views import blp as metrics_api
 from hotline.notify.api import blp as notices_api
 from hotline.public.views import bp as public_site
@@ -38,6 +39,7 @@ from hotline.staff.console.missed import bp as missed_calls
 from hotline.staff.console.phone import bp as console_phone
 from hotline.staff.console.views import bp as console
 from hotline.staff.dashboard.campaign_views import bp as dashboard_campaign
+from hotline.staff.dashboard.hotspot_views import bp as hotspot_pages
 from hotline.staff.dashboard.inspection_views import bp as dashboard_inspections
 from hotline.staff.dashboard.views import bp as dashboard
 from hotline.staff.documents.views import bp as documents
@@ -54,6 +56,7 @@ from hotline.units.api import blp as units_api
 API_BLUEPRINTS: tuple[ApiBlueprint, ...] = (
     escalations_api,
     metrics_api,
+    hotspots_api,
     auth_api,
     tickets_api,
     units_api,
@@ -87,6 +90,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     workbench_campaign,
     dashboard,
     dashboard_campaign,
+    hotspot_pages,
     admin,
     documents,
     inbox,

@@ -39,6 +39,7 @@ BREACH_LINKERS = ("operator", "supervisor", "inspector")  # campaign.commitments
 # hotline.calls.recordings.may_hear: a unit hears its own tickets' recordings (not 保密 ones).
 LISTENERS = HOTLINE + UNIT + INSPECTOR
 KNOWLEDGE_EDITORS = ("admin", "supervisor")  # hotline.knowledge.service.EDITORS
+HOTSPOT_READERS = ("inspector", "admin", "supervisor")  # hotline.metrics.hotspots_api.READERS
 # Path parameters naming one unit-owned object.
 OBJECT_PARAMS = (
     "number",
@@ -116,6 +117,7 @@ RULES: list[tuple[str, str, object, bool]] = [
     ("GET|POST", r"^/(api/v1/)?notices", ANY_STAFF, False),  # each user's own inbox
     ("GET", r"^/api/v1/(interviews|escalations)", ANY_STAFF, True),
     ("GET", r"^/api/v1/metrics/hotline$", PHONE_FIGURE_READERS, False),
+    ("GET", r"^/api/v1/metrics/hotspots$", HOTSPOT_READERS, False),
     ("GET", r"^/api/v1/metrics", METRICS_READERS, False),
     ("GET", r"^/api/v1/callbacks$", HOTLINE, False),  # missed calls: full numbers
     ("POST", r"^/api/v1/callbacks/\{task_id\}/attempts$", HOTLINE, False),
@@ -166,6 +168,7 @@ RULES: list[tuple[str, str, object, bool]] = [
         True,
     ),
     ("GET|POST", r"^/workbench", UNIT, True),
+    ("GET", r"^/dashboard/hotspots", HOTSPOT_READERS, False),
     ("GET|POST", r"^/dashboard", INSPECTOR, False),
     ("GET|POST", r"^/admin", ADMIN, False),
 ]
