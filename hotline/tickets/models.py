@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.catalogue.models import Category
 from hotline.core.dbtypes import UTCDateTime
 from hotline.core.extensions import db
+from hotline.core.fulltext import VECTOR, search_index
 from hotline.units.models import Unit
 
 
@@ -122,6 +124,14 @@ class Ticket(db.Model):
         Index("ix_tickets_unit_status", "unit_id", "status"),
         Index("ix_tickets_phone_created", "complainant_phone", "created_at"),
         Index("ix_tickets_status_created", "status", "created_at"),
+        search_index("ix_tickets_search", "search_vector"),
+        # Tickets still without search words (routing writes them; the sweep catches the rest).
+        Index(
+            "ix_tickets_unindexed",
+            "id",
+            postgresql_where=text("search_tokens IS NULL"),
+            sqlite_where=text("search_tokens IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,6 +193,12 @@ class Ticket(db.Model):
     # monitoring station's staff, their station then; they read it back, nobody else of theirs.
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     station_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The staff search's words (hotline/tickets/search.py over hotline/core/fulltext.py) and,
+    # on PostgreSQL, their tsvector: written when the ticket is routed, not at intake (segmenting
+    # costs about half a millisecond), or by the search-words sweep for a ticket that skipped
+    # routing; NULL until then. Read by the search only, never loaded.
+    search_tokens: Mapped[str | None] = mapped_column(Text, deferred=True)
+    search_vector: Mapped[Any] = mapped_column(VECTOR, nullable=True, deferred=True)
 
     __mapper_args__ = {"version_id_col": version}
 
