@@ -93,9 +93,7 @@ def test_a_unit_finds_only_its_own_tickets_masked(agent, session, unit, other_un
     assert ask(agent, q="噪音", unit=other_unit.code).get_json()["items"] == []
 
 
-def test_filters_by_day_district_unit_and_status(
-    operator, agent, session, clock, unit, other_unit
-):
+def test_filters_by_day_district_unit_and_status(operator, agent, session, clock, unit, other_unit):
     clock.set("2026-10-08T09:00:00+08:00")
     old = ticket_in(
         "dispatched",
