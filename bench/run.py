@@ -39,6 +39,7 @@ SECTIONS = (
     "sweep",
     "peer",
     "public",
+    "search",
     "figures",
     "memory",
 )
@@ -256,6 +257,10 @@ def run_section(
         from bench import public
 
         return public.run(stack, seconds=sizes["half_seconds"], connections=sizes["connections"])
+    if name == "search":
+        from bench import search
+
+        return search.run(stack, tickets_n=sizes["scale_tickets"])
     if name == "figures":
         from bench import figures
 

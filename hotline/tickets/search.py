@@ -159,10 +159,11 @@ def filtered(stmt: Any, args: dict, actor: Actor) -> Any:
 
 @dataclass(frozen=True)
 class Searched:
-    """A search applied to a select of tickets: `rows` in the order shown, `total` counts them
-    (`count` of a word search stops at RANKED_MAX)."""
+    """A search applied to a select of tickets: `ids`, a select of the matching tickets' ids in
+    the order shown (page it with offset/limit, then `load`), and `total` counting them (a word
+    search counts at most RANKED_MAX)."""
 
-    rows: Any
+    ids: Any
     total: Any
     by_phone: bool  # complainants' phone numbers were matched too
     by_words: bool  # the words of descriptions and addresses were matched (ranked)
@@ -183,31 +184,48 @@ def search(stmt: Any, q: str, actor: Actor) -> Searched:
     RANKED_MAX matches; a `q` with no word to look for (punctuation, stop words) finds nothing.
     """
     q = q.strip()
-    newest = (Ticket.created_at.desc(), Ticket.id.desc())
     if numberish(q):
         where, by_phone = _number_or_phone(q, actor)
-        found = stmt.where(where)
-        total = select(func.count()).select_from(found.order_by(None).subquery())
-        return Searched(found.order_by(*newest), total, by_phone, False, [])
+        found = stmt.with_only_columns(Ticket.id).where(where)
+        total = select(func.count()).select_from(found.subquery())
+        ids = found.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        return Searched(ids, total, by_phone, False, [])
     searched = fulltext.query_words(q)
     matched = fulltext.match(Ticket.search_tokens, Ticket.search_vector, searched)
     if matched is None:
-        nothing = stmt.where(false())
-        total = select(func.count()).select_from(nothing.order_by(None).subquery())
-        return Searched(nothing, total, False, True, [])
+        nothing = stmt.with_only_columns(Ticket.id).where(false())
+        return Searched(
+            nothing, select(func.count()).select_from(nothing.subquery()), False, True, []
+        )
+    # The newest matches first (by id: the GIN index or the primary key, whichever the planner
+    # finds cheaper), ranked only then: ts_rank reads each candidate's vector.
     candidates = (
-        stmt.with_only_columns(Ticket.id)
+        stmt.with_only_columns(Ticket.id, Ticket.created_at, matched.rank.label("rank"))
         .where(matched.where)
         .order_by(Ticket.id.desc())
         .limit(RANKED_MAX)
+        .subquery()
     )
-    rows = (
-        select(Ticket)
-        .where(Ticket.id.in_(candidates.scalar_subquery()))
-        .order_by(matched.rank.desc(), *newest)
-    )
-    total = select(func.count()).select_from(candidates.subquery())
-    return Searched(rows, total, False, True, searched)
+    c = candidates.c
+    ids = select(c.id).order_by(c.rank.desc(), c.created_at.desc(), c.id.desc())
+    total = select(func.count()).select_from(candidates)
+    return Searched(ids, total, False, True, searched)
+
+
+def page(found: Searched, *, offset: int, limit: int) -> tuple[list[Ticket], int]:
+    """One page of a search's tickets, in its order, and how many there are in all.
+
+    The ids and the count come from one statement (a window count: the candidates are found
+    once, not again for the total); then the rows by primary key (one statement joining the
+    candidates made PostgreSQL read the whole table)."""
+    ids = found.ids.add_columns(func.count().over().label("total"))
+    rows = db.session.execute(ids.offset(offset).limit(limit)).all()
+    if not rows:  # past the last page, or nothing found: the count alone
+        return [], (db.session.scalar(found.total) if offset else 0)
+    order = [r.id for r in rows]
+    loaded = db.session.scalars(select(Ticket).where(Ticket.id.in_(order))).unique()
+    by_id = {t.id: t for t in loaded}
+    return [by_id[i] for i in order if i in by_id], rows[0].total
 
 
 def _number_or_phone(q: str, actor: Actor) -> tuple[ColumnElement[bool], bool]:

@@ -84,11 +84,12 @@ def search(q: str, *, actor: Actor, filters: dict[str, Any] | None = None) -> Fo
     q = q.strip()
     if q:
         found = ticket_search.search(stmt, q, actor)
-        ordered, by_phone, by_words, words = found.rows, found.by_phone, found.by_words, found.words
+        rows, _total = ticket_search.page(found, offset=0, limit=FOUND_MAX + 1)
+        by_phone, by_words, words = found.by_phone, found.by_words, found.words
     else:
         ordered = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        rows = list(db.session.scalars(ordered.limit(FOUND_MAX + 1)).unique())
         by_phone, by_words, words = False, False, []
-    rows = list(db.session.scalars(ordered.limit(FOUND_MAX + 1)).unique())
     return Found(rows[:FOUND_MAX], by_phone, by_words, words, len(rows) > FOUND_MAX)
 
 

@@ -15,10 +15,10 @@ from hotline.core.extensions import db
 from hotline.tickets import search
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
+from hotline.tickets.list_args import TicketListArgsSchema
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.schemas import (
     EventSchema,
-    TicketListArgsSchema,
     TicketPageSchema,
     TicketSchema,
     schema_for,
@@ -39,15 +39,19 @@ def list_tickets(args: dict, *, actor: Actor) -> Response:
     With `q`, those matching it (a number, a phone, or words: best match first)."""
     stmt = search.filtered(tickets.visible(select(Ticket), actor), args, actor)
     q = (args.get("q") or "").strip()
+    page, per_page = args["page"], args["per_page"]
     if q:
         found = search.search(stmt, q, actor)
-        ordered, counted = found.rows, found.total
+        rows, total = search.page(found, offset=(page - 1) * per_page, limit=per_page)
     else:
-        ordered = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
-    total = db.session.scalar(counted)
-    page, per_page = args["page"], args["per_page"]
-    rows = list(db.session.scalars(ordered.offset((page - 1) * per_page).limit(per_page)).unique())
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        rows = list(
+            db.session.scalars(
+                stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).unique()
+        )
     targets = [t.merged_into_id for t in rows if t.merged_into_id is not None]
     if targets:  # one query, so dumping `merged_into` reads the identity map
         list(db.session.scalars(select(Ticket).where(Ticket.id.in_(targets))))

@@ -161,3 +161,14 @@ def test_hostile_queries_are_answered_cleanly(operator, session, q):
     assert response.status_code == 200, response.get_json()
     found = numbers(response)
     assert found == ([ticket.number] if q.startswith("噪音") else [])
+
+
+def test_a_search_pages_with_its_total_even_past_the_last_page(operator, session):
+    made = [new_ticket(description=f"积水严重无法通行 {i}") for i in range(3)]
+    session.commit()
+    indexed(session)
+    pages = [ask(operator, q="积水", per_page="2", page=str(n)).get_json() for n in (1, 2, 3)]
+    assert [p["total"] for p in pages] == [3, 3, 3]
+    assert [len(p["items"]) for p in pages] == [2, 1, 0]
+    seen = {t["number"] for p in pages for t in p["items"]}
+    assert seen == {t.number for t in made}
