@@ -125,7 +125,7 @@ class Ticket(db.Model):
         Index("ix_tickets_phone_created", "complainant_phone", "created_at"),
         Index("ix_tickets_status_created", "status", "created_at"),
         search_index("ix_tickets_search", "search_vector"),
-        # Tickets still without search words (routing writes them; the sweep catches the rest).
+        # Tickets still without search words: the search-words job's next batch.
         Index(
             "ix_tickets_unindexed",
             "id",
@@ -194,9 +194,9 @@ class Ticket(db.Model):
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     station_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     # The staff search's words (hotline/tickets/search.py over hotline/core/fulltext.py) and,
-    # on PostgreSQL, their tsvector: written when the ticket is routed, not at intake (segmenting
-    # costs about half a millisecond), or by the search-words sweep for a ticket that skipped
-    # routing; NULL until then. Read by the search only, never loaded.
+    # on PostgreSQL, their tsvector: written by the search-words job every 15 s, not at intake
+    # nor routing (segmenting costs about half a millisecond a ticket); NULL until then. Read
+    # by the search only, never loaded.
     search_tokens: Mapped[str | None] = mapped_column(Text, deferred=True)
     search_vector: Mapped[Any] = mapped_column(VECTOR, nullable=True, deferred=True)
 

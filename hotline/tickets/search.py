@@ -2,8 +2,10 @@
 phone or the words of the description and address, with the filters of the ticket list.
 
 The words are those of hotline/core/fulltext.py (jieba, a token column, PostgreSQL's tsvector
-under a GIN index), written when a ticket is routed (`write_words`; segmenting costs about half a
-millisecond, which intake's fast path does not pay) and for older tickets by `reindex`.
+under a GIN index), written by `reindex`: every 15 s for the tickets received since (the
+search-words job), once for all older tickets (`flask tickets reindex`). Not at intake nor in
+routing, whose rates are guarded figures: segmenting costs about half a millisecond a ticket.
+Until then a new ticket is found by its number and phone, not yet by its words.
 
 What is searchable is chosen with privacy in mind: the description and the address, never the
 complainant's name (a unit may not see it) nor phone (matched exactly, and only for the roles
@@ -53,13 +55,6 @@ REINDEX_BATCH = 1000
 def ticket_tokens(description: str | None, address: str | None, confidential: bool) -> str:
     """The token column's value for a ticket (its address only when not confidential)."""
     return fulltext.document_tokens(description, None if confidential else address)
-
-
-def write_words(ticket: Ticket) -> None:
-    """Set the ticket's search words from its description and address (flushed with the
-    ticket's next UPDATE)."""
-    ticket.search_tokens = ticket_tokens(ticket.description, ticket.address, ticket.confidential)
-    ticket.search_vector = fulltext.stored_vector(ticket.search_tokens)
 
 
 def reindex(

@@ -5,11 +5,10 @@ Revises: 0019
 Create Date: 2026-12-02 13:00:00
 
 The staff search (DESIGN §11 "Classify and find") finds tickets by the words of their
-description and address (hotline/tickets/search.py over hotline/core/fulltext.py). The routing
-job writes them for new tickets, and the `search-words` sweep (every minute, a batch of 1,000)
-for any ticket still without them; tickets already in the database get theirs from `flask
-tickets reindex` (batched, resumable: it fills only rows still without words), best run once
-after this upgrade. The columns start empty, so the upgrade itself is quick on any size.
+description and address (hotline/tickets/search.py over hotline/core/fulltext.py). The
+`search-words` job (every 15 s, up to 5,000 tickets) writes them for new tickets; tickets
+already in the database get theirs from `flask tickets reindex` (batched, resumable: it fills
+only rows still without words), best run once after this upgrade. The columns start empty, so the upgrade itself is quick on any size.
 """
 
 import sqlalchemy as sa

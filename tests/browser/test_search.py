@@ -16,7 +16,7 @@ PHONE = "+8613700001111"
 
 def _tickets(live_app) -> dict[str, str]:
     """Tickets about a building site (two in the agent's unit, one elsewhere) and one about
-    something else, with their search words written as the routing job writes them."""
+    something else, with their search words written as the search-words job writes them."""
     from sqlalchemy import select
 
     from hotline.core.extensions import db

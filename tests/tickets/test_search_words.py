@@ -1,5 +1,5 @@
-"""The search words of tickets: written by the routing job, by the sweep for tickets that skip
-routing, by `flask tickets reindex` for older ones; the index PostgreSQL answers from."""
+"""The search words of tickets: written by the search-words job for new tickets (not by intake
+nor routing), by `flask tickets reindex` for older ones; the index PostgreSQL answers from."""
 
 from __future__ import annotations
 
@@ -19,18 +19,20 @@ def _words(ticket_id: int) -> str | None:
     return db.session.scalar(select(Ticket.search_tokens).where(Ticket.id == ticket_id))
 
 
-def test_the_routing_job_writes_the_words_with_the_routing(session, queues):
+def test_neither_intake_nor_routing_segments_the_job_does(session, queues):
     ticket = new_ticket(category=CategoryFactory(), description="井盖丢失，非常危险")
     session.commit()
     assert _words(ticket.id) is None  # intake's fast path does not segment
     assert route_pending() == 1
+    assert _words(ticket.id) is None  # nor routing: its rate is a guarded figure
+    assert write_search_words() == 1
     words = _words(ticket.id).split()
     assert "井盖" in words
     assert "丢失" in words
     assert "危" in words  # each character too: a one-character query finds it
 
 
-def test_the_sweep_writes_the_words_of_tickets_that_skipped_routing(app, session):
+def test_the_job_writes_each_tickets_words_once(app, session):
     tickets_ = [new_ticket(description=f"井盖丢失，第{i}次反映") for i in range(3)]
     session.commit()
     assert write_search_words() == 3

@@ -109,7 +109,7 @@ def test_the_box_says_what_it_takes(login, staff) -> None:
 
 
 def _indexed() -> None:
-    """The words the routing job writes (these tickets were walked through by hand)."""
+    """The words the search-words job writes every 15 s."""
     search.reindex(commit=db.session.commit)
 
 
