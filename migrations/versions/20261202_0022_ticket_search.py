@@ -32,7 +32,14 @@ def upgrade():
             )
         )
     # GIN on PostgreSQL (the search's `@@`); a plain index over a column left NULL elsewhere.
-    op.create_index("ix_tickets_search", "tickets", ["search_vector"], postgresql_using="gin")
+    # Without GIN's pending list: searches would scan the entries not yet merged.
+    op.create_index(
+        "ix_tickets_search",
+        "tickets",
+        ["search_vector"],
+        postgresql_using="gin",
+        postgresql_with={"fastupdate": "off"},
+    )
     # The rows still without words: every ticket at first, then only those not yet routed.
     op.create_index(
         "ix_tickets_unindexed",

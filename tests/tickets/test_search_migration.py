@@ -50,13 +50,14 @@ def test_the_upgrade_adds_empty_words_reindex_fills_them_downgrade_drops_them(ol
         assert "幸福" in words.split()
         assert version == 3  # the ticket as clients know it is unchanged
         if db.engine.dialect.name == "postgresql":
-            method = db.session.scalar(
+            method, options = db.session.execute(
                 sa.text(
-                    "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam"
-                    " WHERE c.relname = 'ix_tickets_search'"
+                    "SELECT am.amname, c.reloptions FROM pg_class c"
+                    " JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'ix_tickets_search'"
                 )
-            )
+            ).one()
             assert method == "gin"
+            assert options == ["fastupdate=off"]
         db.session.commit()
 
         downgrade(directory=MIGRATIONS, revision="0019")
