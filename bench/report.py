@@ -9,6 +9,7 @@ from bench.report_desk import section_desk
 from bench.report_format import dig, mark, num, ratio_of, rev_label
 from bench.report_hotspots import hotspot_targets, section_hotspots
 from bench.report_public import public_targets, section_public
+from bench.report_search import search_targets, section_search
 from bench.report_sections import (
     section_compare,
     section_embedded,
@@ -133,6 +134,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
     )
     rows += public_targets(s)
     rows += hotspot_targets(s)
+    rows += search_targets(s)
     rows += _intake_comparisons(s)
     rows += _embedded_targets(s)
     peer = s.get("peer", {})
@@ -305,6 +307,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_hotspots(s)
         + section_public(s)
         + section_desk(s)
+        + section_search(s)
         + section_memory(s)
         + section_peer(s)
     )

@@ -40,6 +40,7 @@ SECTIONS = (
     "peer",
     "public",
     "desk",
+    "search",
     "figures",
     "hotspots",
     "memory",
@@ -265,6 +266,10 @@ def run_section(
         from bench import desk
 
         return desk.run(stack, calls=sizes["desk_calls"])
+    if name == "search":
+        from bench import search
+
+        return search.run(stack, tickets_n=sizes["scale_tickets"])
     if name == "figures":
         from bench import figures
 

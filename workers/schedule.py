@@ -19,6 +19,8 @@ class Periodic:
 PERIODIC: tuple[Periodic, ...] = (
     # Tickets left in `new` (Redis was down at intake) get routed.
     Periodic("route-stragglers", "hotline.tickets.jobs.requeue_stragglers", 60, "routing"),
+    # New tickets' search words (hotline/tickets/search.py): found by words within ~15 s.
+    Periodic("search-words", "hotline.tickets.jobs.write_search_words", 15, "default"),
     # Outbox rows unsent or due for a retry get sent.
     Periodic("outbox-retry", "hotline.notify.jobs.retry_due", 30, "notify"),
     # The escalation ladder (DESIGN §4), one sweep as of now.

@@ -62,7 +62,8 @@ def _segmenter() -> Any:
     """jieba's tokenizer, its dictionary loaded on the first use in a process.
 
     Loading takes about a second and 60 MB, so it happens only in processes that index or
-    search (web workers serving the console, the seed), never at import or in RQ workers."""
+    search (web workers serving the console or a search, the RQ worker that runs the
+    search-words job, the seed), never at import."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" lines are not ours to log

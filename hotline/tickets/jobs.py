@@ -17,7 +17,7 @@ from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
 from hotline.core.sqlite import is_locked_error, take_write_lock
 from hotline.notify.models import OutboxMessage
-from hotline.tickets import numbering, transitions
+from hotline.tickets import numbering, search, transitions
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.recompute import recompute_open_deadlines
 
@@ -155,6 +155,17 @@ def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:
         log.info("outbox rows pending since before %s: waking the sender", cutoff.isoformat())
         woken["outbox"] = wake("outbox")
     return woken
+
+
+def write_search_words(batches: int = 5) -> int:
+    """Write the search words of up to `batches` × 1,000 tickets that have none: the tickets
+    received since the last run (neither intake nor routing segments text: about half a
+    millisecond of jieba per ticket, measured at 0.75× the routing rate when routing did it),
+    and any older than the search (`flask tickets reindex` does those all at once)."""
+    written = search.reindex(commit=uow.checkpoint, limit=batches * search.REINDEX_BATCH)
+    if written:
+        log.info("search words written for %d tickets", written)
+    return written
 
 
 def recompute_deadlines(now: datetime | None = None) -> int:

@@ -11,13 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
-from webargs.fields import DelimitedList
 
 from hotline.catalogue.routing import load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
-from hotline.core.schemas import LocalDateTime, PageArgsSchema, PageSchema
+from hotline.core.schemas import LocalDateTime, PageSchema
 from hotline.tickets.models import Channel, Kind, Priority, Status, Ticket
 from hotline.tickets.service import MAX_DESCRIPTION, media_links, normalize_phone
 from hotline.tickets.visibility import unit_view
@@ -133,26 +132,6 @@ class TicketCreateSchema(Schema):
 
 
 # ---- load: list filters and action bodies -----------------------------------------------------
-
-
-class TicketListArgsSchema(PageArgsSchema):
-    status = DelimitedList(
-        fields.Str(validate=validate.OneOf(STATUSES)),
-        metadata={"description": "comma-separated statuses"},
-    )
-    unit = fields.Str(metadata={"description": "unit code (lead unit)"})
-    channel = fields.Str(validate=_one_of(Channel))
-    kind = fields.Str(validate=_one_of(Kind))
-    priority = fields.Str(validate=_one_of(Priority))
-    category = fields.Str()
-    phone = fields.Str(
-        validate=_valid_phone,
-        metadata={
-            "description": "complainant phone (hotline roles only); a number outside the "
-            "numbering plan is refused with 422 `not a valid phone number`"
-        },
-    )
-    overdue = fields.Bool()
 
 
 class ActionSchema(Schema):

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_, select
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from hotline.calls import recordings
 from hotline.calls.models import CallRecording
+from hotline.catalogue import service as catalogue
+from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
-from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations import answers
 from hotline.escalations.models import EscalationAnswer
+from hotline.tickets import search as ticket_search
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Escalation, Ticket, TicketRequest
-from hotline.tickets.service import normalize_phone
+from hotline.units import service as unit_service
+from hotline.units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -53,48 +58,76 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
 
 # A ticket number in full (YYYYMMDD-NNNNNN): the search box opens it at once.
 FULL_NUMBER = re.compile(r"^\d{8}-\d{6}$")
-# What may be part of a ticket number or of a phone number.
-_PART = re.compile(r"^[0-9-]{3,16}$")
 FOUND_MAX = 30
+SNIPPET = 80  # characters of a description shown, from a little before its first match
 
 
 @dataclass(frozen=True)
 class Found:
-    """What the top search box found, newest first (at most FOUND_MAX)."""
+    """What the search page found: best match first for words, newest first otherwise (at most
+    FOUND_MAX)."""
 
     tickets: list[Ticket]
     by_phone: bool  # the words were matched against complainants' phone numbers too
+    by_words: bool  # the words of descriptions and addresses were matched
+    words: list[str]  # the words looked for, to highlight
     more: bool  # there were more than shown
 
 
-def search(q: str, *, actor: Actor) -> Found:
-    """Tickets whose number contains `q` (part of a number: `000123`, `20261012-`) and, for
-    those who see complainants' numbers, whose phone is `q` (`138 1234 5678`, `+86…`) or
-    contains its digits (the last four a caller gives); others' tickets stay hidden as the
-    ticket list hides them, and a unit's staff never match on a number they see masked."""
+def search(q: str, *, actor: Actor, filters: dict[str, Any] | None = None) -> Found:
+    """Tickets matching `q` (hotline/tickets/search.py: part of a number, a phone for those who
+    see phones unmasked, or words) among those `actor` may see, narrowed by `filters` (the
+    ticket list's: status, unit, category, district, from_, to); with no `q`, the filtered
+    tickets newest first. Others' tickets stay hidden as the ticket list hides them, and a
+    unit's staff never match on a number they see masked."""
+    stmt = ticket_search.filtered(tickets.visible(select(Ticket), actor), filters or {}, actor)
     q = q.strip()
-    digits = re.sub(r"[\s()-]", "", q)
-    match = []
-    if _PART.match(q):
-        match.append(Ticket.number.contains(q, autoescape=True))
-    by_phone = actor.sees_full_personal_data and len(digits.lstrip("+")) >= 4
-    if by_phone:
-        try:
-            phone = normalize_phone(q)
-        except ValidationFailed:
-            phone = None
-        if phone:
-            match.append(Ticket.complainant_phone == phone)
-        if digits.isdigit():
-            match.append(Ticket.complainant_phone.contains(digits, autoescape=True))
-    if not match:
-        return Found([], by_phone, False)
-    rows = list(
-        db.session.scalars(
-            tickets.visible(select(Ticket), actor)
-            .where(or_(*match))
-            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-            .limit(FOUND_MAX + 1)
-        )
+    if q:
+        found = ticket_search.search(stmt, q, actor)
+        rows, _total = ticket_search.page(found, offset=0, limit=FOUND_MAX + 1)
+        by_phone, by_words, words = found.by_phone, found.by_words, found.words
+    else:
+        ordered = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        rows = list(db.session.scalars(ordered.limit(FOUND_MAX + 1)).unique())
+        by_phone, by_words, words = False, False, []
+    return Found(rows[:FOUND_MAX], by_phone, by_words, words, len(rows) > FOUND_MAX)
+
+
+def snippet(text: str, words: list[str]) -> Markup:
+    """`text` shortened to SNIPPET characters around its first match, escaped, with the
+    searched words marked (<mark>)."""
+    pattern = (
+        re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+        if words
+        else None
     )
-    return Found(rows[:FOUND_MAX], by_phone, len(rows) > FOUND_MAX)
+    first = pattern.search(text) if pattern else None
+    start = max(0, first.start() - 10) if first and first.start() > SNIPPET - 20 else 0
+    shown = text[start : start + SNIPPET]
+    lead = "…" if start else ""
+    tail = "…" if start + SNIPPET < len(text) else ""
+    if pattern is None:
+        return Markup(lead) + escape(shown) + Markup(tail)
+    parts: list[Markup] = [Markup(lead)]
+    at = 0
+    for hit in pattern.finditer(shown):
+        parts.append(escape(shown[at : hit.start()]))
+        parts.append(Markup("<mark>%s</mark>") % hit.group())
+        at = hit.end()
+    parts.append(escape(shown[at:]))
+    parts.append(Markup(tail))
+    return Markup("").join(parts)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """The search page's filter choices."""
+
+    categories: list[Category]
+    districts: list[str]
+    units: list[Unit]  # empty for a unit's staff, who see only their own unit's tickets
+
+
+def search_options(actor: Actor) -> SearchOptions:
+    units = [] if actor.is_unit else unit_service.active_units()
+    return SearchOptions(catalogue.active_categories(), catalogue.districts(), units)

@@ -3,58 +3,30 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from flask import Response, jsonify, request
 from sqlalchemy import func, select
 
 from hotline.audit.service import record_personal_data_reads
-from hotline.catalogue.models import Category
 from hotline.core.actor import FILER_ROLES, STAFF_ROLES, Actor
 from hotline.core.bearer import token_required
 from hotline.core.clock import utcnow
-from hotline.core.errors import Forbidden
 from hotline.core.extensions import db
+from hotline.tickets import search
 from hotline.tickets import service as tickets
 from hotline.tickets.api.blueprint import blp, document_errors, ticket_response
+from hotline.tickets.list_args import TicketListArgsSchema
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.schemas import (
     EventSchema,
-    TicketListArgsSchema,
     TicketPageSchema,
     TicketSchema,
     schema_for,
     shows_personal_data,
 )
-from hotline.tickets.service import normalize_phone
 from hotline.units.models import Unit
 
 # ---- create, list, read ---------------------------------------------------------------------
-
-
-def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
-    if args.get("status"):
-        stmt = stmt.where(Ticket.status.in_(args["status"]))
-    if args.get("unit"):
-        stmt = stmt.where(
-            Ticket.unit_id == select(Unit.id).where(Unit.code == args["unit"]).scalar_subquery()
-        )
-    for name in ("channel", "kind", "priority"):
-        if args.get(name):
-            stmt = stmt.where(getattr(Ticket, name) == args[name])
-    if args.get("category"):
-        stmt = stmt.where(
-            Ticket.category_id
-            == select(Category.id).where(Category.code == args["category"]).scalar_subquery()
-        )
-    if args.get("phone"):
-        if not actor.sees_full_personal_data:
-            # Matching on a number the caller may only see masked would reveal it.
-            raise Forbidden("only hotline staff may search by phone")
-        stmt = stmt.where(Ticket.complainant_phone == normalize_phone(args["phone"]))
-    if args.get("overdue") is not None:
-        stmt = stmt.where(Ticket.overdue.is_(args["overdue"]))
-    return stmt
 
 
 @blp.route("/tickets", methods=["GET"])
@@ -63,17 +35,23 @@ def _filtered(stmt: Any, args: dict, actor: Actor) -> Any:
 @blp.response(200, TicketPageSchema)
 @document_errors(401, 403)
 def list_tickets(args: dict, *, actor: Actor) -> Response:
-    """Tickets newest first, filtered, paged: `{"items", "page", "per_page", "total", "pages"}`."""
-    stmt = _filtered(tickets.visible(select(Ticket), actor), args, actor)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """Tickets newest first, filtered, paged: `{"items", "page", "per_page", "total", "pages"}`.
+    With `q`, those matching it (a number, a phone, or words: best match first)."""
+    stmt = search.filtered(tickets.visible(select(Ticket), actor), args, actor)
+    q = (args.get("q") or "").strip()
     page, per_page = args["page"], args["per_page"]
-    rows = list(
-        db.session.scalars(
-            stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).unique()
-    )
+    if q:
+        found = search.search(stmt, q, actor)
+        rows, total = search.page(found, offset=(page - 1) * per_page, limit=per_page)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        rows = list(
+            db.session.scalars(
+                stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                .offset((page - 1) * per_page)
+                .limit(per_page)
+            ).unique()
+        )
     targets = [t.merged_into_id for t in rows if t.merged_into_id is not None]
     if targets:  # one query, so dumping `merged_into` reads the identity map
         list(db.session.scalars(select(Ticket).where(Ticket.id.in_(targets))))
