@@ -295,6 +295,14 @@ def _merged_into(ticket: Ticket) -> str | None:
     return target.number if target else None
 
 
+def _possible_duplicate_of(ticket: Ticket) -> str | None:
+    if ticket.possible_duplicate_of_id is None:
+        return None
+    # Lists preload flagged targets too, so this is an identity-map hit, not a query.
+    target = db.session.get(Ticket, ticket.possible_duplicate_of_id)
+    return target.number if target else None
+
+
 def _category(ticket: Ticket) -> Any:
     """The ticket's category from the per-process catalogue (a query only if it is newer)."""
     return load_catalogue().categories_by_id.get(ticket.category_id) or ticket.category
@@ -337,6 +345,11 @@ class TicketSchema(Schema):
     reply = Inline(ReplyOutSchema, present=lambda t: t.reply_text is not None, allow_none=True)
     reopen_count = fields.Int()
     merged_into = fields.Function(_merged_into, allow_none=True, metadata={"type": "string"})
+    possible_duplicate_of = fields.Function(
+        _possible_duplicate_of,
+        allow_none=True,
+        metadata={"type": "string", "description": "疑似重复: the ticket this one may repeat"},
+    )
     dispatched_at = LocalDateTime(allow_none=True)
     accepted_at = LocalDateTime(allow_none=True)
     closed_at = LocalDateTime(allow_none=True)
