@@ -24,7 +24,7 @@ from hotline.core.extensions import db
 from hotline.notify.models import SmsOptOut
 from hotline.notify.service import queue_sms
 from hotline.tickets.events import record_event
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.models import Status, Ticket, TicketEvent
 from hotline.tickets.rating_link import rating_url
 
 WINDOW = timedelta(days=7)
@@ -174,6 +174,30 @@ def dismiss(
         data={"of": of.number if of else None},
     )
     return ticket
+
+
+@dataclass(frozen=True)
+class Flag:
+    of: Ticket
+    reason: str
+    score: float
+
+
+def flag(ticket: Ticket) -> Flag | None:
+    """The ticket's standing flag (疑似重复) with the reason its latest check gave."""
+    if ticket.possible_duplicate_of_id is None:
+        return None
+    of = db.session.get(Ticket, ticket.possible_duplicate_of_id)
+    data = (
+        db.session.scalar(
+            select(TicketEvent.data)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.type == "possible_duplicate")
+            .order_by(TicketEvent.at.desc(), TicketEvent.id.desc())
+            .limit(1)
+        )
+        or {}
+    )
+    return Flag(of, data.get("reason", ""), data.get("score", 0.0)) if of else None
 
 
 def flagged_of(tickets: list[Ticket]) -> dict[int, Ticket]:

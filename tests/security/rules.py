@@ -67,7 +67,12 @@ RULES: list[tuple[str, str, object, bool]] = [
     ),
     ("POST", r"^/api/v1/tickets/\{number\}/(publish|unpublish)$", SUPERVISOR, True),
     ("POST", r"^/api/v1/tickets/\{number\}/reject$", SUPERVISOR, True),
-    ("POST", r"^/api/v1/tickets/\{number\}/(dispatch|callback|reopen|merge|not-duplicate)$", HOTLINE, True),
+    (
+        "POST",
+        r"^/api/v1/tickets/\{number\}/(dispatch|callback|reopen|merge|not-duplicate)$",
+        HOTLINE,
+        True,
+    ),
     ("POST", r"^/api/v1/tickets/\{number\}/resolve-at-source$", HOTLINE, True),
     ("GET", r"^/api/v1/tickets$", ANY_STAFF + FILER, True),
     ("GET", r"^/api/v1/tickets/\{number\}(/events)?$", ANY_STAFF, True),

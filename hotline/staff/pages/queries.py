@@ -15,6 +15,7 @@ from hotline.core.errors import ValidationFailed
 from hotline.core.extensions import db
 from hotline.escalations import answers
 from hotline.escalations.models import EscalationAnswer
+from hotline.tickets import duplicates
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Escalation, Ticket, TicketRequest
 from hotline.tickets.service import normalize_phone
@@ -30,6 +31,7 @@ class TicketPage:
     answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
     merged_into: Ticket | None
+    duplicate: duplicates.Flag | None  # 疑似重复: the flag the duplicate check left
     recordings: list[CallRecording]  # played through /tickets/<number>/recordings/<sid>
 
 
@@ -47,6 +49,7 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
         answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
+        duplicate=duplicates.flag(ticket),
         recordings=recordings.of_ticket(ticket.id),
     )
 
