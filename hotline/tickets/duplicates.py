@@ -81,14 +81,14 @@ class Match:
 
 
 def _recent(ticket: Ticket) -> Select:
-    """The window's other live tickets, newest first."""
+    """The live tickets received in the 7 days before this one, newest first."""
     return (
         select(Ticket)
         .where(
             Ticket.created_at >= ticket.created_at - WINDOW,
-            Ticket.created_at <= ticket.created_at,
-            Ticket.id != ticket.id,
-            Ticket.status.not_in(NOT_TARGETS),
+            # Only earlier tickets: of two alike, the later one is the duplicate, never both.
+            Ticket.id < ticket.id,
+            *(Ticket.status != status for status in NOT_TARGETS),
         )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
