@@ -14,6 +14,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, select
 
@@ -67,10 +68,14 @@ def _bigrams(text: str) -> set[str]:
     return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
 
 
+def _jaccard(x: set[str], y: set[str]) -> float:
+    union = x | y
+    return len(x & y) / len(union) if x and y and union != {""} else 0.0
+
+
 def similarity(a: str, b: str) -> float:
     """Jaccard similarity of character bigrams: works for Chinese without word segmentation."""
-    x, y = _bigrams(a), _bigrams(b)
-    return len(x & y) / len(x | y) if x and y and (x | y) != {""} else 0.0
+    return _jaccard(_bigrams(a), _bigrams(b))
 
 
 @dataclass(frozen=True)
@@ -94,36 +99,44 @@ def _recent(ticket: Ticket) -> Select:
     )
 
 
+def _first(ticket: Ticket, *match: Any) -> Ticket | None:
+    """The newest earlier ticket matching: its id from the index, then the ticket itself."""
+    found = db.session.scalar(_recent(ticket).with_only_columns(Ticket.id).where(*match).limit(1))
+    return db.session.get(Ticket, found) if found is not None else None
+
+
 def find(ticket: Ticket) -> Match | None:
     """The ticket this one most likely repeats, by the first rule that finds one."""
     if ticket.complainant_phone:
-        hit = db.session.scalar(
-            _recent(ticket).where(Ticket.complainant_phone == ticket.complainant_phone).limit(1)
-        )
+        hit = _first(ticket, Ticket.complainant_phone == ticket.complainant_phone)
         if hit is not None:
             return Match(hit, "phone", 1.0)
     if ticket.place_key and ticket.category_id is not None:
-        hit = db.session.scalar(
-            _recent(ticket)
-            .where(Ticket.place_key == ticket.place_key, Ticket.category_id == ticket.category_id)
-            .limit(1)
+        hit = _first(
+            ticket, Ticket.place_key == ticket.place_key, Ticket.category_id == ticket.category_id
         )
         if hit is not None:
             return Match(hit, "place", 1.0)
     if ticket.text_key:
-        hit = db.session.scalar(_recent(ticket).where(Ticket.text_key == ticket.text_key).limit(1))
+        hit = _first(ticket, Ticket.text_key == ticket.text_key)
         if hit is not None:
             return Match(hit, "text", 1.0)
     if ticket.district and ticket.text_key:
-        best: Match | None = None
-        rows = db.session.scalars(
-            _recent(ticket).where(Ticket.district == ticket.district).limit(NEAR_TEXT_CANDIDATES)
+        # Ids and texts only: up to 200 rows compared in Python, one ticket loaded at the end.
+        rows = db.session.execute(
+            _recent(ticket)
+            .with_only_columns(Ticket.id, Ticket.description)
+            .where(Ticket.district == ticket.district)
+            .limit(NEAR_TEXT_CANDIDATES)
         )
-        for other in rows:
-            score = similarity(ticket.description, other.description)
-            if score >= NEAR_TEXT_MIN and (best is None or score > best.score):
-                best = Match(other, "text", round(score, 3))
-        return best
+        best_id, best = None, 0.0
+        mine = _bigrams(ticket.description)
+        for other_id, text in rows:
+            score = _jaccard(mine, _bigrams(text))
+            if score >= NEAR_TEXT_MIN and score > best:
+                best_id, best = other_id, score
+        if best_id is not None:
+            return Match(db.session.get(Ticket, best_id), "text", round(best, 3))
     return None
 
 
