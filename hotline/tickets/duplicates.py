@@ -80,15 +80,17 @@ def similarity(a: str, b: str) -> float:
 
 @dataclass(frozen=True)
 class Match:
-    ticket: Ticket
+    of_id: int
+    of_number: str
     reason: str  # phone | place | text
     score: float
 
 
 def _recent(ticket: Ticket) -> Select:
-    """The live tickets received in the 7 days before this one, newest first."""
+    """The live tickets received in the 7 days before this one, newest first (id and number:
+    the index finds them, the flag needs nothing else)."""
     return (
-        select(Ticket)
+        select(Ticket.id, Ticket.number)
         .where(
             Ticket.created_at >= ticket.created_at - WINDOW,
             # Only earlier tickets: of two alike, the later one is the duplicate, never both.
@@ -99,65 +101,70 @@ def _recent(ticket: Ticket) -> Select:
     )
 
 
-def _first(ticket: Ticket, *match: Any) -> Ticket | None:
-    """The newest earlier ticket matching: its id from the index, then the ticket itself."""
-    found = db.session.scalar(_recent(ticket).with_only_columns(Ticket.id).where(*match).limit(1))
-    return db.session.get(Ticket, found) if found is not None else None
+def _first(ticket: Ticket, reason: str, *match: Any) -> Match | None:
+    row = db.session.execute(_recent(ticket).where(*match).limit(1)).first()
+    return Match(row.id, row.number, reason, 1.0) if row is not None else None
 
 
 def find(ticket: Ticket) -> Match | None:
     """The ticket this one most likely repeats, by the first rule that finds one."""
+    found = None
     if ticket.complainant_phone:
-        hit = _first(ticket, Ticket.complainant_phone == ticket.complainant_phone)
-        if hit is not None:
-            return Match(hit, "phone", 1.0)
-    if ticket.place_key and ticket.category_id is not None:
-        hit = _first(
-            ticket, Ticket.place_key == ticket.place_key, Ticket.category_id == ticket.category_id
+        found = _first(ticket, "phone", Ticket.complainant_phone == ticket.complainant_phone)
+    if found is None and ticket.place_key and ticket.category_id is not None:
+        found = _first(
+            ticket,
+            "place",
+            Ticket.place_key == ticket.place_key,
+            Ticket.category_id == ticket.category_id,
         )
-        if hit is not None:
-            return Match(hit, "place", 1.0)
-    if ticket.text_key:
-        hit = _first(ticket, Ticket.text_key == ticket.text_key)
-        if hit is not None:
-            return Match(hit, "text", 1.0)
-    if ticket.district and ticket.text_key:
-        # Ids and texts only: up to 200 rows compared in Python, one ticket loaded at the end.
-        rows = db.session.execute(
-            _recent(ticket)
-            .with_only_columns(Ticket.id, Ticket.description)
-            .where(Ticket.district == ticket.district)
-            .limit(NEAR_TEXT_CANDIDATES)
-        )
-        best_id, best = None, 0.0
-        mine = _bigrams(ticket.description)
-        for other_id, text in rows:
-            score = _jaccard(mine, _bigrams(text))
-            if score >= NEAR_TEXT_MIN and score > best:
-                best_id, best = other_id, score
-        if best_id is not None:
-            return Match(db.session.get(Ticket, best_id), "text", round(best, 3))
-    return None
+    if found is None and ticket.text_key:
+        found = _first(ticket, "text", Ticket.text_key == ticket.text_key)
+    if found is None and ticket.district and ticket.text_key:
+        found = _near_text(ticket)
+    return found
+
+
+def _near_text(ticket: Ticket) -> Match | None:
+    """The most similar of the district's latest texts, at NEAR_TEXT_MIN or more."""
+    rows = db.session.execute(
+        _recent(ticket)
+        .add_columns(Ticket.description)
+        .where(Ticket.district == ticket.district)
+        .limit(NEAR_TEXT_CANDIDATES)
+    )
+    best: Match | None = None
+    mine = _bigrams(ticket.description)
+    for row in rows:
+        score = _jaccard(mine, _bigrams(row.description))
+        if score >= NEAR_TEXT_MIN and (best is None or score > best.score):
+            best = Match(row.id, row.number, "text", round(score, 3))
+    return best
+
+
+def stamp(ticket: Ticket) -> None:
+    """Store the keys later tickets look this one up by (pure Python: the routing job sets them
+    before routing, so they go out in routing's own UPDATE)."""
+    ticket.place_key = place_key(ticket.district, ticket.address)
+    ticket.text_key = text_key(ticket.description or "")
 
 
 def check(ticket: Ticket, *, now: datetime | None = None) -> Match | None:
-    """Store the ticket's keys and flag it `possible_duplicate_of` the ticket it repeats, with a
-    `possible_duplicate` event (reason and score). Run once per ticket, after routing."""
-    ticket.place_key = place_key(ticket.district, ticket.address)
-    ticket.text_key = text_key(ticket.description or "")
+    """Flag the ticket `possible_duplicate_of` the ticket it repeats, with a `possible_duplicate`
+    event (reason and score). Run once per ticket, after routing."""
+    stamp(ticket)  # unchanged values when the routing job stamped it: no second UPDATE
     if ticket.possible_duplicate_of_id is not None or ticket.status in NOT_TARGETS:
         return None
-    db.session.flush()  # the keys are in the row before the lookups (autoflush may be off)
     match = find(ticket)
     if match is None:
         return None
-    ticket.possible_duplicate_of_id = match.ticket.id
+    ticket.possible_duplicate_of_id = match.of_id
     record_event(
         ticket,
         "possible_duplicate",
         Actor.system(SYSTEM),
         now=now or utcnow(),
-        data={"of": match.ticket.number, "reason": match.reason, "score": match.score},
+        data={"of": match.of_number, "reason": match.reason, "score": match.score},
     )
     return match
 

@@ -105,6 +105,7 @@ def _route_one(ticket: Ticket) -> bool:
                 uow.checkpoint()  # no read snapshot may be open when the lock is taken
                 take_write_lock(db.session)
                 db.session.refresh(ticket)
+            duplicates.stamp(ticket)  # written with routing's own UPDATE
             with db.session.begin_nested():
                 transitions.route(ticket)
             _check_duplicates(ticket)

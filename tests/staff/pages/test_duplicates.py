@@ -43,7 +43,7 @@ def test_the_hotline_sees_the_flag_and_merges_with_one_click(staff, login):
     assert done.status_code == 302
     db.session.refresh(later)
     assert (later.status, later.merged_into_id) == ("merged", original.id)
-    assert "疑似重复：" not in _html(client.get(f"/tickets/{later.number}"))
+    assert 'data-test="possible-duplicate"' not in _html(client.get(f"/tickets/{later.number}"))
 
 
 def test_not_a_duplicate_from_the_page_clears_the_flag(staff, login):
@@ -59,7 +59,7 @@ def test_not_a_duplicate_from_the_page_clears_the_flag(staff, login):
             TicketEvent.ticket_id == later.id, TicketEvent.type == "duplicate_dismissed"
         )
     )
-    assert "疑似重复：" not in _html(client.get(f"/tickets/{later.number}"))
+    assert 'data-test="possible-duplicate"' not in _html(client.get(f"/tickets/{later.number}"))
 
 
 def test_the_unit_sees_the_flag_but_no_merge(staff, login):
