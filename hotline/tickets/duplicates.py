@@ -24,6 +24,7 @@ from hotline.core.errors import Conflict
 from hotline.core.extensions import db
 from hotline.notify.models import SmsOptOut
 from hotline.notify.service import queue_sms
+from hotline.sla import service as sla
 from hotline.tickets.events import record_event
 from hotline.tickets.models import Status, Ticket, TicketEvent
 from hotline.tickets.rating_link import rating_url
@@ -248,6 +249,7 @@ def answer_merged(target: Ticket, *, now: datetime, only: Ticket | None = None) 
     for merged in [only] if only is not None else merged_into(target):
         merged.reply_text = target.reply_text
         merged.replied_at = now
+        merged.rating_due_at = sla.rating_due(now)  # as long as any complainant may rate
         record_event(
             merged,
             "merged_answer",
@@ -275,10 +277,32 @@ def answer_merged(target: Ticket, *, now: datetime, only: Ticket | None = None) 
     return queued
 
 
-def can_rate_merged(ticket: Ticket) -> bool:
-    """A merged ticket whose target answered may be rated once by its own complainant."""
+def can_rate_merged(ticket: Ticket, *, now: datetime | None = None) -> bool:
+    """A merged ticket whose target answered may be rated once by its own complainant, within
+    the rating window."""
+    now = now or utcnow()
     return (
-        ticket.status == Status.merged and ticket.replied_at is not None and ticket.rating is None
+        ticket.status == Status.merged
+        and ticket.replied_at is not None
+        and ticket.rating is None
+        and (ticket.rating_due_at is None or now <= ticket.rating_due_at)
+    )
+
+
+def merged_awaiting_rating(*, phone: str, now: datetime | None = None) -> Ticket | None:
+    """The phone's latest merged ticket whose answer it may still rate (an SMS digit)."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.complainant_phone == phone,
+            Ticket.status == Status.merged,
+            Ticket.replied_at.is_not(None),
+            Ticket.rating.is_(None),
+            Ticket.rating_due_at >= now,
+        )
+        .order_by(Ticket.replied_at.desc(), Ticket.id.desc())
+        .limit(1)
     )
 
 

@@ -7,9 +7,19 @@ from sqlalchemy import select
 
 from hotline.auth.api_keys import issue_api_key
 from hotline.core.extensions import db
+from hotline.tickets import transitions as tx
 from hotline.tickets.jobs import route_pending
 from hotline.tickets.models import Ticket, TicketEvent
-from tests.factories import CategoryFactory, RoutingRuleFactory, UnitFactory
+from tests.factories import (
+    OPERATOR,
+    CategoryFactory,
+    RoutingRuleFactory,
+    UnitFactory,
+    new_ticket,
+    ticket_in,
+    unit_actor,
+)
+from tests.intake.helpers import message_text
 
 SAID = "人民路5号工地夜里十二点还在打桩，吵得睡不着"
 
@@ -61,3 +71,21 @@ def test_the_same_matter_on_four_channels_is_one_original_and_three_flags(twilio
         )
         assert data["reason"] == "text", ticket.channel
         assert ticket.status == "dispatched"  # flagged, still routed: staff decide
+
+
+def test_a_merged_complainant_rates_the_final_answer_by_sms(twilio, session, clock):
+    unit = UnitFactory()
+    kept = ticket_in("accepted", unit=unit, phone="13900000001")
+    merged = new_ticket(phone="13900000002")
+    tx.merge(merged, actor=OPERATOR, into=kept.number)
+    db.session.commit()
+    sms = {"MessageSid": "SM" + "2" * 32, "From": "+8613900000002", "Body": "5"}
+    assert "暂无待评价" in message_text(twilio.post("/twilio/sms", sms))  # nothing answered yet
+
+    tx.reply(kept, actor=unit_actor(unit), text="已处理", now=clock.now)
+    db.session.commit()
+    answer = message_text(twilio.post("/twilio/sms", sms | {"MessageSid": "SM" + "3" * 32}))
+    assert merged.number in answer
+    db.session.refresh(merged)
+    assert (merged.status, merged.rating) == ("merged", 5)
+    assert kept.status == "replied"
