@@ -21,6 +21,7 @@ from hotline.intake.texts import rating_name, text
 from hotline.intake.twilio_security import twilio_signed
 from hotline.notify import delivery_status
 from hotline.notify.texts import status_name
+from hotline.tickets import duplicates
 from hotline.tickets import service as tickets
 from hotline.tickets.insert import NUMBER_MARK
 from hotline.tickets.models import Kind, Priority, Status, Ticket
@@ -105,7 +106,13 @@ def answer_rating(phone: str, rating: int) -> tuple[str, int | None]:
     """A bare 1–5: the 好差评 of this phone's answered ticket, if one is waiting."""
     ticket = intake.awaiting_rating(phone=phone)
     if ticket is None:
-        return text("sms_nothing_to_rate", "zh_CN"), None
+        # 并单: the answer of the ticket theirs was merged into, rated on their own ticket.
+        merged = duplicates.merged_awaiting_rating(phone=phone)
+        if merged is None:
+            return text("sms_nothing_to_rate", "zh_CN"), None
+        duplicates.rate_merged(merged, actor=Actor.complainant(), rating=rating)
+        name = rating_name(rating, merged.locale)
+        return text("sms_rated_merged", merged.locale, number=merged.number, rating=name), merged.id
     intake.rate(ticket, rating=rating)
     locale = ticket.locale
     name = rating_name(rating, locale)

@@ -42,6 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh_CN": "【12345热线】感谢您对工单{number}的评价（{rating}）。工单已办结。",
         "en": "[12345 Hotline] Thank you for rating ticket {number} ({rating}). It is now closed.",
     },
+    "sms_rated_merged": {
+        "zh_CN": "【12345热线】感谢您对工单{number}的评价（{rating}）。",
+        "en": "[12345 Hotline] Thank you for rating ticket {number} ({rating}).",
+    },
     "sms_rated_reopened": {
         "zh_CN": "【12345热线】感谢您对工单{number}的评价（{rating}）。工单已发回承办单位重新办理，"
         "新的办理期限为{due}。",

@@ -20,6 +20,7 @@ from hotline.core.i18n import _, current_locale
 from hotline.intake import deliveries
 from hotline.intake import service as intake
 from hotline.notify.texts import status_name
+from hotline.tickets import duplicates
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Kind, Status, Ticket
 from hotline.tickets.rating_link import number_from_rating_token, rating_token
@@ -199,7 +200,9 @@ def rate(token: str) -> tuple[str, int] | str:
         return render_template("complaints/rate.html", invalid=True, ratings=RATINGS), 404
     form = RatingForm()
     context = {"ticket": ticket, "form": form, "ratings": RATINGS, "errors": {}}
-    if ticket.status != Status.replied:
+    # 并单: a merged complainant rates the answer of the ticket theirs was folded into, once.
+    merged = duplicates.can_rate_merged(ticket)
+    if ticket.status != Status.replied and not merged:
         return render_template("complaints/rate.html", not_waiting=True, **context), 409
     if request.method == "GET":
         return render_template("complaints/rate.html", **context)
@@ -209,8 +212,19 @@ def rate(token: str) -> tuple[str, int] | str:
     if value not in {"1", "2", "3", "4", "5"}:
         context["errors"] = {"rating": _("Choose a rating from 1 to 5.")}
         return render_template("complaints/rate.html", **context), 422
+    comment = (form.comment.data or "").strip() or None
+    if merged:
+        duplicates.rate_merged(
+            ticket, actor=Actor.complainant(), rating=int(value), comment=comment
+        )
+        into = db.session.get(Ticket, ticket.merged_into_id)
+        outcome = _(
+            "Your ticket was handled together with ticket %(into)s.",
+            into=into.number if into else "",
+        )
+        return render_template("complaints/rated.html", ticket=ticket, outcome=outcome)
     try:
-        intake.rate(ticket, rating=int(value), comment=(form.comment.data or "").strip() or None)
+        intake.rate(ticket, rating=int(value), comment=comment)
     except InvalidTransition:
         return render_template("complaints/rate.html", not_waiting=True, **context), 409
     if ticket.status == Status.closed:

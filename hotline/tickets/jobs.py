@@ -17,7 +17,7 @@ from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
 from hotline.core.sqlite import is_locked_error, take_write_lock
 from hotline.notify.models import OutboxMessage
-from hotline.tickets import numbering, search, transitions
+from hotline.tickets import duplicates, numbering, search, transitions
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.recompute import recompute_open_deadlines
 
@@ -105,8 +105,10 @@ def _route_one(ticket: Ticket) -> bool:
                 uow.checkpoint()  # no read snapshot may be open when the lock is taken
                 take_write_lock(db.session)
                 db.session.refresh(ticket)
+            duplicates.stamp(ticket)  # written with routing's own UPDATE
             with db.session.begin_nested():
                 transitions.route(ticket)
+            _check_duplicates(ticket)
             if serialised:
                 uow.checkpoint()
         except OperationalError as exc:
@@ -126,6 +128,16 @@ def _route_one(ticket: Ticket) -> bool:
         log.info("ticket %s: routed to %s", ticket.number, ticket.status)
         return True
     return False
+
+
+def _check_duplicates(ticket: Ticket) -> None:
+    """Flag a possible duplicate (疑似重复) in a savepoint of its own: a failing check is logged
+    and the ticket stays routed, unflagged (a lost flag costs less than a lost routing)."""
+    try:
+        with db.session.begin_nested():
+            duplicates.check(ticket)
+    except Exception:
+        log.exception("ticket %s: duplicate check failed, left unflagged", ticket.number)
 
 
 def requeue_stragglers(*, now: datetime | None = None) -> dict[str, bool]:

@@ -143,6 +143,34 @@ class Ticket(db.Model):
             postgresql_where=text("search_tokens IS NULL"),
             sqlite_where=text("search_tokens IS NULL"),
         ),
+        # The duplicate check (tickets/duplicates.py): a few index lookups per ticket, 7 days back.
+        Index(
+            "ix_tickets_place_key_created",
+            "place_key",
+            "created_at",
+            postgresql_where=text("place_key IS NOT NULL"),
+            sqlite_where=text("place_key IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_text_key_created",
+            "text_key",
+            "created_at",
+            postgresql_where=text("text_key IS NOT NULL"),
+            sqlite_where=text("text_key IS NOT NULL"),
+        ),
+        Index("ix_tickets_district_created", "district", "created_at"),
+        Index(
+            "ix_tickets_possible_duplicate_of",
+            "possible_duplicate_of_id",
+            postgresql_where=text("possible_duplicate_of_id IS NOT NULL"),
+            sqlite_where=text("possible_duplicate_of_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_merged_into",
+            "merged_into_id",
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +201,11 @@ class Ticket(db.Model):
     rating: Mapped[int | None]
     reply_text: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Set by the duplicate check after intake (疑似重复); cleared when staff say it is not one.
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Digests the duplicate check looks up: district + normalised address, normalised text.
+    place_key: Mapped[str | None] = mapped_column(String(40))
+    text_key: Mapped[str | None] = mapped_column(String(40))
     reopen_count: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
 

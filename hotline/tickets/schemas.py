@@ -266,11 +266,12 @@ class ReplyOutSchema(Schema):
     replied_at = LocalDateTime(allow_none=True)
 
 
-def _merged_into(ticket: Ticket) -> str | None:
-    if ticket.merged_into_id is None:
-        return None
-    # Lists preload merge targets, so this is an identity-map hit, not a query.
-    target = db.session.get(Ticket, ticket.merged_into_id)
+_NUMBER: dict = {"allow_none": True, "metadata": {"type": "string"}}  # merged_into, 疑似重复
+
+
+def _number_of(ticket_id: int | None) -> str | None:
+    # Lists preload merge targets and flagged originals: an identity-map hit, not a query.
+    target = db.session.get(Ticket, ticket_id) if ticket_id is not None else None
     return target.number if target else None
 
 
@@ -315,7 +316,10 @@ class TicketSchema(Schema):
     rating = fields.Int(allow_none=True)
     reply = Inline(ReplyOutSchema, present=lambda t: t.reply_text is not None, allow_none=True)
     reopen_count = fields.Int()
-    merged_into = fields.Function(_merged_into, allow_none=True, metadata={"type": "string"})
+    merged_into = fields.Function(lambda t: _number_of(t.merged_into_id), **_NUMBER)
+    possible_duplicate_of = fields.Function(
+        lambda t: _number_of(t.possible_duplicate_of_id), **_NUMBER
+    )
     dispatched_at = LocalDateTime(allow_none=True)
     accepted_at = LocalDateTime(allow_none=True)
     closed_at = LocalDateTime(allow_none=True)

@@ -41,8 +41,9 @@ DESIGN_ACTIONS = (
     "appeal/deny",
     "resolve-at-source",  # 直接办结 (§11 "Knowledge base")
 )
-# Ours beyond DESIGN's list: an inspector grants extension days directly (docs/TICKETS.md).
-OWN_ACTIONS = ("extension/grant",)
+# Ours beyond DESIGN's list (docs/TICKETS.md): an inspector grants extension days directly;
+# hotline staff clear a possible-duplicate flag (不是重复).
+OWN_ACTIONS = ("extension/grant", "not-duplicate")
 
 
 def recording_wake_ups(app: Flask) -> Iterator[list[str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
@@ -14,11 +14,9 @@ from hotline.catalogue.models import Category
 from hotline.catalogue.routing import decide, load_catalogue
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.tickets import duplicates as dup_rules
 from hotline.tickets.models import FINAL_STATUSES, Status, Ticket, TicketRequest
 from hotline.units.models import Unit
-
-DUPLICATE_DAYS = 7
-SIMILAR_MIN = 0.3
 
 
 def callback_task(task_id: int) -> CallbackTask | None:
@@ -36,17 +34,6 @@ def caller_history(*, phone: str, limit: int = 10) -> list[Ticket]:
             .limit(limit)
         )
     )
-
-
-def _bigrams(text: str) -> set[str]:
-    compact = "".join(ch for ch in text if not ch.isspace())
-    return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
-
-
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of character bigrams: works for Chinese without word segmentation."""
-    x, y = _bigrams(a), _bigrams(b)
-    return len(x & y) / len(x | y) if x and y else 0.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +64,7 @@ def duplicates(
     stmt = (
         select(Ticket)
         .where(
-            Ticket.created_at >= now - timedelta(days=DUPLICATE_DAYS),
+            Ticket.created_at >= now - dup_rules.WINDOW,
             Ticket.status.not_in(list(FINAL_STATUSES)),
             or_(*match),
         )
@@ -88,9 +75,9 @@ def duplicates(
         stmt = stmt.where(Ticket.id != exclude_id)
     found = []
     for ticket in db.session.scalars(stmt):
-        score = similarity(description, ticket.description)
+        score = dup_rules.similarity(description, ticket.description)
         same_phone = bool(phone) and ticket.complainant_phone == phone
-        if score >= SIMILAR_MIN:
+        if score >= dup_rules.SIMILAR_MIN:
             found.append(Duplicate(ticket, score, same_phone))
     found.sort(key=lambda d: (d.score, d.same_phone), reverse=True)
     return found[:limit]

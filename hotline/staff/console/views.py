@@ -20,6 +20,7 @@ from hotline.staff.access import HOTLINE, current_actor, role_required
 from hotline.staff.console import forms, queries, service
 from hotline.staff.console.softphone_bar import carry_softphone
 from hotline.staff.pages.ui import page_args, paginate
+from hotline.tickets import duplicates as dup_rules
 from hotline.tickets.service import normalize_phone
 from hotline.units import service as units
 
@@ -186,9 +187,11 @@ def suggest() -> str:
 @role_required(*HOTLINE)
 def triage() -> str:
     page, per_page = page_args()
+    page_ = paginate(queries.triage_queue(), page=page, per_page=per_page)
     return render_template(
         "console/triage.html",
-        page=paginate(queries.triage_queue(), page=page, per_page=per_page),
+        page=page_,
+        dups=dup_rules.flagged_of(page_.items),
         units=units.active_units(),
     )
 

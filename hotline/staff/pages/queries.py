@@ -18,6 +18,7 @@ from hotline.core.actor import Actor
 from hotline.core.extensions import db
 from hotline.escalations import answers
 from hotline.escalations.models import EscalationAnswer
+from hotline.tickets import duplicates
 from hotline.tickets import search as ticket_search
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Escalation, Ticket, TicketRequest
@@ -35,6 +36,7 @@ class TicketPage:
     answers: dict[int, EscalationAnswer]  # the head's answer to each 督办, by escalation id
     events: list
     merged_into: Ticket | None
+    duplicate: duplicates.Flag | None  # 疑似重复: the flag the duplicate check left
     recordings: list[CallRecording]  # played through /tickets/<number>/recordings/<sid>
 
 
@@ -52,6 +54,7 @@ def ticket_page(number: str, *, actor: Actor) -> TicketPage:
         answers=answers.for_escalations([e.id for e in escalations]),
         events=tickets.timeline(ticket),
         merged_into=tickets.merged_into(ticket),
+        duplicate=duplicates.flag(ticket),
         recordings=recordings.of_ticket(ticket.id),
     )
 

@@ -108,6 +108,9 @@ EVENT_LABELS = {
     "resolved_at_source": _l("直接办结"),
     "merged": _l("并单"),
     "merged_in": _l("并入工单"),
+    "possible_duplicate": _l("疑似重复"),
+    "duplicate_dismissed": _l("不是重复"),
+    "merged_answer": _l("并单答复"),
     "rejected": _l("不予受理"),
     "escalated": _l("升级"),
     "supervision_answered": _l("督办答复"),
@@ -116,6 +119,12 @@ EVENT_LABELS = {
     "commitment_breached": _l("违反承诺"),
     "urged": _l("来电催办"),
     "supplemented": _l("来电补充材料"),
+}
+# Why the duplicate check flagged a ticket (tickets/duplicates.py `Match.reason`).
+DUPLICATE_REASONS = {
+    "phone": _l("同一来电号码"),
+    "place": _l("同一地点、同一类别"),
+    "text": _l("诉求内容几乎相同"),
 }
 # The requests a ticket can have pending (TicketRequest.type).
 REQUEST_LABELS = {"return": _l("退单"), "extension": _l("延期"), "appeal": _l("差评申诉")}
@@ -270,6 +279,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(RATING_LABELS, "RATING_LABELS")
     app.add_template_global(INTERVIEW_LABELS, "INTERVIEW_LABELS")
     app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
+    app.add_template_global(DUPLICATE_REASONS, "DUPLICATE_REASONS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
 

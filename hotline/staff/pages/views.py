@@ -132,6 +132,7 @@ def ticket(number: str) -> str:
         actions=actions,
         units=units.active_units() if actions & {"dispatch", "return"} else [],
         merged_into=shown.merged_into,
+        duplicate=shown.duplicate,
         recordings=shown.recordings,
         can_hear=recordings.may_hear(actor, item),
         public_proposal=item.public_text or publication.proposed_text(item),

@@ -13,6 +13,7 @@ from hotline.staff.access import UNIT, current_actor, role_required
 from hotline.staff.form_values import local_date, local_datetime
 from hotline.staff.pages.ui import complainant, page_args, paginate, run_action
 from hotline.staff.workbench import queries
+from hotline.tickets import duplicates
 from hotline.tickets import service as tickets
 from hotline.tickets.transitions import offered
 from hotline.units import service as units
@@ -37,6 +38,7 @@ def index() -> str:
         counts=queries.tab_counts(actor.unit_id),
         page=page_,
         pending=pending,
+        dups=duplicates.flagged_of(page_.items),
         people={t.id: complainant(t, actor) for t in page_.items},
         actions={t.id: offered(t, actor, pending.get(t.id, ())) for t in page_.items},
         units=units.active_units(),

@@ -53,7 +53,8 @@ def list_tickets(args: dict, *, actor: Actor) -> Response:
             ).unique()
         )
     targets = [t.merged_into_id for t in rows if t.merged_into_id is not None]
-    if targets:  # one query, so dumping `merged_into` reads the identity map
+    targets += [t.possible_duplicate_of_id for t in rows if t.possible_duplicate_of_id]
+    if targets:  # one query, so dumping `merged_into`/`possible_duplicate_of` reads the map
         list(db.session.scalars(select(Ticket).where(Ticket.id.in_(targets))))
     audited = [t.id for t in rows if shows_personal_data(actor, t)]
     if audited:

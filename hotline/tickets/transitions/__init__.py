@@ -26,6 +26,7 @@ reply = BY_NAME["reply"]
 callback = BY_NAME["callback"]
 reopen = BY_NAME["reopen"]
 merge = BY_NAME["merge"]
+dismiss_duplicate = BY_NAME["dismiss_duplicate"]
 reject = BY_NAME["reject"]
 request_appeal = BY_NAME["request_appeal"]
 approve_appeal = BY_NAME["approve_appeal"]
@@ -46,6 +47,7 @@ __all__ = [
     "deny_appeal",
     "deny_extension",
     "deny_return",
+    "dismiss_duplicate",
     "dispatch",
     "grant_extension",
     "merge",

@@ -17,6 +17,7 @@ from hotline.core.errors import (
 from hotline.core.settings import satisfied_min
 from hotline.notify.service import queue_sms
 from hotline.sla import service as sla
+from hotline.tickets import duplicates
 from hotline.tickets.events import record_event as record
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.rating_link import rating_url
@@ -70,6 +71,8 @@ def reply(
         reply=ticket.reply_text[:80],
         link=rating_url(ticket.number),
     )
+    # 并单: every complainant whose ticket was folded into this one hears the answer too.
+    duplicates.answer_merged(ticket, now=now)
     return ticket
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from flask_babel import lazy_gettext as _l
 
 from hotline.core.actor import HOTLINE_ROLES, UNIT_ROLES, Actor, Role
+from hotline.tickets import duplicates
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.schemas import (
     ActionSchema,
@@ -254,6 +255,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         summary="并单: fold this duplicate into another ticket.",
         label=_l("并单"),
         done=_l("已并单。"),
+    ),
+    Transition(
+        name="dismiss_duplicate",
+        slug="not-duplicate",
+        verb="dismiss the duplicate flag of",
+        roles=HOTLINE_ROLES,
+        statuses=frozenset({Status.new, Status.triage, Status.dispatched, Status.accepted}),
+        offer_if=lambda ticket: ticket.possible_duplicate_of_id is not None,
+        schema=DecisionSchema,
+        service=duplicates.dismiss,
+        arguments=_reason,
+        summary="不是重复: clear the possible-duplicate flag (hotline staff; 409 if none).",
+        label=_l("不是重复"),
+        done=_l("已标记为不是重复。"),
     ),
     Transition(
         name="reject",

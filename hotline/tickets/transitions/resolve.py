@@ -17,6 +17,7 @@ from hotline.core.clock import to_local, utcnow
 from hotline.core.errors import Conflict
 from hotline.knowledge import service as knowledge
 from hotline.notify.service import queue_sms
+from hotline.tickets import duplicates
 from hotline.tickets.models import Kind, Status, Ticket
 from hotline.tickets.transitions.common import _require_text, _set_status
 
@@ -85,4 +86,5 @@ def resolve_at_source(
         number=ticket.number,
         answer=shortened(answer),
     )
+    duplicates.answer_merged(ticket, now=now)  # 并单: the merged callers hear it too
     return ticket

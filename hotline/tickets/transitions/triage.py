@@ -15,8 +15,9 @@ from hotline.core.errors import (
     NotFound,
     ValidationFailed,
 )
+from hotline.tickets import duplicates
 from hotline.tickets.events import record_event as record
-from hotline.tickets.models import FINAL_STATUSES, Status, Ticket
+from hotline.tickets.models import Status, Ticket
 from hotline.tickets.service import get_by_number
 from hotline.tickets.transitions.common import (
     _require_text,
@@ -32,7 +33,8 @@ def merge(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """并单: fold a duplicate into another open ticket."""
+    """并单: fold a duplicate into another ticket. Into an answered one (replied or closed), the
+    merged complainant gets its answer at once; a rejected or merged ticket takes none."""
     now = now or utcnow()
     try:
         target = get_by_number(into or "")
@@ -40,9 +42,10 @@ def merge(
         raise ValidationFailed(f"no ticket {into}", fields={"into": ["unknown ticket"]}) from exc
     if target.id == ticket.id:
         raise ValidationFailed("a ticket cannot be merged into itself", fields={"into": ["self"]})
-    if target.status in FINAL_STATUSES:
+    if target.status in duplicates.NOT_TARGETS:
         raise Conflict(f"ticket {target.number} is {target.status}", current_status=target.status)
     ticket.merged_into_id = target.id
+    ticket.possible_duplicate_of_id = None  # settled: the flag is no longer a question
     ticket.sla_check_at = None
     _set_status(
         ticket,
@@ -54,6 +57,8 @@ def merge(
         data={"into": target.number},
     )
     record(target, "merged_in", actor, now=now, data={"from": ticket.number})
+    if target.status in (Status.replied, Status.closed):
+        duplicates.answer_merged(target, now=now, only=ticket)
     return ticket
 
 
