@@ -40,6 +40,7 @@ DESIGN_ACTIONS = (
     "appeal/approve",
     "appeal/deny",
     "resolve-at-source",  # 直接办结 (§11 "Knowledge base")
+    "classify",  # 重新分类 (§11 "Classify and find")
 )
 # Ours beyond DESIGN's list: an inspector grants extension days directly (docs/TICKETS.md).
 OWN_ACTIONS = ("extension/grant",)

@@ -56,6 +56,7 @@ BODIES: dict[str, dict] = {
     "appeal/approve": {},
     "appeal/deny": {},
     "resolve-at-source": {"text": "营业执照可在一网通办平台申请。"},
+    "classify": {"category": "C-NONE", "kind": "complaint"},
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from hotline.catalogue import service as catalogue
 from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, utcnow
@@ -107,6 +108,8 @@ EVENT_LABELS = {
     "closed": _l("办结"),
     "resolved_at_source": _l("直接办结"),
     "merged": _l("并单"),
+    "classified": _l("重新分类"),
+    "deadline_recomputed": _l("时限重算"),
     "merged_in": _l("并入工单"),
     "rejected": _l("不予受理"),
     "escalated": _l("升级"),
@@ -253,6 +256,19 @@ def _fresh_request_state() -> None:
     g.pop("_login_user", None)
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """(code, `市场监管 › 食品安全`) of every category a ticket may take, by that path: the
+    重新分类 pickers (once per request, however many forms a list shows)."""
+    if "_category_choices" not in g:
+        english = str(get_locale() or "") == "en"
+        leaves = catalogue.leaf_categories()
+        g._category_choices = sorted(
+            ((c.code, catalogue.path_label(c, english=english)) for c in leaves),
+            key=lambda choice: choice[1],
+        )
+    return g._category_choices
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the staff templates use."""
     app.add_template_filter(local, "local")
@@ -272,6 +288,11 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(EVENT_LABELS, "EVENT_LABELS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
+    app.add_template_global(category_choices, "category_choices")
+    app.add_template_global(
+        lambda c: catalogue.path_label(c, english=str(get_locale() or "") == "en"),
+        "category_path",
+    )
 
     @app.template_global()
     def url_with(**changes: Any) -> str:

@@ -26,6 +26,7 @@ reply = BY_NAME["reply"]
 callback = BY_NAME["callback"]
 reopen = BY_NAME["reopen"]
 merge = BY_NAME["merge"]
+classify = BY_NAME["classify"]
 reject = BY_NAME["reject"]
 request_appeal = BY_NAME["request_appeal"]
 approve_appeal = BY_NAME["approve_appeal"]
@@ -42,6 +43,7 @@ __all__ = [
     "approve_extension",
     "approve_return",
     "callback",
+    "classify",
     "close_unrated",
     "deny_appeal",
     "deny_extension",
