@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from hotline.catalogue import service as catalogue
+from hotline.catalogue.routing import load_catalogue
 from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, utcnow
@@ -269,6 +270,14 @@ def category_choices() -> list[tuple[str, str]]:
     return g._category_choices
 
 
+def category_label(code: str | None) -> str | None:
+    """A category's name for its code (as events keep it), the code when it is gone."""
+    ref = load_catalogue().categories_by_code.get(code or "")
+    if ref is None:
+        return code
+    return ref.name_en if str(get_locale() or "") == "en" and ref.name_en else ref.name
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the staff templates use."""
     app.add_template_filter(local, "local")
@@ -289,6 +298,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
     app.add_template_global(category_choices, "category_choices")
+    app.add_template_global(category_label, "category_label")
     app.add_template_global(
         lambda c: catalogue.path_label(c, english=str(get_locale() or "") == "en"),
         "category_path",
