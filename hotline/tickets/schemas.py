@@ -176,19 +176,6 @@ class DispatchSchema(DecisionSchema):
     unit = fields.Str(required=True, metadata={"description": "unit code"})
 
 
-class ClassifySchema(ActionSchema):
-    category = fields.Str(
-        required=True,
-        validate=validate.Length(min=1, max=40),
-        metadata={"description": "an active leaf of the category tree (its service code)"},
-    )
-    kind = fields.Str(
-        allow_none=True,
-        validate=validate.OneOf([k.value for k in Kind]),
-        metadata={"description": "the ticket's kind; unchanged when not given"},
-    )
-
-
 class ReturnSchema(ActionSchema):
     reason = fields.Str(required=True, validate=_REASON)
     suggested_unit = fields.Str(allow_none=True, metadata={"description": "unit code"})

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from marshmallow import fields, validate
+
 from hotline.catalogue import service as catalogue
 from hotline.catalogue.routing import decide, load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
-from hotline.tickets.models import Status, Ticket
+from hotline.tickets.models import Kind, Status, Ticket
 from hotline.tickets.recompute import recompute_ticket
+from hotline.tickets.schemas import ActionSchema
 from hotline.tickets.transitions.common import (
     _deadlines,
     _notify_unit_of_dispatch,
@@ -31,6 +34,20 @@ from hotline.tickets.transitions.common import (
     sla_next_check,
 )
 from hotline.units.models import Unit
+
+
+class ClassifySchema(ActionSchema):
+    category = fields.Str(
+        required=True,
+        validate=validate.Length(min=1, max=40),
+        metadata={"description": "an active leaf of the category tree (its service code)"},
+    )
+    kind = fields.Str(
+        allow_none=True,
+        validate=validate.OneOf([k.value for k in Kind]),
+        metadata={"description": "the ticket's kind; unchanged when not given"},
+    )
+
 
 # Not final: a closed, rejected or merged ticket's category is history (409).
 CLASSIFY_STATUSES = frozenset(

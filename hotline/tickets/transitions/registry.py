@@ -21,7 +21,6 @@ from hotline.tickets.schemas import (
     ActionSchema,
     AppealSchema,
     CallbackSchema,
-    ClassifySchema,
     DecisionSchema,
     DispatchSchema,
     ExtensionSchema,
@@ -32,7 +31,7 @@ from hotline.tickets.schemas import (
     ReturnSchema,
 )
 from hotline.tickets.transitions import appeals
-from hotline.tickets.transitions.classify import CLASSIFY_STATUSES, classify
+from hotline.tickets.transitions.classify import CLASSIFY_STATUSES, ClassifySchema, classify
 from hotline.tickets.transitions.dispatch import accept, dispatch
 from hotline.tickets.transitions.outcome import callback, reopen, reply
 from hotline.tickets.transitions.requests import (
