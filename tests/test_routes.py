@@ -94,6 +94,8 @@ def test_categories_name_their_default_unit(agent, session):
         "kind": "complaint",
         "name_en": None,
         "group": None,
+        "parent": None,
+        "path": ["物业管理"],
         "default_unit": {"code": "ZJJ2", "name": "市住房和城乡建设局"},
     }
     assert categories["C-ZX"]["default_unit"] is None

@@ -18,7 +18,8 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str | None] = mapped_column(String(160))
     description: Mapped[str | None] = mapped_column(Text)
-    group: Mapped[str | None] = mapped_column(String(60))
+    # The tree (up to MAX_DEPTH levels): a node with children is a group and takes no tickets.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     default_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     keywords: Mapped[str | None] = mapped_column(Text)
@@ -27,6 +28,15 @@ class Category(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     default_unit: Mapped[Unit | None] = relationship(lazy="joined")
+    parent: Mapped[Category | None] = relationship(remote_side=[id], lazy="select")
+
+    @property
+    def group(self) -> str | None:
+        """The top-level node's name (Open311's `group`), None at the top."""
+        node, top = self.parent, None
+        while node is not None:
+            top, node = node, node.parent
+        return top.name if top is not None else None
 
 
 class RoutingRule(db.Model):

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.catalogue.tree import Shape
 from hotline.core.extensions import db
 
 CATALOGUE_TTL_SECONDS = 30.0
@@ -49,6 +50,7 @@ class CategoryRef:
     name: str
     name_en: str | None
     kind: str
+    # In use: active, a leaf and under active groups (a group takes no tickets).
     active: bool
 
     @classmethod
@@ -123,18 +125,28 @@ def load_catalogue() -> Catalogue:
             )
         ).all()
     )
-    refs = [
-        CategoryRef.of(row)
-        for row in db.session.execute(
-            select(
-                Category.id,
-                Category.code,
-                Category.name,
-                Category.name_en,
-                Category.kind,
-                Category.active,
-            )
+    rows = db.session.execute(
+        select(
+            Category.id,
+            Category.code,
+            Category.name,
+            Category.name_en,
+            Category.kind,
+            Category.active,
+            Category.parent_id,
         )
+    ).all()
+    tree = Shape.of((r.id, r.parent_id, r.active) for r in rows)
+    refs = [
+        CategoryRef(
+            id=r.id,
+            code=r.code,
+            name=r.name,
+            name_en=r.name_en,
+            kind=r.kind,
+            active=tree.takes_tickets(r.id),
+        )
+        for r in rows
     ]
     catalogue = Catalogue(rules, defaults, {c.code: c for c in refs}, {c.id: c for c in refs})
     cache.update(catalogue=catalogue, at=time.monotonic())

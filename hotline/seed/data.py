@@ -270,6 +270,27 @@ _NOISE_ATTRS = [
     },
 ]
 
+# The category tree's groups (code, name, name_en, parent group code): a group takes no tickets;
+# a category names its group by name below, or sits under CATEGORY_PARENTS' sub-group.
+CATEGORY_GROUPS: list[tuple[str, str, str, str | None]] = [
+    ("grp-market", "市场监管", "Market regulation", None),
+    ("grp-labour", "劳动保障", "Labour and social security", None),
+    ("grp-housing", "住房城建", "Housing and construction", None),
+    ("grp-environment", "环境", "Environment", None),
+    ("grp-city", "城市管理", "City management", None),
+    ("grp-city-order", "市容秩序", "Street order", "grp-city"),
+    ("grp-city-building", "违法建设", "Unauthorised building", "grp-city"),
+    ("grp-education", "教育", "Education", None),
+    ("grp-health", "卫生健康", "Health", None),
+    ("grp-business", "营商环境", "Business environment", None),
+    ("grp-tax", "税务", "Taxation", None),
+    ("grp-transport", "交通", "Transport", None),
+    ("grp-police", "公安", "Public security", None),
+    ("grp-general", "综合", "General", None),
+]
+# Three levels deep: 城市管理 › 市容秩序 › 占道经营.
+CATEGORY_PARENTS = {"street_vending": "grp-city-order", "illegal_building": "grp-city-building"}
+
 # (code = Open311 service_code, name, name_en, group, kind, default unit, keywords, attributes)
 CATEGORIES: list[tuple[str, str, str, str, str, str | None, str, list | None]] = [
     (

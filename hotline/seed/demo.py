@@ -74,13 +74,27 @@ def load_reference(*, now: datetime) -> dict[str, int]:
         db.session.add(unit)
         db.session.flush()
         units[code] = unit
+    groups: dict[str, Category] = {}
+    for code, name, name_en, parent in data.CATEGORY_GROUPS:
+        groups[code] = Category(
+            code=code,
+            name=name,
+            name_en=name_en,
+            kind="complaint",
+            parent_id=groups[parent].id if parent else None,
+            active=True,
+        )
+        db.session.add(groups[code])
+        db.session.flush()
+    group_by_name = {g.name: g for g in groups.values() if g.parent_id is None}
     categories: dict[str, Category] = {}
     for code, name, name_en, group, kind, unit_code, keywords, attrs in data.CATEGORIES:
+        parent = groups.get(data.CATEGORY_PARENTS.get(code, "")) or group_by_name[group]
         category = Category(
             code=code,
             name=name,
             name_en=name_en,
-            group=group,
+            parent_id=parent.id,
             kind=kind,
             default_unit_id=units[unit_code].id if unit_code else None,
             keywords=keywords or None,

@@ -81,27 +81,37 @@ def recompute_batch(*, after_id: int, now: datetime, limit: int = BATCH_SIZE) ->
     actor = Actor.system("sla-recompute")
     changed = 0
     for ticket in tickets:
-        after = expected_deadlines(ticket, extensions.get(ticket.id, 0))
-        before = {f: getattr(ticket, f) for f in FIELDS}
-        if after == before:
-            continue
-        for name, value in after.items():
-            setattr(ticket, name, value)
-        ticket.sla_check_at = next_check_at(ticket)
-        ticket.updated_at = now
-        record_event(
-            ticket,
-            "deadline_recomputed",
-            actor,
-            now=now,
-            data={
-                "before": {k: v.isoformat() if v else None for k, v in before.items()},
-                "after": {k: v.isoformat() if v else None for k, v in after.items()},
-            },
-        )
-        changed += 1
+        changed += recompute_ticket(ticket, extensions.get(ticket.id, 0), actor=actor, now=now)
     db.session.flush()
     return tickets[-1].id, changed
+
+
+def recompute_ticket(
+    ticket: Ticket, extension_days: int | None = None, *, actor: Actor, now: datetime
+) -> bool:
+    """One ticket's current window under the current rules (its kind and category), with a
+    `deadline_recomputed` event when a deadline moves; the window's start stays."""
+    if extension_days is None:
+        extension_days = _extension_days([ticket.id]).get(ticket.id, 0)
+    after = expected_deadlines(ticket, extension_days)
+    before = {f: getattr(ticket, f) for f in FIELDS}
+    if after == before:
+        return False
+    for name, value in after.items():
+        setattr(ticket, name, value)
+    ticket.sla_check_at = next_check_at(ticket)
+    ticket.updated_at = now
+    record_event(
+        ticket,
+        "deadline_recomputed",
+        actor,
+        now=now,
+        data={
+            "before": {k: v.isoformat() if v else None for k, v in before.items()},
+            "after": {k: v.isoformat() if v else None for k, v in after.items()},
+        },
+    )
+    return True
 
 
 def recompute_open_deadlines(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from hotline.auth.models import User
+from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category
 from hotline.catalogue.routing import CategoryRef, load_catalogue
 from hotline.core.actor import Actor
@@ -107,7 +109,10 @@ def category_by_code(code: str | None) -> CategoryRef | None:
     category = load_catalogue().categories_by_code.get(code)
     if category is None:
         row = db.session.scalar(select(Category).where(Category.code == code))
-        category = row and CategoryRef.of(row)
+        # A category the cache has not seen yet: in use only as a leaf under active groups.
+        category = row and replace(
+            CategoryRef.of(row), active=catalogue.shape().takes_tickets(row.id)
+        )
     if category is None or not category.active:
         raise ValidationFailed(f"unknown category {code!r}", fields={"category": ["unknown"]})
     return category

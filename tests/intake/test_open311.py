@@ -69,7 +69,8 @@ ATTRIBUTES = [
 
 @pytest.fixture
 def road() -> object:
-    return CategoryFactory(code="ROAD", name="道路坑洼", group="市政", attributes=ATTRIBUTES)
+    city = CategoryFactory(code="grp-city", name="市政", default_unit=None)
+    return CategoryFactory(code="ROAD", name="道路坑洼", parent=city, attributes=ATTRIBUTES)
 
 
 @pytest.fixture
@@ -112,6 +113,10 @@ def test_services_list_in_json_and_xml(client, road):
     assert by_code["ROAD"]["metadata"] is True
     assert by_code["NOISE"]["metadata"] is False
     assert by_code["ROAD"]["service_name"] == "道路坑洼"
+    # The category tree's group is Open311's `group`, never a service of its own.
+    assert by_code["ROAD"]["group"] == "市政"
+    assert "grp-city" not in by_code
+    assert client.get("/open311/v2/services/grp-city.json").status_code == 404
     root = xml(client.get("/open311/v2/services.xml"))
     assert root.tag == "services"
     assert {s.findtext("service_code") for s in root.findall("service")} >= {"ROAD", "NOISE"}

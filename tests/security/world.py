@@ -248,6 +248,7 @@ def body_for(method: str, path: str, world: World) -> dict | None:
         "archive": {"version": 1},
         "restore": {"version": 1},
         "resolve-at-source": {"text": "可在一网通办平台申请。"},
+        "classify": {"category": "C-NONE", "kind": "complaint"},
         "presence": {"state": "away"},
     }
     return bodies.get(tail, {})

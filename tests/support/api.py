@@ -40,6 +40,7 @@ DESIGN_ACTIONS = (
     "appeal/approve",
     "appeal/deny",
     "resolve-at-source",  # 直接办结 (§11 "Knowledge base")
+    "classify",  # 重新分类 (§11 "Classify and find")
 )
 # Ours beyond DESIGN's list (docs/TICKETS.md): an inspector grants extension days directly;
 # hotline staff clear a possible-duplicate flag (不是重复).

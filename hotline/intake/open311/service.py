@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from hotline.auth.api_keys import active_api_key
 from hotline.auth.models import ApiKey
+from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category
 from hotline.core.actor import Actor
 from hotline.core.clock import iso_local, local_tz, utcnow
@@ -46,16 +47,13 @@ def authenticate(raw: str | None) -> ApiKey:
 
 
 def services() -> list[Category]:
-    return list(
-        db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.code)
-        )
-    )
+    """The active leaves: a group of the category tree is no service one can request."""
+    return catalogue.leaf_categories()
 
 
 def service(code: str) -> Category:
     category = db.session.scalar(select(Category).where(Category.code == code))
-    if category is None or not category.active:
+    if category is None or not catalogue.shape().takes_tickets(category.id):
         raise Open311Error(404, f"service_code {code} not found")
     return category
 

@@ -57,10 +57,6 @@ def users(q: str | None) -> Select:
     return stmt.where(User.username.contains(q)) if q else stmt
 
 
-def categories() -> Select:
-    return select(Category).order_by(Category.code)
-
-
 def rules() -> Select:
     """Routing rules in the order the router tries them."""
     return select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)

@@ -13,8 +13,10 @@ from hotline.auth.api_keys import issue_api_key
 from hotline.auth.models import ApiKey, User
 from hotline.auth.tokens import revoke_credentials
 from hotline.auth.users import MIN_PASSWORD, check_unit, create_user
+from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category, RoutingRule
 from hotline.catalogue.routing import invalidate_catalogue
+from hotline.catalogue.tree import MAX_DEPTH
 from hotline.core import uow
 from hotline.core.actor import UNIT_ROLES, Actor, Role
 from hotline.core.clock import utcnow
@@ -189,6 +191,11 @@ def save_category(*, actor: Actor, category_id: int | None, values: dict[str, An
     """Create or edit a category and its default unit (the dispatch catalogue)."""
     _require_admin(actor)
     cat = _get(Category, category_id) or Category()
+    before = (
+        {"name": cat.name, "parent": cat.parent.code if cat.parent else None, "active": cat.active}
+        if cat.id
+        else None
+    )
     code = _text(values.get("code"), "code", limit=40)
     clash = db.session.scalar(select(Category.id).where(Category.code == code))
     if clash and clash != cat.id:
@@ -199,7 +206,8 @@ def save_category(*, actor: Actor, category_id: int | None, values: dict[str, An
     cat.code, cat.kind = code, kind
     cat.name = _text(values.get("name"), "name", limit=120)
     cat.name_en = _text(values.get("name_en"), "name_en", required=False, limit=160)
-    cat.group = _text(values.get("group"), "group", required=False, limit=60)
+    cat.parent_id = _parent_id(cat, values.get("parent"))
+    cat.parent = db.session.get(Category, cat.parent_id) if cat.parent_id else None
     cat.keywords = _text(values.get("keywords"), "keywords", required=False, limit=2000)
     cat.default_unit_id = _unit_id(values.get("default_unit"), "default_unit", required=False)
     cat.default_unit = db.session.get(Unit, cat.default_unit_id) if cat.default_unit_id else None
@@ -207,8 +215,35 @@ def save_category(*, actor: Actor, category_id: int | None, values: dict[str, An
     db.session.add(cat)
     db.session.flush()
     uow.on_commit("invalidate_catalogue", invalidate_catalogue)
-    audit(actor=actor, action="admin.category.save", detail={"category": code})
+    after = {"name": cat.name, "parent": cat.parent.code if cat.parent else None}
+    after["active"] = cat.active
+    audit(
+        actor=actor,
+        action="admin.category.save",
+        detail={"category": code, "from": before, "to": after},
+    )
     return cat
+
+
+def _parent_id(cat: Category, code: str | None) -> int | None:
+    """The node's new parent: known, not the node or below it, and the tree no deeper than
+    MAX_DEPTH levels (else 422 naming `parent`)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    parent = catalogue.get_by_code(code, field="parent")
+    shape = catalogue.shape()
+    if cat.id is not None and (parent.id == cat.id or parent.id in shape.descendants(cat.id)):
+        raise ValidationFailed(
+            "a category cannot sit under itself", fields={"parent": ["under itself"]}
+        )
+    levels = shape.depth(parent.id) + (shape.height(cat.id) if cat.id is not None else 1)
+    if levels > MAX_DEPTH:
+        raise ValidationFailed(
+            f"the category tree has at most {MAX_DEPTH} levels",
+            fields={"parent": [f"at most {MAX_DEPTH} levels"]},
+        )
+    return parent.id
 
 
 def save_rule(*, actor: Actor, rule_id: int | None, values: dict[str, Any]) -> RoutingRule:

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from hotline.auth.models import User
+from hotline.catalogue import service as catalogue
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.catalogue.tree import MAX_DEPTH
 from hotline.core import uow
 from hotline.core.actor import Role
 from hotline.core.clock import to_local, utcnow
@@ -118,10 +120,12 @@ def categories() -> str | Response:
             success=_("已保存。"),
             default_next=url_for("admin.categories"),
         )
-    page, per_page = page_args(50)
+    nodes = catalogue.in_tree_order()
     return render_template(
         "admin/categories.html",
-        page=paginate(queries.categories(), page=page, per_page=per_page),
+        nodes=nodes,
+        # A group (at most MAX_DEPTH - 1 deep) can take members: the parent picker.
+        parents=[(c, depth) for c, depth, _group in nodes if depth < MAX_DEPTH],
         edit=_edit(Category),
         units=all_units(),
         kinds=[k.value for k in Kind],

@@ -26,9 +26,9 @@ def error_text(exc: HotlineError) -> str:
 
 
 def choices() -> dict[str, Any]:
-    """The form's select options: categories, districts, units and kinds."""
+    """The form's select options: districts, units and kinds (the categories, by their path in
+    the tree, come from the `category_choices` template global)."""
     return {
-        "categories": catalogue.active_categories(),
         "districts": catalogue.districts(),
         "units": units.active_units(),
         "kinds": [k.value for k in Kind],

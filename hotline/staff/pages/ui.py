@@ -16,6 +16,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
+from hotline.catalogue import service as catalogue
+from hotline.catalogue.routing import load_catalogue
 from hotline.core import uow
 from hotline.core.actor import Actor
 from hotline.core.clock import format_local, utcnow
@@ -107,6 +109,8 @@ EVENT_LABELS = {
     "closed": _l("办结"),
     "resolved_at_source": _l("直接办结"),
     "merged": _l("并单"),
+    "classified": _l("重新分类"),
+    "deadline_recomputed": _l("时限重算"),
     "merged_in": _l("并入工单"),
     "possible_duplicate": _l("疑似重复"),
     "duplicate_dismissed": _l("不是重复"),
@@ -262,6 +266,27 @@ def _fresh_request_state() -> None:
     g.pop("_login_user", None)
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """(code, `市场监管 › 食品安全`) of every category a ticket may take, by that path: the
+    重新分类 pickers (once per request, however many forms a list shows)."""
+    if "_category_choices" not in g:
+        english = str(get_locale() or "") == "en"
+        leaves = catalogue.leaf_categories()
+        g._category_choices = sorted(
+            ((c.code, catalogue.path_label(c, english=english)) for c in leaves),
+            key=lambda choice: choice[1],
+        )
+    return g._category_choices
+
+
+def category_label(code: str | None) -> str | None:
+    """A category's name for its code (as events keep it), the code when it is gone."""
+    ref = load_catalogue().categories_by_code.get(code or "")
+    if ref is None:
+        return code
+    return ref.name_en if str(get_locale() or "") == "en" and ref.name_en else ref.name
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the staff templates use."""
     app.add_template_filter(local, "local")
@@ -282,6 +307,12 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(DUPLICATE_REASONS, "DUPLICATE_REASONS")
     app.add_template_global(REQUEST_LABELS, "REQUEST_LABELS")
     app.add_template_global(BY_SLUG, "TRANSITIONS")  # the buttons' labels, by slug
+    app.add_template_global(category_choices, "category_choices")
+    app.add_template_global(category_label, "category_label")
+    app.add_template_global(
+        lambda c: catalogue.path_label(c, english=str(get_locale() or "") == "en"),
+        "category_path",
+    )
 
     @app.template_global()
     def url_with(**changes: Any) -> str:

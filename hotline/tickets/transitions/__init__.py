@@ -27,6 +27,7 @@ callback = BY_NAME["callback"]
 reopen = BY_NAME["reopen"]
 merge = BY_NAME["merge"]
 dismiss_duplicate = BY_NAME["dismiss_duplicate"]
+classify = BY_NAME["classify"]
 reject = BY_NAME["reject"]
 request_appeal = BY_NAME["request_appeal"]
 approve_appeal = BY_NAME["approve_appeal"]
@@ -43,6 +44,7 @@ __all__ = [
     "approve_extension",
     "approve_return",
     "callback",
+    "classify",
     "close_unrated",
     "deny_appeal",
     "deny_extension",

@@ -32,6 +32,7 @@ from hotline.tickets.schemas import (
     ReturnSchema,
 )
 from hotline.tickets.transitions import appeals
+from hotline.tickets.transitions.classify import CLASSIFY_STATUSES, ClassifySchema, classify
 from hotline.tickets.transitions.dispatch import accept, dispatch
 from hotline.tickets.transitions.outcome import callback, reopen, reply
 from hotline.tickets.transitions.requests import (
@@ -242,6 +243,19 @@ TRANSITIONS: tuple[Transition, ...] = (
         summary="发回重办: back to the unit with a fresh window.",
         label=_l("发回重办"),
         done=_l("已发回重办。"),
+    ),
+    Transition(
+        name="classify",
+        slug="classify",
+        verb="classify",
+        roles=HOTLINE_ROLES,
+        statuses=CLASSIFY_STATUSES,
+        schema=ClassifySchema,
+        service=classify,
+        arguments=lambda b: {"category": b["category"], "kind": b.get("kind")},
+        summary="重新分类: set category and kind; re-routes a ticket no unit has accepted yet.",
+        label=_l("重新分类"),
+        done=_l("已重新分类。"),
     ),
     Transition(
         name="merge",
