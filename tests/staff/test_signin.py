@@ -109,11 +109,16 @@ def test_wrong_role_gets_a_clear_403_page(login, staff) -> None:
     ("who", "visible", "hidden"),
     [
         ("operator", ["/console/triage", "/console/callbacks"], ["/console/requests", "/admin"]),
-        ("supervisor", ["/console/requests"], ["/dashboard", "/admin"]),
+        # hot spots are open to supervisors and admins; the rest of the dashboard is not
+        (
+            "supervisor",
+            ["/console/requests", "/dashboard/hotspots"],
+            ["/dashboard/overdue", "/admin"],
+        ),
         ("agent", ["/workbench"], ["/workbench/escalations", "/console"]),
         ("head", ["/workbench/escalations", "/workbench/interviews"], ["/console"]),
         ("inspector", ["/dashboard/overdue", "/dashboard/interviews"], ["/console", "/admin/"]),
-        ("admin", ["/admin/users", "/admin/api-keys"], ["/console", "/dashboard"]),
+        ("admin", ["/admin/users", "/dashboard/hotspots"], ["/console", "/dashboard/overdue"]),
     ],
 )
 def test_navigation_shows_only_what_the_role_may_do(login, staff, who, visible, hidden) -> None:
