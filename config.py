@@ -181,6 +181,13 @@ class Config:
     # The ranking and its 末位 rule count only units with at least this many tickets dispatched
     # to them in the period; the others are listed apart, "样本不足，不参与排名" (DESIGN §11).
     RANKING_MIN_TICKETS: int = 10
+    # Automatic classification of untagged tickets (docs/CLASSIFY.md): the text model's
+    # probability at or above which its category is taken (below: triage with suggestions), how
+    # many hours after a model the retrain job trains the next (0: never), and how many
+    # labelled tickets a model needs before it is activated.
+    CLASSIFY_MIN_CONFIDENCE: float = 0.6
+    CLASSIFY_RETRAIN_HOURS: int = 24
+    CLASSIFY_MIN_SAMPLES: int = 200
     # The annual target assessment (docs/CAMPAIGN.md): the weights of a year an admin has not
     # set, and the total under which a unit's head is called to an interview when it is final.
     ASSESSMENT_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_ASSESSMENT_WEIGHTS))
@@ -285,6 +292,9 @@ def load() -> Config:
         INTERVIEW_ON_TIME_MIN_DUE=_int("INTERVIEW_ON_TIME_MIN_DUE", 5, low=1),
         FINDING_INTERVIEW_WD=_int("FINDING_INTERVIEW_WD", 5, low=0),
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
+        CLASSIFY_MIN_CONFIDENCE=_float("CLASSIFY_MIN_CONFIDENCE", 0.6, low=0.0, high=1.0),
+        CLASSIFY_RETRAIN_HOURS=_int("CLASSIFY_RETRAIN_HOURS", 24, low=0),
+        CLASSIFY_MIN_SAMPLES=_int("CLASSIFY_MIN_SAMPLES", 200, low=2),
         ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
         ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),
         PUBLIC_CACHE_SECONDS=_int("PUBLIC_CACHE_SECONDS", 300, low=0, high=86400),

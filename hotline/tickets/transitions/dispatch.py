@@ -12,6 +12,7 @@ from hotline.catalogue.routing import decide, load_catalogue
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.tickets.classification import classify_untagged
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.transitions.common import (
     _deadlines,
@@ -25,10 +26,13 @@ from hotline.units.models import Unit
 
 
 def route(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
-    """The routing job's decision: dispatch to a confident unit, else triage."""
+    """The routing job's decision: an untagged ticket is classified first (rules, then the
+    text model); dispatch to a confident unit, else triage."""
     now = now or utcnow()
     if ticket.status != Status.new:
         return ticket  # already routed: a repeated job does nothing
+    if ticket.category_id is None:
+        classify_untagged(ticket, now=now)
     decision = decide(
         load_catalogue(),
         category_id=ticket.category_id,

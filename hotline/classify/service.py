@@ -1,0 +1,104 @@
+"""Classify an untagged ticket's text: the catalogue's keywords first, then the text model."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from hotline.catalogue.models import Category
+from hotline.classify import store, textmodel
+from hotline.core.extensions import db
+
+log = logging.getLogger(__name__)
+
+RULES_TTL_SECONDS = 30.0
+TOP_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the classifier says of a text: the category to take (None: a person decides, from
+    the suggestions), how sure it is, and which part said so."""
+
+    category: str | None
+    confidence: float
+    source: str  # "rules" | "model"
+    suggestions: list[tuple[str, float]] = field(default_factory=list)
+
+    def event_data(self) -> dict[str, Any]:
+        """The `auto_classified` event's data (DESIGN §11, the classifier contract)."""
+        return {
+            "category": self.category,
+            "confidence": self.confidence,
+            "source": self.source,
+            "suggestions": [[code, p] for code, p in self.suggestions],
+        }
+
+
+@dataclass(frozen=True)
+class _Keywords:
+    by_code: dict[str, tuple[str, ...]]
+    codes: frozenset[str]
+
+
+def _keywords() -> _Keywords:
+    """Active categories' keywords, cached per process like the routing catalogue."""
+    cache = store.process_cache()
+    if "keywords" in cache and time.monotonic() - cache["keywords_at"] < RULES_TTL_SECONDS:
+        return cache["keywords"]
+    rows = db.session.execute(
+        select(Category.code, Category.keywords).where(Category.active.is_(True))
+    ).all()
+    loaded = _Keywords(
+        {
+            code: tuple(k.strip() for k in (keywords or "").split(",") if k.strip())
+            for code, keywords in rows
+        },
+        frozenset(code for code, _ in rows),
+    )
+    cache.update(keywords=loaded, keywords_at=time.monotonic())
+    return loaded
+
+
+def by_rules(text: str, keywords: dict[str, tuple[str, ...]]) -> list[tuple[str, int]]:
+    """Categories whose keywords occur in `text`, most keywords found first."""
+    hits = [(code, sum(1 for k in words if k in text)) for code, words in keywords.items()]
+    return sorted(((c, n) for c, n in hits if n), key=lambda h: (-h[1], h[0]))
+
+
+def classify(text: str | None) -> Verdict | None:
+    """The verdict for an untagged ticket's text, or None when neither the rules nor a model
+    have anything to say (no keyword, no usable model, no readable word)."""
+    text = (text or "")[: textmodel.MAX_TEXT_CHARS]
+    keywords = _keywords()
+    hits = by_rules(text, keywords.by_code)
+    if hits and (len(hits) == 1 or hits[0][1] > hits[1][1]):
+        return Verdict(hits[0][0], 1.0, "rules", [(hits[0][0], 1.0)])
+    guesses = _by_model(text, keywords.codes)
+    if guesses:
+        code, p = guesses[0]
+        threshold = current_app.config["CLASSIFY_MIN_CONFIDENCE"]
+        return Verdict(code if p >= threshold else None, p, "model", guesses)
+    if hits:  # equally many keywords of several categories, and no model to settle it
+        total = sum(n for _, n in hits)
+        tied = [(c, round(n / total, 4)) for c, n in hits[:TOP_SUGGESTIONS]]
+        return Verdict(None, tied[0][1], "rules", tied)
+    return None
+
+
+def _by_model(text: str, codes: frozenset[str]) -> list[tuple[str, float]]:
+    model = store.active_model(codes)
+    if model is None:
+        return []
+    try:
+        return textmodel.predict(model.pipeline, text, top=TOP_SUGGESTIONS)
+    except Exception:
+        # A model that loads but cannot predict is as good as none: say so once, stop using it.
+        log.exception("classifier model %s failed to predict: not used any more", model.id)
+        store.process_cache().update(model=None, broken=model.id)
+        return []
