@@ -186,9 +186,11 @@ def suggest() -> str:
 @role_required(*HOTLINE)
 def triage() -> str:
     page, per_page = page_args()
+    page_ = paginate(queries.triage_queue(), page=page, per_page=per_page)
     return render_template(
         "console/triage.html",
-        page=paginate(queries.triage_queue(), page=page, per_page=per_page),
+        page=page_,
+        guesses=queries.classifier_guesses(page_.items),
         units=units.active_units(),
     )
 
