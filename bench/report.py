@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.report_classify import classify_targets, section_classify
 from bench.report_format import dig, mark, num, ratio_of, rev_label
 from bench.report_public import public_targets, section_public
 from bench.report_sections import (
@@ -129,6 +130,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
             None,
         )
     )
+    rows += classify_targets(s)
     rows += public_targets(s)
     rows += _intake_comparisons(s)
     rows += _embedded_targets(s)
@@ -296,6 +298,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_compare(s)
         + section_embedded(s)
         + section_routing(s)
+        + section_classify(s)
         + section_sweep(s)
         + section_sweep_compare(s)
         + section_figures(s)

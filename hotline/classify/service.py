@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,31 +75,44 @@ def by_rules(text: str, keywords: dict[str, tuple[str, ...]]) -> list[tuple[str,
 def classify(text: str | None) -> Verdict | None:
     """The verdict for an untagged ticket's text, or None when neither the rules nor a model
     have anything to say (no keyword, no usable model, no readable word)."""
-    text = (text or "")[: textmodel.MAX_TEXT_CHARS]
+    return classify_many([text])[0]
+
+
+def classify_many(texts: Sequence[str | None]) -> list[Verdict | None]:
+    """`classify` for many texts, the model asked once for all that the rules did not settle."""
     keywords = _keywords()
-    hits = by_rules(text, keywords.by_code)
-    if hits and (len(hits) == 1 or hits[0][1] > hits[1][1]):
-        return Verdict(hits[0][0], 1.0, "rules", [(hits[0][0], 1.0)])
-    guesses = _by_model(text, keywords.codes)
-    if guesses:
-        code, p = guesses[0]
-        threshold = current_app.config["CLASSIFY_MIN_CONFIDENCE"]
-        return Verdict(code if p >= threshold else None, p, "model", guesses)
-    if hits:  # equally many keywords of several categories, and no model to settle it
-        total = sum(n for _, n in hits)
-        tied = [(c, round(n / total, 4)) for c, n in hits[:TOP_SUGGESTIONS]]
-        return Verdict(None, tied[0][1], "rules", tied)
-    return None
+    clipped = [(text or "")[: textmodel.MAX_TEXT_CHARS] for text in texts]
+    hits = [by_rules(text, keywords.by_code) for text in clipped]
+    verdicts: list[Verdict | None] = [None] * len(texts)
+    unsettled = []
+    for i, found in enumerate(hits):
+        if found and (len(found) == 1 or found[0][1] > found[1][1]):
+            verdicts[i] = Verdict(found[0][0], 1.0, "rules", [(found[0][0], 1.0)])
+        else:
+            unsettled.append(i)
+    guesses = _by_model([clipped[i] for i in unsettled], keywords.codes)
+    threshold = current_app.config["CLASSIFY_MIN_CONFIDENCE"]
+    for i, guessed in zip(unsettled, guesses, strict=True):
+        if guessed:
+            code, p = guessed[0]
+            verdicts[i] = Verdict(code if p >= threshold else None, p, "model", guessed)
+        elif hits[i]:  # equally many keywords of several categories, and no model to settle it
+            total = sum(n for _, n in hits[i])
+            tied = [(c, round(n / total, 4)) for c, n in hits[i][:TOP_SUGGESTIONS]]
+            verdicts[i] = Verdict(None, tied[0][1], "rules", tied)
+    return verdicts
 
 
-def _by_model(text: str, codes: frozenset[str]) -> list[tuple[str, float]]:
+def _by_model(texts: list[str], codes: frozenset[str]) -> list[list[tuple[str, float]]]:
+    if not texts:
+        return []
     model = store.active_model(codes)
     if model is None:
-        return []
+        return [[] for _ in texts]
     try:
-        return textmodel.predict(model.pipeline, text, top=TOP_SUGGESTIONS)
+        return textmodel.predict_many(model.pipeline, texts, top=TOP_SUGGESTIONS)
     except Exception:
         # A model that loads but cannot predict is as good as none: say so once, stop using it.
         log.exception("classifier model %s failed to predict: not used any more", model.id)
         store.process_cache().update(model=None, broken=model.id)
-        return []
+        return [[] for _ in texts]

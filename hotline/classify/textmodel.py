@@ -114,11 +114,22 @@ def loads(blob: bytes) -> Any:
 def predict(pipeline: Any, text: str | None, *, top: int = 3) -> list[tuple[str, float]]:
     """The `top` most probable category codes for `text`, best first; [] when the text has no
     word the model could read (empty, emoji only)."""
-    prepared = tokens(text)
-    if not prepared:
-        return []
-    probabilities = pipeline.predict_proba([prepared])[0]
-    ranked = sorted(
-        zip(pipeline.classes_, probabilities, strict=True), key=lambda p: p[1], reverse=True
-    )
-    return [(str(code), round(float(p), 4)) for code, p in ranked[:top]]
+    return predict_many(pipeline, [text], top=top)[0]
+
+
+def predict_many(
+    pipeline: Any, texts: Sequence[str | None], *, top: int = 3
+) -> list[list[tuple[str, float]]]:
+    """`predict` for many texts in one call: scikit-learn's checks cost more than the
+    arithmetic for one short text, so the routing job asks once per batch."""
+    prepared = [tokens(text) for text in texts]
+    readable = [i for i, t in enumerate(prepared) if t]
+    found: list[list[tuple[str, float]]] = [[] for _ in texts]
+    if not readable:
+        return found
+    probabilities = pipeline.predict_proba([prepared[i] for i in readable])
+    classes = [str(c) for c in pipeline.classes_]
+    for i, row in zip(readable, probabilities, strict=True):
+        ranked = sorted(zip(classes, row, strict=True), key=lambda p: p[1], reverse=True)
+        found[i] = [(code, round(float(p), 4)) for code, p in ranked[:top]]
+    return found

@@ -4,6 +4,7 @@ centre's classified tickets to train the next text model on."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from sqlalchemy import and_, exists, select
 
 from hotline.catalogue.models import Category
 from hotline.classify import store
-from hotline.classify.service import Verdict, classify
+from hotline.classify.service import Verdict, classify, classify_many
 from hotline.classify.textmodel import train as fit
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
@@ -28,13 +29,34 @@ MAX_SAMPLES = 100_000
 CLASSIFIER = Actor.system("classifier")
 
 
-def classify_untagged(ticket: Ticket, *, now: datetime) -> Verdict | None:
+def verdicts_for(tickets: Sequence[Ticket]) -> dict[int, Verdict | None]:
+    """The classifier's verdict for each untagged ticket of a routing batch, by ticket id, the
+    model asked once for the batch. Any failure here is logged and leaves the verdicts to be
+    taken one by one as each ticket is routed."""
+    untagged = [t for t in tickets if t.category_id is None]
+    if not untagged:
+        return {}
+    try:
+        verdicts = classify_many([t.description for t in untagged])
+    except Exception:
+        log.exception("classifying a batch of %d tickets failed: one by one", len(untagged))
+        return {}
+    return {t.id: v for t, v in zip(untagged, verdicts, strict=True)}
+
+
+def classify_untagged(
+    ticket: Ticket, *, now: datetime, known: Mapping[int, Verdict | None] | None = None
+) -> Verdict | None:
     """Classify a ticket that came in without a category (SMS, web 不确定, voicemail, Open311
-    without service code…): a confident verdict sets its category; every verdict is recorded as
-    an `auto_classified` event, whose suggestions the triage page offers when it is not."""
+    without service code…), with its verdict from `known` (the batch's) when there: a confident
+    verdict sets its category; every verdict is recorded as an `auto_classified` event, whose
+    suggestions the triage page offers when it is not."""
     if ticket.category_id is not None:
         return None
-    verdict = classify(ticket.description)
+    if known is not None and ticket.id in known:
+        verdict = known[ticket.id]
+    else:
+        verdict = classify(ticket.description)
     if verdict is None:
         return None
     if verdict.category is not None:

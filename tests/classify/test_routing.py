@@ -170,3 +170,23 @@ def test_hostile_text_is_routed_to_triage_or_a_category_never_lost(session, text
     db.session.flush()
 
     assert ticket.status in {"triage", "dispatched"}
+
+
+def test_the_routing_job_classifies_its_batch_and_leaves_tagged_tickets_alone(
+    session, queues
+) -> None:
+    from hotline.tickets.jobs import route_pending
+
+    found = categories()
+    active_model()
+    noisy = new_ticket(description="工地晚上施工，吵得睡不着觉", channel="sms")
+    unpaid = new_ticket(description="包工头跑了，十几个农民工的钱没着落", channel="web")
+    tagged = new_ticket(category=found["food_safety"], description="楼下施工太吵")
+
+    assert route_pending(sleep=lambda _: None) == 3
+
+    assert (noisy.category.code, noisy.status) == ("noise", "dispatched")
+    assert (unpaid.category.code, unpaid.status) == ("wage_arrears", "dispatched")
+    assert tagged.category.code == "food_safety"
+    assert _events(tagged) == []
+    assert [e.data["source"] for e in _events(noisy) + _events(unpaid)] == ["model", "model"]
