@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, select
 
 from hotline.catalogue.models import Category
+from hotline.catalogue.routing import load_catalogue
 from hotline.classify import store
 from hotline.classify.service import Verdict, classify, classify_many
 from hotline.classify.textmodel import train as fit
@@ -60,9 +61,17 @@ def classify_untagged(
     if verdict is None:
         return None
     if verdict.category is not None:
-        category = db.session.scalar(select(Category).where(Category.code == verdict.category))
+        # The cached catalogue's id, and the row from the session's identity map when a ticket
+        # of the batch already took it: no query, and no autoflush, per ticket.
+        ref = load_catalogue().categories_by_code.get(verdict.category)
+        category_id = (
+            ref.id
+            if ref is not None  # else a category newer than the cached catalogue
+            else db.session.scalar(select(Category.id).where(Category.code == verdict.category))
+        )
         # Both: routing decides on category_id before anything is flushed.
-        ticket.category, ticket.category_id = category, category.id
+        ticket.category_id = category_id
+        ticket.category = db.session.get(Category, category_id)
     record_event(ticket, "auto_classified", CLASSIFIER, now=now, data=verdict.event_data())
     log.info(
         "ticket %s: %s says %s (%.2f)",
