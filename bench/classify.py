@@ -74,13 +74,15 @@ def accuracy(per_category: int) -> dict[str, Any]:
     }
 
 
-def _new_tickets(stack: Stack, n: int, texts: list[str] | None) -> None:
-    """`n` fresh `new` tickets: with their generated category (today's path), or untagged with
-    the corpus's texts (every channel's untagged ticket, classified as it is routed)."""
+def _new_tickets(stack: Stack, n: int, labelled: list[tuple[str, str]], *, tagged: bool) -> None:
+    """`n` fresh `new` SMS tickets carrying the corpus's texts: with their true category
+    (`tagged`: today's routing of the same tickets) or without one (classified as routed), so
+    both rounds dispatch the same mix and differ only by the classification."""
     from hotline.core.clock import utcnow
     from hotline.core.extensions import db
 
     with stack.app.app_context():
+        ids = dict(db.session.execute(sa.text("SELECT code, id FROM categories")).all())
         first = tickets.generate(db.session, n=n, now=utcnow(), status="new")
         db.session.execute(
             sa.text(
@@ -89,14 +91,17 @@ def _new_tickets(stack: Stack, n: int, texts: list[str] | None) -> None:
                 "closed_at = NULL, replied_at = NULL, accepted_at = NULL WHERE status = 'new'"
             )
         )
-        if texts:
-            db.session.execute(
-                sa.text(
-                    "UPDATE tickets SET category_id = NULL, channel = 'sms', description = :d "
-                    "WHERE id = :id"
-                ),
-                [{"id": first + i, "d": texts[i % len(texts)]} for i in range(n)],
-            )
+        rows = []
+        for i in range(n):
+            text, code = labelled[i % len(labelled)]
+            rows.append({"id": first + i, "d": text, "c": ids[code] if tagged else None})
+        db.session.execute(
+            sa.text(
+                "UPDATE tickets SET category_id = :c, channel = 'sms', description = :d "
+                "WHERE id = :id"
+            ),
+            rows,
+        )
         db.session.commit()
 
 
@@ -126,9 +131,10 @@ def _outcomes(stack: Stack) -> dict[str, int]:
     return {str(k): int(v) for k, v in rows}
 
 
-def routing(stack: Stack, *, n: int, model: Any, texts: list[str]) -> dict[str, Any]:
-    """Tickets/s of `route_pending` in this process, in alternating rounds: categorised tickets
-    (today's routing) and untagged ones classified on the way (the model active and loaded)."""
+def routing(stack: Stack, *, n: int, model: Any, labelled: list[tuple[str, str]]) -> dict[str, Any]:
+    """Tickets/s of `route_pending` in this process, in alternating rounds: the same texts
+    categorised (today's routing) and untagged, classified on the way (the model active and
+    loaded)."""
     from hotline.classify import store
     from hotline.classify.service import classify
     from hotline.core.extensions import db
@@ -137,12 +143,12 @@ def routing(stack: Stack, *, n: int, model: Any, texts: list[str]) -> dict[str, 
         store.store(model, activate=True)
         db.session.commit()
         store.forget()
-        classify(texts[0])  # the model loaded (and scikit-learn imported) before any timing
+        classify(labelled[0][0])  # the model loaded (and scikit-learn imported) before any timing
         db.session.rollback()
     rates: dict[str, list[float]] = {"without": [], "with": []}
     for _ in range(ROUNDS):
         for key in ("without", "with"):
-            _new_tickets(stack, n, texts if key == "with" else None)
+            _new_tickets(stack, n, labelled, tagged=key == "without")
             routed, seconds = _route(stack)
             rates[key].append(round(routed / seconds, 1))
             log.info("routing %s classification: %d tickets in %.2f s", key, routed, seconds)
@@ -164,6 +170,6 @@ def run(stack: Stack, *, tickets_n: int, per_category: int) -> dict[str, Any]:
     measured = accuracy(per_category)
     model = measured.pop("_model")
     # Texts the routed tickets carry: the corpus again, in another order than training saw.
-    texts = [text for text, _ in corpus.generate(50, seed=7)]
-    measured["routing"] = routing(stack, n=tickets_n, model=model, texts=texts)
+    labelled = corpus.generate(50, seed=7)
+    measured["routing"] = routing(stack, n=tickets_n, model=model, labelled=labelled)
     return measured

@@ -59,8 +59,9 @@ def section_classify(s: dict) -> list[str]:
     out += [
         "",
         f"Routing in one process (`route_pending`), {num(r.get('rounds'))} alternating rounds of "
-        f"{num(r.get('tickets_per_round'))} fresh `new` tickets: categorised (today's path) and "
-        "untagged SMS tickets carrying corpus texts (catalogue keywords first, then the model). "
+        f"{num(r.get('tickets_per_round'))} fresh `new` SMS tickets carrying corpus texts: with "
+        "their true category (today's path) and untagged (catalogue keywords first, then the "
+        "model), so both dispatch the same mix. "
         "Tickets/s per round: without "
         + ", ".join(num(x) for x in r.get("without_per_s") or [])
         + "; with "
