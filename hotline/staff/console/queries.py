@@ -19,6 +19,9 @@ from hotline.units.models import Unit
 
 DUPLICATE_DAYS = 7
 SIMILAR_MIN = 0.3
+# A classifier suggestion after the first is offered only from this probability on: a 0 %
+# button is noise on a busy triage page.
+GUESS_SHOWN_MIN = 0.05
 
 
 def callback_task(task_id: int) -> CallbackTask | None:
@@ -165,8 +168,8 @@ def classifier_guesses(tickets: list[Ticket]) -> dict[int, list[Guess]]:
     return {
         ticket_id: [
             Guess(by_code[code], float(p))
-            for code, p in data.get("suggestions") or []
-            if code in by_code
+            for rank, (code, p) in enumerate(data.get("suggestions") or [])
+            if code in by_code and (rank == 0 or p >= GUESS_SHOWN_MIN)
         ]
         for ticket_id, data in latest.items()
         if data.get("category") is None

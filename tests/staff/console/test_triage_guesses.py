@@ -29,11 +29,12 @@ def test_triage_shows_the_suggestions_and_one_click_dispatches(
     body = client.get("/console/triage").get_data(as_text=True)
 
     assert "自动分类建议" in body
-    row = body[body.index(ticket.number) :]
+    guesses = body[body.index(ticket.number) :].split('data-test="guesses"')[1]
     # The best guess first, with its probability and where one click sends it.
-    assert row.index("噪音扰民") < row.index("拖欠工资")
-    assert f'name="unit" value="{staff.unit.code}"' in row
-    assert f"→ {staff.unit.name}" in row
+    first = guesses.split('data-test="guess"')[1]
+    assert "噪音扰民" in first.split("</button>")[0]
+    assert f'name="unit" value="{staff.unit.code}"' in guesses
+    assert f"→ {staff.unit.name}" in first
 
     response = client.post(
         f"/tickets/{ticket.number}/dispatch",
@@ -62,3 +63,33 @@ def test_a_ticket_the_classifier_settled_shows_no_suggestions(login, staff, cloc
 
     assert ticket.number in body
     assert "自动分类建议" not in body
+
+
+def test_a_near_zero_suggestion_is_not_offered(login, staff, clock) -> None:
+    from hotline.core.actor import Actor
+    from hotline.tickets.events import record_event
+
+    CategoryFactory(code="noise", name="噪音扰民", keywords=None, default_unit=staff.unit)
+    CategoryFactory(code="wage_arrears", name="拖欠工资", keywords=None)
+    ticket = new_ticket(description="说不清楚的事", channel="sms")
+    transitions.route(ticket)
+    record_event(
+        ticket,
+        "auto_classified",
+        Actor.system("classifier"),
+        now=clock.now,
+        data={
+            "category": None,
+            "confidence": 0.41,
+            "source": "model",
+            "suggestions": [["noise", 0.41], ["wage_arrears", 0.01]],
+        },
+    )
+    db.session.flush()
+
+    body = login(staff.operator).get("/console/triage").get_data(as_text=True)
+
+    guesses = body[body.index(ticket.number) :].split('data-test="guesses"')[1]
+    assert "噪音扰民" in guesses
+    assert "41%" in guesses
+    assert "拖欠工资" not in guesses
