@@ -17,7 +17,8 @@ def classify_targets(s: dict) -> list[tuple[str, str, str, bool | None]]:
     return [
         (
             TARGET,
-            f"{num(r.get('with_median'))} vs {num(r.get('without_median'))} tickets/s",
+            f"{num(r.get('with_median'))} vs {num(r.get('without_median'))} tickets/s "
+            "(medians; the ratio is the median of the alternating pairs' ratios)",
             f"{ratio:.2f}×" if isinstance(ratio, float) else "—",
             None if ratio is None else ratio >= 0.8,
         )
