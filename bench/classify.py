@@ -119,18 +119,20 @@ def _route(stack: Stack) -> tuple[int, float]:
 
 
 def _outcomes(stack: Stack) -> dict[str, int]:
+    """How the classified tickets went: `<source>:set` or `<source>:triage`, counted."""
     from hotline.core.extensions import db
+    from hotline.tickets.models import TicketEvent
 
+    source = TicketEvent.data["source"].as_string()
+    settled = TicketEvent.data["category"].as_string().is_not(None)
     with stack.app.app_context():
         rows = db.session.execute(
-            sa.text(
-                "SELECT coalesce(data->>'source', 'none') || ':' || "
-                "CASE WHEN data->>'category' IS NULL THEN 'triage' ELSE 'set' END, count(*) "
-                "FROM ticket_events WHERE type = 'auto_classified' GROUP BY 1"
-            )
+            sa.select(source, settled, sa.func.count())
+            .where(TicketEvent.type == "auto_classified")
+            .group_by(source, settled)
         ).all()
         db.session.rollback()
-    return {str(k): int(v) for k, v in rows}
+    return {f"{src}:{'set' if ok else 'triage'}": int(n) for src, ok, n in rows}
 
 
 def routing(stack: Stack, *, n: int, model: Any, labelled: list[tuple[str, str]]) -> dict[str, Any]:
