@@ -185,6 +185,13 @@ class Config:
     # least HOTSPOT_MIN_COUNT and at least HOTSPOT_SPIKE_FACTOR × its trailing 8-week average.
     HOTSPOT_SPIKE_FACTOR: float = 2.0
     HOTSPOT_MIN_COUNT: int = 5
+    # Automatic classification of untagged tickets (docs/CLASSIFY.md): the text model's
+    # probability at or above which its category is taken (below: triage with suggestions), how
+    # many hours after a model the retrain job trains the next (0: never), and how many
+    # labelled tickets a model needs before it is activated.
+    CLASSIFY_MIN_CONFIDENCE: float = 0.6
+    CLASSIFY_RETRAIN_HOURS: int = 24
+    CLASSIFY_MIN_SAMPLES: int = 200
     # The annual target assessment (docs/CAMPAIGN.md): the weights of a year an admin has not
     # set, and the total under which a unit's head is called to an interview when it is final.
     ASSESSMENT_WEIGHTS: dict = field(default_factory=lambda: dict(DEFAULT_ASSESSMENT_WEIGHTS))
@@ -291,6 +298,9 @@ def load() -> Config:
         RANKING_MIN_TICKETS=_int("RANKING_MIN_TICKETS", 10, low=0),
         HOTSPOT_SPIKE_FACTOR=_float("HOTSPOT_SPIKE_FACTOR", 2.0, low=1.0, high=100.0),
         HOTSPOT_MIN_COUNT=_int("HOTSPOT_MIN_COUNT", 5, low=1),
+        CLASSIFY_MIN_CONFIDENCE=_float("CLASSIFY_MIN_CONFIDENCE", 0.6, low=0.0, high=1.0),
+        CLASSIFY_RETRAIN_HOURS=_int("CLASSIFY_RETRAIN_HOURS", 24, low=0),
+        CLASSIFY_MIN_SAMPLES=_int("CLASSIFY_MIN_SAMPLES", 200, low=2),
         ASSESSMENT_WEIGHTS=_weights("ASSESSMENT_WEIGHTS", DEFAULT_ASSESSMENT_WEIGHTS),
         ASSESSMENT_PASS_SCORE=_float("ASSESSMENT_PASS_SCORE", 60.0, low=0.0, high=100.0),
         PUBLIC_CACHE_SECONDS=_int("PUBLIC_CACHE_SECONDS", 300, low=0, high=86400),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.report_classify import classify_targets, section_classify
 from bench.report_desk import section_desk
 from bench.report_format import dig, mark, num, ratio_of, rev_label
 from bench.report_hotspots import hotspot_targets, section_hotspots
@@ -132,6 +133,7 @@ def targets(r: dict) -> list[tuple[str, str, str, bool | None]]:
             None,
         )
     )
+    rows += classify_targets(s)
     rows += public_targets(s)
     rows += hotspot_targets(s)
     rows += search_targets(s)
@@ -301,6 +303,7 @@ def markdown(results: dict[str, Any], previous: dict[str, Any] | None = None) ->
         + section_compare(s)
         + section_embedded(s)
         + section_routing(s)
+        + section_classify(s)
         + section_sweep(s)
         + section_sweep_compare(s)
         + section_figures(s)

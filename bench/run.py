@@ -36,6 +36,7 @@ SECTIONS = (
     "compare",
     "embedded",
     "routing",
+    "classify",
     "sweep",
     "peer",
     "public",
@@ -52,6 +53,8 @@ FULL = {
     "half_seconds": 10,
     "connections": 16,
     "routing_tickets": 5000,
+    "classify_tickets": 5000,
+    "classify_per_category": 300,
     "noop_jobs": 3000,
     "scale_tickets": 1_000_000,
     "small_tickets": 10_000,
@@ -69,6 +72,8 @@ QUICK = {
     "half_seconds": 3,
     "connections": 8,
     "routing_tickets": 300,
+    "classify_tickets": 300,
+    "classify_per_category": 60,
     "noop_jobs": 300,
     "scale_tickets": 20_000,
     "small_tickets": 2_000,
@@ -244,6 +249,14 @@ def run_section(
         from bench import routing
 
         return routing.run(stack, tickets=sizes["routing_tickets"], noop_jobs=sizes["noop_jobs"])
+    if name == "classify":
+        from bench import classify
+
+        return classify.run(
+            stack,
+            tickets_n=sizes["classify_tickets"],
+            per_category=sizes["classify_per_category"],
+        )
     if name == "sweep":
         from bench import scale
 

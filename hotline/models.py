@@ -25,6 +25,7 @@ from hotline.campaign.inspections.models import (
 )
 from hotline.campaign.lists.models import Milestone, NegativeListEvent, NegativeListItem
 from hotline.catalogue.models import Category, RoutingRule
+from hotline.classify.models import ClassifierModel
 from hotline.core.models import IdempotencyKey
 from hotline.escalations.models import (
     CreditRecord,
@@ -51,6 +52,7 @@ __all__ = [
     "CallbackAttempt",
     "CallbackTask",
     "Category",
+    "ClassifierModel",
     "Commitment",
     "CommitmentBreach",
     "CommitmentEvent",

@@ -138,6 +138,7 @@ def _db_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     application: Flask = request.getfixturevalue("app")
     # Per-process caches (catalogue, calendar) must not outlive the rolled-back data.
     application.extensions.pop("hotline_catalogue", None)
+    application.extensions.pop("hotline_classifier", None)
     application.extensions.pop("hotline_calendar", None)
     application.extensions.pop("hotline_user_standing", None)
     application.extensions.pop("hotline_verified_tokens", None)

@@ -43,6 +43,15 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(
         "commitment-years", "hotline.campaign.commitments.jobs.close_last_year", 3600, "default"
     ),
+    # A new classifier model once the active one is CLASSIFY_RETRAIN_HOURS old (checked hourly),
+    # so operators' corrections reach the model by the next day.
+    Periodic(
+        "classifier-retrain",
+        "hotline.tickets.classification.retrain_if_due",
+        3600,
+        "default",
+        timeout=1800,
+    ),
     # PostgreSQL's per-day ticket-number sequences of past days.
     Periodic("number-sequences", "hotline.tickets.jobs.drop_number_sequences", 3600, "default"),
 )

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Set
+from collections.abc import Callable, Mapping, Set
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from hotline.classify.service import Verdict
 from hotline.core import uow
 from hotline.core.clock import to_local, utcnow
 from hotline.core.extensions import db
 from hotline.core.queue import clear_wake_flag, drain, wake
 from hotline.core.sqlite import is_locked_error, take_write_lock
 from hotline.notify.models import OutboxMessage
-from hotline.tickets import duplicates, numbering, search, transitions
+from hotline.tickets import classification, duplicates, numbering, search, transitions
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.recompute import recompute_open_deadlines
 
@@ -78,9 +79,10 @@ def route_pending(
                 uow.checkpoint()  # the claim's snapshot must not outlive the linger
                 return claimed
             claimed += len(batch)
+            verdicts = classification.verdicts_for(batch)
             for ticket in batch:
                 after_id = ticket.id
-                if _route_one(ticket):
+                if _route_one(ticket, verdicts):
                     routed += 1
                 else:
                     passed_over.add(ticket.id)
@@ -90,7 +92,7 @@ def route_pending(
     return routed
 
 
-def _route_one(ticket: Ticket) -> bool:
+def _route_one(ticket: Ticket, verdicts: Mapping[int, Verdict | None]) -> bool:
     """Route one claimed ticket in a savepoint; False (logged) if it stays in `new`.
 
     On PostgreSQL the batch's claim holds the rows and commits once. On SQLite each ticket is
@@ -107,7 +109,7 @@ def _route_one(ticket: Ticket) -> bool:
                 db.session.refresh(ticket)
             duplicates.stamp(ticket)  # written with routing's own UPDATE
             with db.session.begin_nested():
-                transitions.route(ticket)
+                transitions.route(ticket, classified=verdicts)
             _check_duplicates(ticket)
             if serialised:
                 uow.checkpoint()

@@ -15,8 +15,12 @@ from hotline.catalogue.routing import decide, load_catalogue
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
 from hotline.tickets import duplicates as dup_rules
-from hotline.tickets.models import FINAL_STATUSES, Status, Ticket, TicketRequest
+from hotline.tickets.models import FINAL_STATUSES, Status, Ticket, TicketEvent, TicketRequest
 from hotline.units.models import Unit
+
+# A classifier suggestion after the first is offered only from this probability on: a 0 %
+# button is noise on a busy triage page.
+GUESS_SHOWN_MIN = 0.05
 
 
 def callback_task(task_id: int) -> CallbackTask | None:
@@ -119,6 +123,45 @@ def triage_queue() -> Select:
         .where(Ticket.status.in_([Status.triage, Status.new]))
         .order_by(Ticket.created_at)
     )
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One of the classifier's suggestions for a triaged ticket, with where it would go."""
+
+    category: Category
+    probability: float
+
+
+def classifier_guesses(tickets: list[Ticket]) -> dict[int, list[Guess]]:
+    """The suggestions of each ticket's latest `auto_classified` event that left the choice to a
+    person (category null), by ticket id; two queries for the whole page."""
+    ids = [t.id for t in tickets if t.category_id is None]
+    if not ids:
+        return {}
+    latest: dict[int, dict] = {}
+    for ticket_id, data in db.session.execute(
+        select(TicketEvent.ticket_id, TicketEvent.data)
+        .where(TicketEvent.ticket_id.in_(ids), TicketEvent.type == "auto_classified")
+        .order_by(TicketEvent.id)
+    ):
+        latest[ticket_id] = data or {}
+    codes = {code for data in latest.values() for code, _ in data.get("suggestions") or []}
+    by_code = {
+        c.code: c
+        for c in db.session.scalars(
+            select(Category).where(Category.code.in_(codes), Category.active.is_(True))
+        )
+    }
+    return {
+        ticket_id: [
+            Guess(by_code[code], float(p))
+            for rank, (code, p) in enumerate(data.get("suggestions") or [])
+            if code in by_code and (rank == 0 or p >= GUESS_SHOWN_MIN)
+        ]
+        for ticket_id, data in latest.items()
+        if data.get("category") is None
+    }
 
 
 def callback_queue() -> Select:

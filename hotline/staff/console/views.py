@@ -192,6 +192,7 @@ def triage() -> str:
         "console/triage.html",
         page=page_,
         dups=dup_rules.flagged_of(page_.items),
+        guesses=queries.classifier_guesses(page_.items),
         units=units.active_units(),
     )
 

@@ -6,12 +6,15 @@ and at which version; call them as `hotline.tickets.transitions.<name>`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from hotline.catalogue.routing import decide, load_catalogue
+from hotline.classify.service import Verdict
 from hotline.core.actor import Actor
 from hotline.core.clock import utcnow
 from hotline.core.extensions import db
+from hotline.tickets.classification import classify_untagged
 from hotline.tickets.models import Status, Ticket
 from hotline.tickets.transitions.common import (
     _deadlines,
@@ -24,11 +27,20 @@ from hotline.tickets.transitions.common import (
 from hotline.units.models import Unit
 
 
-def route(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
-    """The routing job's decision: dispatch to a confident unit, else triage."""
+def route(
+    ticket: Ticket,
+    *,
+    now: datetime | None = None,
+    classified: Mapping[int, Verdict | None] | None = None,
+) -> Ticket:
+    """The routing job's decision: an untagged ticket is classified first (rules, then the
+    text model; `classified` holds its batch's verdicts); dispatch to a confident unit, else
+    triage."""
     now = now or utcnow()
     if ticket.status != Status.new:
         return ticket  # already routed: a repeated job does nothing
+    if ticket.category_id is None:
+        classify_untagged(ticket, now=now, known=classified)
     decision = decide(
         load_catalogue(),
         category_id=ticket.category_id,
