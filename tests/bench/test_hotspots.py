@@ -25,7 +25,8 @@ def test_the_bench_finds_the_planted_spike_and_times_every_query(app, session, c
         # at this size (no statistics yet inside the test's transaction) the planner may take
         # the district index instead; the full run's plan is in docs/PERFORMANCE.md
         scans = [line for line in out["plan"] if " on tickets" in line]
-        assert scans and all("Index" in line and "ix_tickets_" in line for line in scans), scans
+        assert scans, out["plan"]
+        assert all("Index" in line and "ix_tickets_" in line for line in scans), scans
 
     results = {"command": "x", "machine": {}, "sizes": {}, "sections": {"hotspots": out}}
     assert "## Hot spots" in report.markdown(results)
