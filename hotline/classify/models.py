@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, LargeBinary, text
+from sqlalchemy import JSON, Float, Index, LargeBinary, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.core.dbtypes import UTCDateTime
@@ -27,7 +27,7 @@ class ClassifierModel(db.Model):
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime())
     n_samples: Mapped[int]
     # Accuracy on the held-out split (None when too few samples to hold any out).
-    holdout_accuracy: Mapped[float | None]
+    holdout_accuracy: Mapped[float | None] = mapped_column(Float)
     # The category codes the model chooses among, in the classifier's order.
     labels: Mapped[list] = mapped_column(JSON)
     # Per-category precision/recall/support on the held-out split, as the CLI reports it.
