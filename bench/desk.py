@@ -33,7 +33,7 @@ SELECT 'CA' || lpad(to_hex(g), 32, '0'),
        CASE WHEN t.outcome = 'answered' THEN 180 END,
        CASE WHEN t.outcome = 'answered' THEN (:ops)[1 + g % cardinality(:ops)] END,
        CASE WHEN t.outcome = 'answered' THEN 'CA' || lpad(to_hex(g + 1000000000), 32, '0') END
-FROM generate_series(1, :n) AS g,
+FROM generate_series(1::bigint, :n) AS g,
 LATERAL (SELECT :now - make_interval(secs => (g * 31536000.0 / :n)) AS offered,
                 (g * 7919) % 61 AS wait,
                 CASE WHEN (g * 37) % 100 < 70 THEN 'answered'
